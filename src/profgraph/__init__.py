@@ -1,0 +1,16 @@
+"""profgraph: a profession-transformation knowledge graph for Kazakhstan's labour market.
+
+>>> import profgraph
+>>> dataset = profgraph.load()          # the embedded curated data, built and cached on first use
+>>> dataset.model.professions["cashier"].status
+'disappearing'
+"""
+
+__version__ = "0.1.0"
+
+
+def load(store=None, data=None):
+    """Return the :class:`profgraph.store.Dataset` to work on; see :func:`profgraph.store.load`."""
+    from .store import load as _load
+
+    return _load(store, data)

@@ -1,0 +1,118 @@
+"""Finding professions and skills by name, in Kazakh, Russian or English, in any script.
+
+Every label and synonym is reduced to a *search key*: case folded, ё/е and the Kazakh letters
+ә ғ қ ң ө ұ ү һ і folded to their nearest Russian letters, then transliterated to Latin,
+with the letters of the 2021 Kazakh Latin alphabet (ä ğ q ñ ö ū ü ı ş ç) folded the same
+way. "Кассир", "КАССИР", "kassir" and "kasir" thus meet; typos are tolerated by fuzzy
+matching (rapidfuzz) on the keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import Ambiguous, NotFound
+from .model import Model
+
+_KAZAKH = str.maketrans({"ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
+                         "һ": "х", "і": "и", "й": "и"})
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+    "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+}
+# Kazakh Latin (2021) and common romanisations, folded onto the same keys.
+_LATIN = {"ş": "sh", "ç": "ch", "ı": "i", "ñ": "n", "ğ": "g", "q": "k", "x": "h", "j": "zh", "w": "v",
+          "kh": "h", "yu": "iu", "ya": "ia", "shch": "sh"}
+_LATIN_PATTERN = re.compile("|".join(sorted(map(re.escape, _LATIN), key=len, reverse=True)))
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+FUZZY_CUTOFF = 70.0
+
+
+def search_key(text: str) -> str:
+    """Return the search key of ``text``: lower-case ASCII words separated by single spaces.
+
+    >>> search_key("КАССИР") == search_key("kassir") == search_key("Кассир")
+    True
+    """
+    text = unicodedata.normalize("NFC", text).casefold().translate(_KAZAKH)
+    text = "".join(_CYRILLIC.get(char, char) for char in text)
+    text = _LATIN_PATTERN.sub(lambda match: _LATIN[match.group(0)], text)
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search hit: the entity ``id``, its ``kind``, the label that matched and its language, the score (0-100)."""
+
+    id: str
+    kind: str
+    label: str
+    lang: str
+    score: float
+
+
+class NameIndex:
+    """Search keys of every label and synonym of the professions (and skills) of a model."""
+
+    def __init__(self, model: Model):
+        self.keys: list[str] = []
+        self.entries: list[tuple[str, str, str, str]] = []  # (kind, id, label, lang)
+        for kind, entities in (("profession", model.professions), ("skill", model.skills)):
+            for entity in entities.values():
+                names = [(lang, text) for lang, text in entity.labels.items()]
+                names += [(lang, text) for lang, texts in entity.alt_labels.items() for text in texts]
+                names.append(("id", entity.id))
+                for lang, text in names:
+                    self.keys.append(search_key(text))
+                    self.entries.append((kind, entity.id, text, lang))
+
+    def search(self, text: str, kind: str | None = None, limit: int = 10) -> list[Match]:
+        """Return up to ``limit`` entities matching ``text``, best first, one row per entity.
+
+        Exact key matches score 100, then prefixes, then fuzzy matches above :data:`FUZZY_CUTOFF`.
+        """
+        from rapidfuzz import fuzz, process
+
+        query = search_key(text)
+        if not query:
+            return []
+        best: dict[tuple[str, str], Match] = {}
+
+        def offer(index: int, score: float) -> None:
+            entry_kind, entity_id, label, lang = self.entries[index]
+            if kind and entry_kind != kind:
+                return
+            current = best.get((entry_kind, entity_id))
+            if current is None or score > current.score:
+                best[(entry_kind, entity_id)] = Match(entity_id, entry_kind, label, lang, round(score, 1))
+
+        for index, key in enumerate(self.keys):
+            if key == query:
+                offer(index, 100.0)
+            elif key.startswith(query) or f" {query}" in f" {key}":
+                offer(index, 95.0 - min(len(key) - len(query), 20) * 0.1)
+        for _, score, index in process.extract(query, self.keys, scorer=fuzz.WRatio,
+                                               score_cutoff=FUZZY_CUTOFF, limit=limit * 20):
+            offer(index, min(score, 94.0))
+        ranked = sorted(best.values(), key=lambda match: (-match.score, match.label))
+        return ranked[:limit]
+
+    def resolve(self, text: str, kind: str = "profession", suggestions: int = 5) -> Match:
+        """Return the single entity of ``kind`` that ``text`` names.
+
+        Raises :class:`~profgraph.errors.Ambiguous` when several match exactly or equally well,
+        and :class:`~profgraph.errors.NotFound` (with the closest labels) when none matches well.
+        """
+        matches = self.search(text, kind=kind, limit=max(suggestions, 10))
+        if not matches or matches[0].score < 85.0:
+            raise NotFound(text, [match.label for match in matches[:suggestions]], kind)
+        top = [match for match in matches if match.score == matches[0].score]
+        if len(top) > 1:
+            raise Ambiguous(text, [f"{match.label} ({match.id})" for match in top], kind)
+        return matches[0]

@@ -1,0 +1,107 @@
+"""The in-memory data model: professions, skills, sectors, transformations and sources.
+
+Every reader (curated tables, ESCO import) produces a :class:`Model`; every view (the RDF
+store, the transition graph, the HTML) is built from one, so the views never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .vocab import LANGUAGES
+
+
+@dataclass(frozen=True)
+class Source:
+    """A bibliographic source that figures in the data cite by ``id``."""
+
+    id: str
+    iri: str
+    title: str
+    publisher: str = ""
+    year: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A sector of the economy; ``code`` is its section/division in the national classification (NACE Rev. 2)."""
+
+    id: str
+    iri: str
+    code: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Skill:
+    """A typed skill. ``type`` is one of :data:`profgraph.vocab.SKILL_TYPES`."""
+
+    id: str
+    iri: str
+    type: str
+    labels: dict[str, str]
+    alt_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    esco_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class Profession:
+    """A profession with its labels, classification, status, exposure and required skills.
+
+    ``essential`` and ``optional`` hold skill ids. ``exposure`` is in [0, 1] or None when no
+    estimate exists; ``exposure_source`` is then None too.
+    """
+
+    id: str
+    iri: str
+    labels: dict[str, str]
+    alt_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    isco08: str | None = None
+    sector: str | None = None
+    status: str | None = None
+    exposure: float | None = None
+    exposure_source: str | None = None
+    esco_uri: str | None = None
+    essential: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+    @property
+    def skills(self) -> tuple[str, ...]:
+        """All required skill ids, essential first."""
+        return self.essential + self.optional
+
+
+@dataclass(frozen=True)
+class Transformation:
+    """The work of profession ``origin`` moves to profession ``successor``; ``source`` is a source id."""
+
+    origin: str
+    successor: str
+    source: str
+
+
+@dataclass
+class Model:
+    """A whole dataset. Dicts keep insertion order, so iteration order is the file order."""
+
+    name: str
+    professions: dict[str, Profession]
+    skills: dict[str, Skill]
+    sectors: dict[str, Sector] = field(default_factory=dict)
+    transformations: list[Transformation] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def successors(self, profession_id: str) -> list[str]:
+        """Return the ids of the professions that ``profession_id`` transforms into."""
+        return [t.successor for t in self.transformations if t.origin == profession_id]
+
+
+def label(entity, lang: str = "en") -> str:
+    """Return the entity's label in ``lang``, falling back to English, then any language, then its id."""
+    labels = entity.labels
+    for candidate in (lang, "en", *LANGUAGES):
+        if labels.get(candidate):
+            return labels[candidate]
+    return next(iter(labels.values()), entity.id)

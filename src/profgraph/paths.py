@@ -1,0 +1,149 @@
+"""The profession transition graph and reskilling paths over it.
+
+A transition A -> B is *viable* when coverage(A -> B) reaches ``min_coverage``. A reskilling
+path is a chain of at most ``max_steps`` viable transitions from the origin to a profession
+of the target set. Its cost (``score``, lower is better) is
+
+    score = sum over steps of gap(step) + step_penalty * steps + exposure_weight * exposure(end)
+
+where gap(A -> B) is the weighted count of B's skills that A lacks (essential 1, optional
+0.5). For each target the cheapest path is found exactly by a hop-bounded shortest-path
+search; paths to distinct targets are returned best first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .model import Model
+from .vocab import SKILL_TYPES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+DEFAULT_MIN_COVERAGE = 0.4
+DEFAULT_MAX_STEPS = 3
+DEFAULT_TOP = 5
+DEFAULT_STEP_PENALTY = 1.0
+DEFAULT_EXPOSURE_WEIGHT = 5.0
+UNKNOWN_EXPOSURE = 0.5  # charged for a destination that has no exposure estimate
+GRAPH_FLOOR = 0.2  # the cached transition graph keeps edges with at least this coverage
+
+
+def transition_graph(model: Model, floor: float = GRAPH_FLOOR) -> "nx.DiGraph":
+    """Return the directed graph of professions with an edge A -> B where coverage >= ``floor``.
+
+    Each edge carries ``coverage`` (in [0, 1]) and ``gap`` (weighted skills of B that A lacks).
+    Every profession is a node, linked or not.
+    """
+    import networkx as nx
+    import numpy as np
+
+    from .similarity import coverage_matrix, skill_matrices
+
+    matrices = skill_matrices(model)
+    coverage, gap = coverage_matrix(matrices)
+    np.fill_diagonal(coverage, 0.0)
+    ids = matrices.profession_ids
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ids)
+    sources, targets = np.nonzero(coverage >= floor)
+    graph.add_edges_from(
+        (ids[a], ids[b], {"coverage": float(coverage[a, b]), "gap": float(gap[a, b])})
+        for a, b in zip(sources.tolist(), targets.tolist())
+    )
+    graph.graph["floor"] = floor
+    return graph
+
+
+@dataclass
+class Step:
+    """One move of a path. ``skills_to_learn`` maps each skill type to skill ids, essential first."""
+
+    origin: str
+    destination: str
+    coverage: float
+    skills_to_learn: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ReskillingPath:
+    """A ranked path: its steps, its cost ``score`` (lower is better) and the distinct skills it teaches."""
+
+    steps: list[Step]
+    score: float
+    new_skills_total: int
+
+    @property
+    def destination(self) -> str:
+        return self.steps[-1].destination
+
+
+def _hop_bounded_costs(graph: "nx.DiGraph", origin: str, max_steps: int, min_coverage: float,
+                       step_penalty: float) -> dict[str, list[str]]:
+    """Return, for every profession reachable in <= max_steps viable moves, its cheapest route."""
+    best = {origin: (0.0, [origin])}
+    frontier = {origin}
+    for _ in range(max_steps):
+        improved = {}
+        for node in frontier:
+            cost, route = best[node]
+            for successor, edge in graph.succ[node].items():
+                if edge["coverage"] < min_coverage or successor in route:
+                    continue
+                candidate = cost + edge["gap"] + step_penalty
+                known = improved.get(successor) or best.get(successor)
+                if known is None or candidate < known[0]:
+                    improved[successor] = (candidate, route + [successor])
+        best.update(improved)
+        frontier = set(improved)
+        if not frontier:
+            break
+    return {node: route for node, (cost, route) in best.items() if node != origin}
+
+
+def find_paths(model: Model, graph: "nx.DiGraph", origin: str, targets: set[str], *,
+               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+               min_coverage: float = DEFAULT_MIN_COVERAGE, step_penalty: float = DEFAULT_STEP_PENALTY,
+               exposure_weight: float = DEFAULT_EXPOSURE_WEIGHT) -> list[ReskillingPath]:
+    """Return up to ``top`` cheapest reskilling paths from ``origin`` to distinct professions in ``targets``.
+
+    ``graph`` is a :func:`transition_graph` whose floor is at most ``min_coverage``.
+    Raises ValueError when the graph was built with a higher floor than ``min_coverage``.
+
+    >>> # find_paths(model, transition_graph(model), "cashier", {"e-commerce-manager"})
+    """
+    if graph.graph.get("floor", 0.0) > min_coverage:
+        raise ValueError(f"the transition graph keeps coverage >= {graph.graph['floor']}, above {min_coverage}")
+    routes = _hop_bounded_costs(graph, origin, max_steps, min_coverage, step_penalty)
+    paths = [_build_path(model, graph, route, step_penalty, exposure_weight)
+             for node, route in routes.items() if node in targets]
+    paths.sort(key=lambda path: (path.score, len(path.steps), path.destination))
+    return paths[:top]
+
+
+def _build_path(model: Model, graph: "nx.DiGraph", route: list[str], step_penalty: float,
+                exposure_weight: float) -> ReskillingPath:
+    held = set(model.professions[route[0]].skills)
+    steps, learned, cost = [], [], 0.0
+    for origin, destination in zip(route, route[1:]):
+        edge = graph.edges[origin, destination]
+        cost += edge["gap"] + step_penalty
+        grouped = {skill_type: [] for skill_type in SKILL_TYPES}
+        for skill_id in model.professions[destination].skills:
+            if skill_id not in held:
+                grouped[model.skills[skill_id].type].append(skill_id)
+                held.add(skill_id)
+                learned.append(skill_id)
+        steps.append(Step(origin, destination, edge["coverage"], grouped))
+    exposure = model.professions[route[-1]].exposure
+    cost += exposure_weight * (UNKNOWN_EXPOSURE if exposure is None else exposure)
+    return ReskillingPath(steps, round(cost, 4), len(learned))
+
+
+def target_set(model: Model, target: str | None = None, status: str | None = None) -> set[str]:
+    """Return the ids of the professions with ``status``, or the single profession ``target``."""
+    if status is not None:
+        return {pid for pid, profession in model.professions.items() if profession.status == status}
+    return {target}

@@ -1,0 +1,215 @@
+"""The on-disk store: one folder holding every view of one dataset.
+
+A store folder contains ``manifest.json`` (what it holds and the fingerprint of its inputs),
+``model.pickle`` (the :class:`~profgraph.model.Model` and its name index),
+``graph.pickle`` (the transition graph) and ``oxigraph/`` (the RDF dataset, for SPARQL).
+The embedded curated data get a store in the user's cache folder, built on first use and
+rebuilt whenever the data, the ontology or the building code change. Stores are built in a
+temporary folder and renamed into place, so a reader never sees a half-built one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from functools import cached_property
+from pathlib import Path
+
+from . import __version__
+from .errors import ProfgraphError
+from .model import Model
+
+FORMAT = 1
+MANIFEST, MODEL_FILE, GRAPH_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "graph.pickle", "oxigraph"
+_BUILD_CODE = ("model.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
+
+
+class StoreError(ProfgraphError):
+    """A store folder is missing, incomplete or from an incompatible version."""
+
+
+class Dataset:
+    """An opened store. Views load lazily, so a command pays only for what it uses."""
+
+    def __init__(self, path: Path, manifest: dict):
+        self.path = path
+        self.manifest = manifest
+
+    @cached_property
+    def _model_and_names(self):
+        with (self.path / MODEL_FILE).open("rb") as handle:
+            return pickle.load(handle)
+
+    @property
+    def model(self) -> Model:
+        """The dataset's :class:`~profgraph.model.Model`."""
+        return self._model_and_names[0]
+
+    @property
+    def names(self):
+        """The :class:`~profgraph.lookup.NameIndex` of the model's labels."""
+        return self._model_and_names[1]
+
+    @cached_property
+    def graph(self):
+        """The cached transition graph (:func:`profgraph.paths.transition_graph`)."""
+        with (self.path / GRAPH_FILE).open("rb") as handle:
+            return pickle.load(handle)
+
+    def transition_graph(self, min_coverage: float):
+        """Return a transition graph holding every edge with coverage >= ``min_coverage``."""
+        if self.graph.graph["floor"] <= min_coverage:
+            return self.graph
+        from .paths import transition_graph
+
+        return transition_graph(self.model, floor=min_coverage)
+
+    @cached_property
+    def rdf(self):
+        """The RDF dataset as a read-only :class:`pyoxigraph.Store`."""
+        from pyoxigraph import Store
+
+        return Store.read_only(str(self.path / RDF_FOLDER))
+
+
+def fingerprint(inputs: list[Path]) -> str:
+    """Return a hash of the input files, the building code and the format version."""
+    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    package = Path(__file__).resolve().parent
+    for path in [*inputs, *(package / name for name in _BUILD_CODE)]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
+                progress=None) -> Dataset:
+    """Build every view of ``model`` into the folder ``destination`` and return it opened.
+
+    The build happens in a temporary sibling folder that replaces ``destination`` only when
+    complete; on any error nothing at ``destination`` changes.
+    """
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    from .lookup import NameIndex
+    from .paths import transition_graph
+    from .rdf import model_quads
+    from .resources import ontology_dir
+    from .vocab import ONTOLOGY_GRAPH
+
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    workspace = Path(tempfile.mkdtemp(prefix=f".{destination.name}.build-", dir=destination.parent))
+    try:
+        with (workspace / MODEL_FILE).open("wb") as handle:
+            pickle.dump((model, NameIndex(model)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        graph = transition_graph(model)
+        with (workspace / GRAPH_FILE).open("wb") as handle:
+            pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if progress:
+            progress("graph")
+        rdf = Store(str(workspace / RDF_FOLDER))
+        ontology_file = (ontology or ontology_dir()) / "profgraph.ttl"
+        rdf.load(path=str(ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_GRAPH))
+        rdf.bulk_extend(model_quads(model))
+        rdf.flush()
+        rdf.optimize()
+        del rdf
+        if progress:
+            progress("rdf")
+        manifest = {
+            "format": FORMAT,
+            "version": __version__,
+            "name": model.name,
+            "fingerprint": fingerprint_value,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "professions": len(model.professions),
+            "skills": len(model.skills),
+            "requirements": sum(len(p.skills) for p in model.professions.values()),
+            "transitions": graph.number_of_edges(),
+        }
+        (workspace / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _swap_into_place(workspace, destination)
+    except BaseException:
+        shutil.rmtree(workspace, ignore_errors=True)
+        raise
+    return Dataset(destination, manifest)
+
+
+def _swap_into_place(workspace: Path, destination: Path) -> None:
+    retired = None
+    if destination.exists():
+        retired = destination.with_name(f".{destination.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        os.rename(destination, retired)
+    try:
+        os.rename(workspace, destination)
+    except OSError:
+        # Another process put a store there first; keep it and drop ours.
+        shutil.rmtree(workspace, ignore_errors=True)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def open_store(path: str | Path) -> Dataset:
+    """Open the store folder ``path``. Raises :class:`StoreError` if it is not a complete store."""
+    path = Path(path)
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{path} is not a profgraph store (no {MANIFEST}); build one with 'profgraph import'") from None
+    except (OSError, ValueError) as error:
+        raise StoreError(f"{path}: unreadable {MANIFEST}: {error}") from None
+    if manifest.get("format") != FORMAT:
+        raise StoreError(f"{path} was built by an incompatible profgraph version; rebuild it")
+    return Dataset(path, manifest)
+
+
+def cache_dir() -> Path:
+    """Return the folder for built stores: ``$PROFGRAPH_CACHE``, else ``$XDG_CACHE_HOME/profgraph``, else ``~/.cache/profgraph``."""
+    if os.environ.get("PROFGRAPH_CACHE"):
+        return Path(os.environ["PROFGRAPH_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "profgraph"
+
+
+def curated_store(data: str | Path | None = None) -> Dataset:
+    """Return the store of the curated tables in ``data`` (default: the embedded data), building it if stale.
+
+    Raises :class:`~profgraph.errors.DataError` when a table is malformed.
+    """
+    from .resources import data_dir, ontology_dir
+    from .sources.curated import table_paths
+
+    folder = Path(data) if data else data_dir()
+    ontology = ontology_dir()
+    inputs = [*table_paths(folder), ontology / "profgraph.ttl"]
+    missing = [path for path in inputs if not path.is_file()]
+    if missing:
+        raise StoreError(f"missing data file {missing[0]}")
+    stamp = fingerprint(inputs)
+    destination = cache_dir() / ("curated" if data is None else f"data-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]}")
+    try:
+        dataset = open_store(destination)
+        if dataset.manifest.get("fingerprint") == stamp:
+            return dataset
+    except StoreError:
+        pass
+    from .sources.curated import read_curated
+
+    return build_store(read_curated(folder), destination, stamp, ontology)
+
+
+def load(store: str | Path | None = None, data: str | Path | None = None) -> Dataset:
+    """Return the dataset to work on: the store folder ``store`` (or ``$PROFGRAPH_STORE``) if given,
+    else the curated tables in ``data`` (or ``$PROFGRAPH_DATA``; default: the embedded data),
+    built and cached on first use.
+    """
+    store = store or os.environ.get("PROFGRAPH_STORE")
+    if store:
+        return open_store(store)
+    return curated_store(data or os.environ.get("PROFGRAPH_DATA") or None)

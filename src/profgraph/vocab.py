@@ -1,0 +1,43 @@
+"""Namespaces and the controlled values (statuses, skill types, relations) of the data model."""
+
+from __future__ import annotations
+
+BASE = "https://w3id.org/profgraph/"
+PG = BASE + "ontology#"
+ONTOLOGY_GRAPH = BASE + "graph/ontology"
+DATA_GRAPH = BASE + "graph/data"
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+QB = "http://purl.org/linked-data/cube#"
+ESCO = "http://data.europa.eu/esco/"
+
+LANGUAGES = ("kk", "ru", "en")
+
+STATUSES = ("emerging", "transforming", "stable", "disappearing")
+STATUS_CONCEPT = {
+    "emerging": "Emerging",
+    "transforming": "Transforming",
+    "stable": "Stable",
+    "disappearing": "Disappearing",
+}
+
+SKILL_TYPES = ("digital", "cognitive", "socio_behavioural", "professional")
+SKILL_TYPE_CONCEPT = {
+    "digital": "Digital",
+    "cognitive": "Cognitive",
+    "socio_behavioural": "SocioBehavioural",
+    "professional": "Professional",
+}
+
+RELATIONS = ("essential", "optional")
+
+
+def iri(kind: str, slug: str) -> str:
+    """Return the persistent IRI of an instance, e.g. ``iri("profession", "cashier")``."""
+    return f"{BASE}{kind}/{slug}"

@@ -1,0 +1,86 @@
+"""Reader for automation-risk tables in the style of Nesta's Mapping Career Causeways (2020).
+
+A risk table has a ``risk`` column (1 = minimal .. 5 = maximal suitability of an
+occupation's tasks for machine learning) and identifies each row by an ESCO occupation URI
+(``concept_uri``) and/or an ISCO-08 code (``isco_code``, 3 or 4 digits).
+
+Exposure rule: a row's automation exposure is the percentile of its risk among all rows of
+the table, ``exposure = (rows with risk <= this risk) / (rows)``, a number in (0, 1]. The
+published scores crowd into a narrow band (about 2.8 to 3.9 on the 1..5 scale), so a linear
+rescaling would leave every occupation near 0.6; the percentile keeps their order and
+spreads them over [0, 1]. An exposure of 0.8 reads "riskier than 80% of the occupations
+assessed".
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataError
+
+
+@dataclass
+class RiskTable:
+    """Exposures read from one risk table, keyed by ESCO URI and by ISCO-08 code."""
+
+    path: Path
+    by_uri: dict[str, float] = field(default_factory=dict)
+    by_isco: dict[str, float] = field(default_factory=dict)
+
+    def exposure_for_isco(self, isco: str | None) -> tuple[float, str] | None:
+        """Return ``(exposure, code)`` for the longest prefix of ``isco`` the table knows, or None."""
+        while isco:
+            if isco in self.by_isco:
+                return self.by_isco[isco], isco
+            isco = isco[:-1]
+        return None
+
+
+def percentile_exposures(risks: list[float]) -> list[float]:
+    """Return, for each risk, the share of ``risks`` that are lower or equal (the exposure rule)."""
+    ordered = sorted(risks)
+    return [bisect.bisect_right(ordered, risk) / len(ordered) for risk in risks]
+
+
+def read_risk_table(path: str | Path) -> RiskTable:
+    """Read a risk table and return its exposures.
+
+    Raises :class:`~profgraph.errors.DataError` when the file is missing, has no ``risk``
+    column, has neither ``concept_uri`` nor ``isco_code``, or holds a risk outside 1..5.
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            if "risk" not in header or not ({"concept_uri", "isco_code"} & set(header)):
+                raise DataError("unknown risk table format: expected a 'risk' column and a 'concept_uri' "
+                                "or 'isco_code' column", str(path), 1)
+            keys, risks = [], []
+            for row in reader:
+                try:
+                    risk = float(row["risk"])
+                except (TypeError, ValueError):
+                    raise DataError(f"{row['risk']!r} is not a number", str(path), reader.line_num, "risk") from None
+                if not 1.0 <= risk <= 5.0:
+                    raise DataError(f"risk {risk} is outside the 1..5 scale", str(path), reader.line_num, "risk")
+                keys.append(((row.get("concept_uri") or "").strip(), (row.get("isco_code") or "").strip()))
+                risks.append(risk)
+    except FileNotFoundError:
+        raise DataError("file not found", str(path)) from None
+    except UnicodeDecodeError:
+        raise DataError("not a UTF-8 CSV file", str(path)) from None
+    if not risks:
+        raise DataError("the risk table has no rows", str(path))
+    table = RiskTable(path)
+    isco_values: dict[str, list[float]] = {}
+    for (uri, isco), exposure in zip(keys, percentile_exposures(risks)):
+        if uri:
+            table.by_uri[uri] = exposure
+        if isco:
+            isco_values.setdefault(isco, []).append(exposure)
+    table.by_isco = {isco: sum(values) / len(values) for isco, values in isco_values.items()}
+    return table

@@ -198,3 +198,4 @@ def search(text, kind, limit, lang, output_format, store):
     for hit in hits:
         matched = "" if hit["matched"] == hit["label"] else f"  (matched {hit['matched_lang']}: {hit['matched']})"
         click.echo(f"{hit['score']:5.1f}  {hit['kind']:<10}  {hit['label']}  [{hit['id']}]{matched}")
+

@@ -30,7 +30,12 @@ _LATIN = {"ş": "sh", "ç": "ch", "ı": "i", "ñ": "n", "ğ": "g", "q": "k", "x"
 _LATIN_PATTERN = re.compile("|".join(sorted(map(re.escape, _LATIN), key=len, reverse=True)))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
-FUZZY_CUTOFF = 70.0
+FUZZY_CUTOFF = 60.0
+RESOLVE_THRESHOLD = 85.0
+FUZZY_CAP = 92.0  # below every prefix match
+PREFIX_FLOOR = 93.0  # a word of a label starts with the query
+LABEL_PREFIX_FLOOR = 95.0  # the label itself starts with the query
+PARTIAL_SCALE = 0.9
 
 
 def search_key(text: str) -> str:
@@ -75,7 +80,8 @@ class NameIndex:
     def search(self, text: str, kind: str | None = None, limit: int = 10) -> list[Match]:
         """Return up to ``limit`` entities matching ``text``, best first, one row per entity.
 
-        Exact key matches score 100, then prefixes, then fuzzy matches above :data:`FUZZY_CUTOFF`.
+        Exact key matches score 100, then labels that start with the query (96..95), then labels with a word that does (94..93), then whole-label fuzzy
+        matches (Levenshtein ratio, at most 92), then partial matches (scaled by 0.9).
         """
         from rapidfuzz import fuzz, process
 
@@ -95,24 +101,40 @@ class NameIndex:
         for index, key in enumerate(self.keys):
             if key == query:
                 offer(index, 100.0)
-            elif key.startswith(query) or f" {query}" in f" {key}":
-                offer(index, 95.0 - min(len(key) - len(query), 20) * 0.1)
-        for _, score, index in process.extract(query, self.keys, scorer=fuzz.WRatio,
-                                               score_cutoff=FUZZY_CUTOFF, limit=limit * 20):
-            offer(index, min(score, 94.0))
+            elif key.startswith(query):
+                offer(index, 96.0 - min(len(key) - len(query), 20) * 0.05)  # 95..96
+            elif f" {query}" in f" {key}":
+                offer(index, 94.0 - min(len(key) - len(query), 20) * 0.05)  # 93..94
+        # Whole-label similarity decides whether a name resolves; partial matches (WRatio)
+        # only rank search hits, scaled below the threshold at which :meth:`resolve` accepts.
+        for scorer, scale in ((fuzz.ratio, 1.0), (fuzz.WRatio, PARTIAL_SCALE)):
+            for _, score, index in process.extract(query, self.keys, scorer=scorer,
+                                                   score_cutoff=FUZZY_CUTOFF, limit=limit * 20):
+                offer(index, min(score * scale, FUZZY_CAP))
         ranked = sorted(best.values(), key=lambda match: (-match.score, match.label))
         return ranked[:limit]
 
     def resolve(self, text: str, kind: str = "profession", suggestions: int = 5) -> Match:
         """Return the single entity of ``kind`` that ``text`` names.
 
-        Raises :class:`~profgraph.errors.Ambiguous` when several match exactly or equally well,
-        and :class:`~profgraph.errors.NotFound` (with the closest labels) when none matches well.
+        A unique exact match wins; else a unique prefix match (the start of a label or of one
+        of its words); else the best fuzzy match when it scores at least
+        :data:`RESOLVE_THRESHOLD` and clearly beats the runner-up. Raises
+        :class:`~profgraph.errors.Ambiguous` when several match equally well, and
+        :class:`~profgraph.errors.NotFound` (with the closest labels) when none matches well.
         """
         matches = self.search(text, kind=kind, limit=max(suggestions, 10))
-        if not matches or matches[0].score < 85.0:
+        if not matches or matches[0].score < RESOLVE_THRESHOLD:
             raise NotFound(text, [match.label for match in matches[:suggestions]], kind)
-        top = [match for match in matches if match.score == matches[0].score]
-        if len(top) > 1:
-            raise Ambiguous(text, [f"{match.label} ({match.id})" for match in top], kind)
+        best = matches[0].score
+        if best == 100.0:
+            tied = [match for match in matches if match.score == 100.0]
+        elif best >= LABEL_PREFIX_FLOOR:
+            tied = [match for match in matches if match.score >= LABEL_PREFIX_FLOOR]
+        elif best >= PREFIX_FLOOR:
+            tied = [match for match in matches if match.score >= PREFIX_FLOOR]
+        else:
+            tied = [match for match in matches if match.score >= best - 2.0]
+        if len(tied) > 1:
+            raise Ambiguous(text, [f"{match.label} ({match.id})" for match in tied], kind)
         return matches[0]

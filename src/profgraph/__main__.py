@@ -1,0 +1,5 @@
+"""``python -m profgraph``: the same as the ``profgraph`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Shared fixtures. Built stores go to a temporary cache, never to the user's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+TINY = TESTS / "data" / "tiny"
+SHARED_DATA = TESTS.parent.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    patcher = pytest.MonkeyPatch()
+    patcher.setenv("PROFGRAPH_CACHE", str(tmp_path_factory.mktemp("cache")))
+    patcher.delenv("PROFGRAPH_STORE", raising=False)
+    patcher.delenv("PROFGRAPH_DATA", raising=False)
+    yield
+    patcher.undo()
+
+
+@pytest.fixture(scope="session")
+def curated():
+    """The embedded curated dataset, built once for the session."""
+    import profgraph
+
+    return profgraph.load()
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """The hand-made tiny dataset of tests/data/tiny."""
+    import profgraph
+
+    return profgraph.load(data=TINY)
+
+
+@pytest.fixture
+def tiny_copy(tmp_path) -> Path:
+    """A writable copy of the tiny tables, for tests that break them."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def edit_csv(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file with ``new`` (fails the test if ``old`` is absent)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,0 +1,130 @@
+"""The real CLI through click's CliRunner, on the embedded curated data."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from profgraph.cli import main
+from profgraph.resources import data_dir
+from profgraph.vocab import SKILL_TYPES
+
+RUNNER = CliRunner()
+
+
+def run(*args):
+    return RUNNER.invoke(main, list(args), catch_exceptions=False)
+
+
+def independent_coverage():
+    """coverage(A -> B) recomputed from the CSV tables, without profgraph's code."""
+    required: dict[str, dict[str, float]] = {}
+    with (data_dir() / "requirements.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            required.setdefault(row["profession"], {})[row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
+
+    def coverage(a: str, b: str) -> float:
+        needed = required[b]
+        return sum(w for skill, w in needed.items() if skill in required[a]) / sum(needed.values())
+
+    return coverage, required
+
+
+def test_path_json_schema_and_semantics(curated):
+    result = run("path", "кассир", "--to", "emerging", "--top", "10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report) >= {"origin", "target", "paths"}
+    assert set(report["origin"]) >= {"id", "label", "status", "automation_exposure"}
+    assert report["origin"]["id"] == "cashier" and report["origin"]["status"] == "disappearing"
+    paths = report["paths"]
+    destinations = [p["steps"][-1]["to"]["id"] for p in paths]
+    assert len(set(destinations)) == len(destinations) >= 5
+    assert [p["rank"] for p in paths] == list(range(1, len(paths) + 1))
+    assert [p["score"] for p in paths] == sorted(p["score"] for p in paths)
+    coverage, required = independent_coverage()
+    for path_ in paths:
+        assert path_["steps"][-1]["to"]["status"] == "emerging"
+        assert 1 <= len(path_["steps"]) <= 3
+        assert path_["steps"][0]["from"]["id"] == "cashier"
+        for before, after in zip(path_["steps"], path_["steps"][1:]):
+            assert before["to"] == after["from"]
+        learned = 0
+        for step in path_["steps"]:
+            assert set(step["from"]) >= {"id", "label", "status", "automation_exposure"}
+            assert set(step["skills_to_learn"]) == set(SKILL_TYPES)
+            assert step["coverage"] == pytest.approx(coverage(step["from"]["id"], step["to"]["id"]), abs=1e-3)
+            assert 0.4 <= step["coverage"] <= 1.0
+            learned += sum(len(labels) for labels in step["skills_to_learn"].values())
+        assert path_["new_skills_total"] == learned
+        assert isinstance(path_["score"], float)
+
+
+def test_path_text_prints_ranked_paths(curated):
+    result = run("path", "кассир", "--to", "emerging")
+    assert result.exit_code == 0
+    assert result.output.count("\n#") >= 3
+    assert "кассир" in result.output and "coverage" in result.output
+
+
+@pytest.mark.parametrize("spelling", ["Кассир", "КАССИР", "kassir"])
+def test_spellings_give_the_same_answer(curated, spelling):
+    reference = json.loads(run("path", "кассир", "--to", "emerging", "--format", "json").output)
+    other = json.loads(run("path", spelling, "--to", "emerging", "--format", "json").output)
+    assert other == reference
+
+
+def test_path_to_a_named_profession(curated):
+    report = json.loads(run("path", "cashier", "--to", "emerging", "--format", "json", "--lang", "en").output)
+    destination = report["paths"][0]["steps"][-1]["to"]
+    named = json.loads(run("path", "cashier", "--to", destination["label"], "--format", "json", "--lang", "en").output)
+    assert named["target"]["profession"]["id"] == destination["id"]
+    assert named["paths"][0]["steps"][-1]["to"]["id"] == destination["id"]
+
+
+def test_unknown_name_exits_2_with_suggestions(curated):
+    result = RUNNER.invoke(main, ["path", "кассирша-астронавт", "--to", "emerging"])
+    assert result.exit_code == 2
+    assert "Error: no profession matches" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["path", "кассир", "--to", "emerging", "--min-coverage", "1.5"], "--min-coverage"),
+    (["path", "кассир", "--to", "emerging", "--max-steps", "0"], "--max-steps"),
+    (["path", "кассир", "--to", "кассир"], "same profession"),
+])
+def test_bad_options_exit_2(curated, args, message):
+    result = RUNNER.invoke(main, args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_show_card(curated):
+    result = run("show", "kassir", "--lang", "kk")
+    assert result.exit_code == 0
+    cashier = curated.model.professions["cashier"]
+    for text in (cashier.labels["kk"], cashier.labels["ru"], cashier.labels["en"], "disappearing", "5230"):
+        assert text in result.output
+    card = json.loads(run("show", "cashier", "--format", "json").output)
+    assert card["exposure_source"]["title"]
+    assert sum(map(len, card["essential_skills"].values())) == len(cashier.essential)
+
+
+def test_search(curated):
+    result = run("search", "кассир", "--format", "json")
+    hits = json.loads(result.output)
+    assert hits[0]["id"] == "cashier" and hits[0]["kind"] == "profession"
+    result = RUNNER.invoke(main, ["search", "zzzzqqqq"])
+    assert result.exit_code == 1 and "Nothing matches" in result.output
+
+
+def test_version_and_help():
+    from profgraph import __version__
+
+    assert run("--version").output.strip().endswith(__version__)
+    for command in ("path", "show", "search"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.output

@@ -1,0 +1,63 @@
+"""The curated-table reader: a correct model from good tables, file/line/column for bad ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from profgraph.errors import DataError
+from profgraph.sources.curated import read_curated
+
+from conftest import TINY, edit_csv
+
+
+def test_reads_every_table():
+    model = read_curated(TINY)
+    assert len(model.professions) == 6 and len(model.skills) == 14
+    clerk = model.professions["clerk"]
+    assert clerk.labels == {"kk": "хатшы", "ru": "делопроизводитель", "en": "clerk"}
+    assert clerk.alt_labels == {"ru": ("конторщик",), "en": ("office clerk",)}
+    assert clerk.essential == ("a", "b", "c", "d") and clerk.optional == ()
+    assert model.professions["designer"].optional == ("k",)
+    assert clerk.exposure == 0.9 and clerk.exposure_source == "tiny-author"
+    assert model.successors("clerk") == ["operator"]
+
+
+@pytest.mark.parametrize("table, old, new, line, column, message", [
+    ("professions", "clerk,,конторщик,office clerk,4110,office,disappearing",
+     "clerk,,конторщик,office clerk,4110,office,vanishing", 2, "status", "'vanishing' is not one of"),
+    ("professions", "disappearing,0.9", "disappearing,1.7", 2, "automation_exposure", "outside [0, 1]"),
+    ("professions", "disappearing,0.9", "disappearing,high", 2, "automation_exposure", "not a number"),
+    ("professions", "4110,office", "4110,retail", 2, "sector", "unknown sector id 'retail'"),
+    ("professions", "4110", "41X", 2, "isco08", "not a 4-digit"),
+    ("requirements", "analyst,g,essential", "analyst,qq,essential", 13, "skill", "unknown skill id 'qq'"),
+    ("requirements", "analyst,g,essential", "analyst,g,required", 13, "relation", "not one of essential, optional"),
+    ("requirements", "analyst,g,essential", "analyst,f,optional", 13, "skill", "already lists skill 'f'"),
+    ("skills", "e,digital", "e,technical", 6, "type", "'technical' is not one of"),
+    ("skills", "f,digital", "e,digital", 7, "id", "duplicate id 'e'"),
+    ("skills", "a,professional,а дағдысы", "a,professional,", 2, "label_kk", "is empty"),
+    ("professions", "island,", "Island X,", 7, "id", "is not a slug"),
+    ("transformations", "clerk,operator", "clerk,ghost", 2, "to", "unknown profession id 'ghost'"),
+])
+def test_malformed_row_names_file_line_and_column(tiny_copy, table, old, new, line, column, message):
+    edit_csv(tiny_copy / f"{table}.csv", old, new)
+    with pytest.raises(DataError) as caught:
+        read_curated(tiny_copy)
+    error = caught.value
+    assert (error.path, error.line, error.column) == (str(tiny_copy / f"{table}.csv"), line, column)
+    assert message in str(error)
+    assert f"{table}.csv:{line}, column {column!r}" in str(error)
+
+
+def test_missing_column_and_missing_file(tiny_copy):
+    edit_csv(tiny_copy / "requirements.csv", "profession,skill,relation", "profession,skill")
+    with pytest.raises(DataError, match=r"requirements.csv:1: missing column\(s\) relation"):
+        read_curated(tiny_copy)
+    (tiny_copy / "sectors.csv").unlink()
+    with pytest.raises(DataError, match="sectors.csv: file not found"):
+        read_curated(tiny_copy)
+
+
+def test_not_utf8_is_reported(tiny_copy):
+    (tiny_copy / "skills.csv").write_bytes("id,type\n".encode() + "навык".encode("cp1251"))
+    with pytest.raises(DataError, match="skills.csv: not UTF-8"):
+        read_curated(tiny_copy)

@@ -235,9 +235,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
 
     if (query is None) == (query_file is None):
         raise UsageError("give a QUERY or -f FILE (one of them)")
-    if query_file == "-":
-        query = click.get_text_stream("stdin").read()
-    elif query_file is not None:
+    if query_file is not None:
         query = read_query_file(query_file)
     dataset = _load(store)
     if output:
@@ -246,7 +244,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
         with atomic_file(output) as handle:
             run_query(dataset, query, handle, output_format, timeout)
         return
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     try:
         run_query(dataset, query, stdout, output_format, timeout)
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly

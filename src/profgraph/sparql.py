@@ -50,13 +50,13 @@ class QueryTimeout(ProfgraphError):
 
 
 def read_query_file(path: str | Path) -> str:
-    """Return the text of the query file ``path``.
+    """Return the text of the query file ``path`` (``"-"``: standard input).
 
     Raises :class:`~profgraph.errors.UsageError` when it does not exist, is a folder, or is not UTF-8.
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"query file {path} does not exist") from None
     except IsADirectoryError:
@@ -67,7 +67,8 @@ def read_query_file(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise UsageError(f"query file {path} is not UTF-8 (byte {error.start}, line {line})") from None
+        name = "the query on standard input" if str(path) == "-" else f"query file {path}"
+        raise UsageError(f"{name} is not UTF-8 (byte {error.start}, line {line})") from None
 
 
 def execute(store, sparql: str):
@@ -160,13 +161,19 @@ def _write_table(solutions, output: BinaryIO) -> None:
 
 def compact(term, max_width: int = TABLE_MAX_WIDTH) -> str:
     """Return a short, one-line text for an RDF term: ``pg:Emerging`` for IRIs under a known prefix,
-    the lexical value for literals, ``""`` for an unbound value; cut to ``max_width`` characters."""
-    from pyoxigraph import NamedNode
+    decimals and doubles rounded to 4 places, the lexical value for other literals, ``""`` for an
+    unbound value; cut to ``max_width`` characters."""
+    from pyoxigraph import Literal, NamedNode
 
     if term is None:
         text = ""
     elif isinstance(term, NamedNode):
         text = _prefixed(term.value)
+    elif isinstance(term, Literal) and term.datatype.value in _FLOAT_TYPES and len(term.value) > 8:
+        try:
+            text = f"{float(term.value):.4f}".rstrip("0").rstrip(".")
+        except ValueError:
+            text = term.value
     else:
         text = _text(term)
         if "\n" in text or "\t" in text or "\r" in text:

@@ -123,6 +123,14 @@ class NameIndex:
         :class:`~profgraph.errors.Ambiguous` when several match equally well, and
         :class:`~profgraph.errors.NotFound` (with the closest labels) when none matches well.
         """
+        query = search_key(text)
+        exact: dict[str, int] = {}  # entity id -> its first entry whose key is the query's
+        for index, key in enumerate(self.keys):
+            if key == query and self.entries[index][0] == kind:
+                exact.setdefault(self.entries[index][1], index)
+        if len(exact) == 1:  # the common case; skips the fuzzy matching, which is slow on large datasets
+            _, entity_id, label, lang = self.entries[next(iter(exact.values()))]
+            return Match(entity_id, kind, label, lang, 100.0)
         matches = self.search(text, kind=kind, limit=max(suggestions, 10))
         if not matches or matches[0].score < RESOLVE_THRESHOLD:
             raise NotFound(text, [match.label for match in matches[:suggestions]], kind)

@@ -1,9 +1,15 @@
-"""Skill coverage between professions, computed for all pairs at once with sparse matrices.
+"""Skill coverage and similarity between professions, for all pairs at once with sparse matrices.
 
 coverage(A -> B) is the weighted share of B's required skills that a worker in A already
 has: each of B's skills weighs :data:`ESSENTIAL_WEIGHT` when essential and
 :data:`OPTIONAL_WEIGHT` when optional, and a worker in A is credited with every skill A
 requires (essential or optional).
+
+similarity(A, B) is the cosine of the angle between the two professions' skill vectors, where
+a profession's entry for a skill is the requirement's weight (essential 1, optional 0.5)
+times the skill's *specificity* ``log(P / n)``: P professions in all, n of them requiring
+the skill. A skill every profession needs says nothing about how alike two of them are; one
+that only a handful need says a lot. The similarity is symmetric and in [0, 1].
 """
 
 from __future__ import annotations
@@ -51,15 +57,69 @@ def skill_matrices(model: Model) -> SkillMatrices:
     return SkillMatrices(profession_ids, skill_ids, has, weight)
 
 
+def requirement_totals(matrices: SkillMatrices) -> np.ndarray:
+    """Return each profession's total requirement weight (essential 1 + optional 0.5 per skill), float64."""
+    return np.asarray(matrices.weight.sum(axis=1, dtype=np.float64)).ravel()
+
+
 def coverage_matrix(matrices: SkillMatrices) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(coverage, gap)``, two dense P x P arrays indexed [from, to].
+    """Return ``(coverage, gap)``, two dense P x P float64 arrays indexed [from, to].
 
     ``coverage[a, b]`` is coverage(A -> B) in [0, 1] (0 where B requires nothing);
     ``gap[a, b]`` is the total weight of B's skills that A lacks (what a worker pays to move).
     """
-    overlap = (matrices.has @ matrices.weight.T).toarray()
-    total = np.asarray(matrices.weight.sum(axis=1)).ravel()
+    overlap = (matrices.has @ matrices.weight.T).toarray().astype(np.float64)
+    total = requirement_totals(matrices)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(total[None, :] > 0, overlap / total[None, :], 0.0)
-    gap = total[None, :] - overlap
-    return coverage.astype(np.float32), gap.astype(np.float32)
+    return coverage, total[None, :] - overlap
+
+
+def coverage_edges(matrices: SkillMatrices, floor: float) -> dict[str, np.ndarray]:
+    """Return every transition A -> B (A != B) with coverage >= ``floor`` as CSR arrays.
+
+    The dict holds ``indptr`` and ``indices`` (row A lists its B's in ``indices[indptr[A]:indptr[A+1]]``)
+    and, per edge, ``coverage`` and ``gap`` (float64). Only pairs sharing a skill are computed.
+    """
+    overlap = (matrices.has @ matrices.weight.T).tocsr()
+    overlap.setdiag(0)
+    overlap.eliminate_zeros()
+    total = requirement_totals(matrices)
+    rows = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
+    shared = overlap.data.astype(np.float64)
+    coverage = shared / total[overlap.indices]
+    keep = coverage >= floor
+    indptr = np.zeros(overlap.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[keep], minlength=overlap.shape[0]), out=indptr[1:])
+    return {"indptr": indptr, "indices": overlap.indices[keep].astype(np.int32), "coverage": coverage[keep],
+            "gap": total[overlap.indices[keep]] - shared[keep]}
+
+
+def specificity(matrices: SkillMatrices) -> np.ndarray:
+    """Return each skill's specificity ``log(P / n)`` (n professions require it; 0 where none does)."""
+    required_by = np.bincount(matrices.has.indices, minlength=len(matrices.skill_ids))
+    with np.errstate(divide="ignore"):
+        return np.where(required_by > 0, np.log(len(matrices.profession_ids) / np.maximum(required_by, 1)), 0.0)
+
+
+def similarity_vectors(matrices: SkillMatrices) -> sparse.csr_matrix:
+    """Return the professions' unit-length skill vectors (weight x specificity), one row each, float64."""
+    vectors = matrices.weight.astype(np.float64) @ sparse.diags(specificity(matrices))
+    vectors = sparse.csr_matrix(vectors)
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    return sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ vectors
+
+
+def similarity_matrix(matrices: SkillMatrices) -> np.ndarray:
+    """Return the dense P x P matrix of similarity(A, B) for every pair (1 on the diagonal)."""
+    vectors = similarity_vectors(matrices)
+    return (vectors @ vectors.T).toarray()
+
+
+def most_similar(vectors: sparse.csr_matrix, index: int, top: int) -> list[tuple[int, float]]:
+    """Return the ``top`` professions most similar to profession row ``index`` as (row, similarity),
+    best first, ties by row; the profession itself is left out. ``vectors`` is :func:`similarity_vectors`."""
+    scores = (vectors @ vectors[index].T).toarray().ravel()
+    scores[index] = -1.0
+    order = np.lexsort((np.arange(len(scores)), -scores))[:top]
+    return [(int(row), float(scores[row])) for row in order if scores[row] > 0]

@@ -45,6 +45,6 @@ def reference_upskill(model, origin: str, targets: set[str], min_coverage: float
             count = len(opened)
             if count and all(len(unlocked[tuple(s for s in skills if s != left_out)]) < count
                              for left_out in skills if size > 1):
-                ranked.append((-count, size, skills))
+                ranked.append((-count, size, -round(sum(value for _, value in opened), 9), skills))
     ranked.sort()
-    return [(skills, unlocked[skills]) for _, _, skills in ranked[:top]]
+    return [(skills, unlocked[skills]) for *_, skills in ranked[:top]]

@@ -15,6 +15,7 @@ that only a handful need says a lot. The similarity is symmetric and in [0, 1].
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -37,6 +38,11 @@ class SkillMatrices:
     skill_ids: list[str]
     has: sparse.csr_matrix
     weight: sparse.csr_matrix
+
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """Profession id -> its row."""
+        return {pid: i for i, pid in enumerate(self.profession_ids)}
 
 
 def skill_matrices(model: Model) -> SkillMatrices:
@@ -73,6 +79,20 @@ def coverage_matrix(matrices: SkillMatrices) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(total[None, :] > 0, overlap / total[None, :], 0.0)
     return coverage, total[None, :] - overlap
+
+
+def coverage_from(matrices: SkillMatrices, row: int) -> np.ndarray:
+    """Return coverage(A -> B) from the profession in ``row`` to every profession B (0 where B requires nothing)."""
+    overlap = np.asarray((matrices.weight @ matrices.has[row].T).todense(), dtype=np.float64).ravel()
+    total = requirement_totals(matrices)
+    return np.divide(overlap, total, out=np.zeros_like(overlap), where=total > 0)
+
+
+def coverage_to(matrices: SkillMatrices, row: int) -> np.ndarray:
+    """Return coverage(B -> A) from every profession B to the profession A in ``row``."""
+    overlap = np.asarray((matrices.has @ matrices.weight[row].T).todense(), dtype=np.float64).ravel()
+    total = float(matrices.weight[row].sum())
+    return overlap / total if total > 0 else np.zeros_like(overlap)
 
 
 def coverage_edges(matrices: SkillMatrices, floor: float) -> dict[str, np.ndarray]:

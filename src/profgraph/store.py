@@ -90,6 +90,13 @@ class Dataset:
         return skill_matrices(self.model)
 
     @cached_property
+    def similarity_vectors(self):
+        """The professions' similarity vectors (:func:`profgraph.similarity.similarity_vectors`)."""
+        from .similarity import similarity_vectors
+
+        return similarity_vectors(self.skill_matrices)
+
+    @cached_property
     def rdf(self):
         """The RDF dataset as a read-only :class:`pyoxigraph.Store`."""
         from pyoxigraph import Store

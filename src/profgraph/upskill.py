@@ -108,15 +108,19 @@ def _triple_candidates(gains: np.ndarray, base: np.ndarray, total: np.ndarray, m
 
 
 def _unlocked(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_coverage: float,
-              sets: np.ndarray) -> np.ndarray:
-    """Return how many destinations (rows of ``gains``) each set of columns unlocks, in chunks to bound memory."""
+              sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per set of columns, how many destinations (rows of ``gains``) it unlocks and the sum of
+    their coverages once learned (rounded to 9 places, so that summation order does not matter)."""
     counts = np.empty(len(sets), dtype=np.int64)
+    reached = np.empty(len(sets))
     chunk = max(1, 4_000_000 // max(1, gains.shape[0] * sets.shape[1]))
     for start in range(0, len(sets), chunk):
         part = sets[start:start + chunk]
-        reached = base[:, None] + gains[:, part].sum(axis=2)
-        counts[start:start + chunk] = ((reached / total[:, None]) >= min_coverage).sum(axis=0)
-    return counts
+        coverage = (base[:, None] + gains[:, part].sum(axis=2)) / total[:, None]
+        opened = coverage >= min_coverage
+        counts[start:start + chunk] = opened.sum(axis=0)
+        reached[start:start + chunk] = np.where(opened, coverage, 0.0).sum(axis=0)
+    return counts, reached.round(9)
 
 
 def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_coverage: float = DEFAULT_MIN_COVERAGE,
@@ -124,14 +128,14 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     """Return the ``top`` skill sets that unlock the most destinations in ``targets`` for profession ``origin``.
 
     Sets are ranked by the number of destinations they unlock, then fewer skills first, then
-    by their skill ids. Raises :class:`~profgraph.errors.UsageError` when ``max_skills`` is not
+    by the sum of the coverages they reach (higher first), then by their skill ids. Raises :class:`~profgraph.errors.UsageError` when ``max_skills`` is not
     1..3 or when a 3-skill search would enumerate more than :data:`MAX_SETS` sets.
     """
     if not 1 <= max_skills <= MAX_SKILLS:
         raise UsageError(f"--max-skills must be between 1 and {MAX_SKILLS}, not {max_skills}")
     weight = matrices.weight.tocsr().astype(np.float64)
     total = requirement_totals(matrices)
-    row_of = {pid: i for i, pid in enumerate(matrices.profession_ids)}
+    row_of = matrices.rows
     origin_row = row_of[origin]
     held = np.zeros(weight.shape[1], dtype=bool)
     held[matrices.has[origin_row].indices] = True
@@ -170,7 +174,7 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     gains[row_position[entry_rows[inside]], position[entry_skills[inside]]] = entry_gains[inside]
     base_rows, total_rows = dest_base[rows], dest_total[rows]
 
-    ranked: list[tuple[int, int, tuple[int, ...]]] = []
+    ranked: list[tuple[int, int, float, tuple[int, ...]]] = []
     single = pair = None  # how many destinations each skill, and each pair of skills, unlocks
     for size in range(1, max_skills + 1):
         if size < 3:
@@ -181,7 +185,7 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
             sets = _triple_candidates(gains, base_rows, total_rows, min_coverage, single, last + 1)
             if len(sets) > MAX_SETS:
                 raise UsageError(f"{len(sets)} candidate 3-skill sets are too many here; use --max-skills 2")
-        counts = _unlocked(gains, base_rows, total_rows, min_coverage, sets)
+        counts, reached = _unlocked(gains, base_rows, total_rows, min_coverage, sets)
         if size == 1:
             single, keep = counts, counts > 0
         elif size == 2:
@@ -191,13 +195,14 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
         else:
             a, b, c = sets.T
             keep = counts > np.maximum.reduce([pair[a, b], pair[a, c], pair[b, c]])
-        kept_sets, kept_counts = sets[keep], counts[keep]
-        best = np.lexsort((*kept_sets.T[::-1], -kept_counts))[:top]
-        ranked.extend((-int(kept_counts[i]), size, tuple(kept_sets[i].tolist())) for i in best)
+        kept_sets, kept_counts, kept_reached = sets[keep], counts[keep], reached[keep]
+        best = np.lexsort((*kept_sets.T[::-1], -kept_reached, -kept_counts))[:top]
+        ranked.extend((-int(kept_counts[i]), size, -float(kept_reached[i]), tuple(kept_sets[i].tolist()))
+                      for i in best)
     ranked.sort()
 
     answers = []
-    for _, _, members in ranked[:top]:
+    for *_, members in ranked[:top]:
         columns = list(members)
         reached = base_rows + gains[:, columns].sum(axis=1)
         coverage = reached / total_rows

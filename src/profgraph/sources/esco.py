@@ -406,3 +406,26 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     basis["none"] = len(occupation_uris) - sum(basis.values())
     return EscoImport(Model("esco", professions, model_skills, sources=sources), files, len(relations),
                       dropped, basis if risk is not None else {})
+
+
+def import_steps(with_risk: bool) -> int:
+    """Return how many times :func:`import_esco` calls its ``progress`` callback."""
+    return len(TABLES) + 1 + int(with_risk) + 3  # the tables, the model, the risk table, the store's three views
+
+
+def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
+                lang: str = "en", progress: Callable[[str], None] | None = None):
+    """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
+
+    Returns ``(dataset, summary)``: the opened :class:`~profgraph.store.Dataset` and
+    :meth:`EscoImport.summary`, which the store's manifest keeps too. Raises
+    :class:`DataError` as :func:`read_esco` does; ``destination`` is then left as it was.
+    """
+    from ..store import build_store, fingerprint
+
+    found = read_esco(paths, risk=risk, lang=lang, progress=progress)
+    inputs = sorted({where.container for where in found.files.values()} | ({Path(risk)} if risk else set()))
+    summary = found.summary()
+    dataset = build_store(found.model, Path(destination), fingerprint(inputs), progress=progress,
+                          details={"import": summary})
+    return dataset, summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import pytest
 from click.testing import CliRunner
@@ -20,14 +21,19 @@ def run(*args):
 
 
 def independent_coverage():
-    """coverage(A -> B) recomputed from the CSV tables, without profgraph's code."""
+    """coverage(A -> B) recomputed from the CSV tables as the README defines it, without profgraph's code."""
     required: dict[str, dict[str, float]] = {}
     with (data_dir() / "requirements.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             required.setdefault(row["profession"], {})[row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
+    required_by: dict[str, int] = {}
+    for skills in required.values():
+        for skill in skills:
+            required_by[skill] = required_by.get(skill, 0) + 1
+    specificity = {skill: math.log(1 + len(required) / count) for skill, count in required_by.items()}
 
     def coverage(a: str, b: str) -> float:
-        needed = required[b]
+        needed = {skill: weight * specificity[skill] for skill, weight in required[b].items()}
         return sum(w for skill, w in needed.items() if skill in required[a]) / sum(needed.values())
 
     return coverage, required

@@ -134,3 +134,24 @@ def test_version_and_help():
     for command in ("path", "show", "search"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_stats_json_matches_the_tables(curated):
+    import pandas as pd
+
+    result = run("stats", "--format", "json")
+    stats = json.loads(result.output)
+    professions = pd.read_csv(data_dir() / "professions.csv", dtype=str, keep_default_na=False)
+    skills = pd.read_csv(data_dir() / "skills.csv", dtype=str, keep_default_na=False)
+    assert stats["professions"]["total"] == len(professions)
+    assert stats["professions"]["by_status"] == {s: int((professions["status"] == s).sum())
+                                                 for s in ("emerging", "transforming", "stable", "disappearing")}
+    assert stats["professions"]["by_sector"] == professions["sector"].value_counts().to_dict()
+    exposure = pd.to_numeric(professions["automation_exposure"])
+    assert stats["professions"]["high_exposure_share"] == pytest.approx((exposure >= 0.5).mean(), abs=1e-4)
+    assert stats["skills"]["total"] == len(skills)
+    assert stats["skills"]["by_type"] == skills["type"].value_counts().reindex(SKILL_TYPES, fill_value=0).to_dict()
+    assert stats["links"]["esco_professions"] == pytest.approx((professions["esco_uri"] != "").mean(), abs=1e-4)
+    assert stats["stranded"] == []
+    text = run("stats").output
+    assert "239" in text and "52%" in text

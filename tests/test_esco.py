@@ -172,14 +172,10 @@ def test_exposure_follows_the_risk_table(esco):
 
 def independent_similarity(model):
     """similarity(A, B) as the README defines it, from the requirement lists with plain Python."""
-    weights = requirement_weights(model)
-    required_by = Counter(skill for needed in weights.values() for skill in needed)
-    count = len(model.professions)
-    vectors = {pid: {s: w * math.log(count / required_by[s]) for s, w in needed.items()}
-               for pid, needed in weights.items()}
+    weights = requirement_weights(model)  # relation weight times specificity
 
     def similarity(a, b):
-        va, vb = vectors[a], vectors[b]
+        va, vb = weights[a], weights[b]
         dot = sum(w * vb.get(s, 0.0) for s, w in va.items())
         return dot / math.sqrt(sum(w * w for w in va.values()) * sum(w * w for w in vb.values()))
 

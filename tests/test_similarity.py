@@ -1,11 +1,13 @@
-"""Similarity between professions: IDF-weighted cosine of skill vectors, checked by hand on the
-tiny dataset and against an independent computation on the curated data.
+"""Similarity between professions: the cosine of skill-weight vectors (relation weight times
+specificity ln(1 + P/df)), checked by hand on the tiny dataset and against an independent
+computation on the curated data.
 
-tiny (6 professions): a, b, c are required by 4 professions (specificity ln 6/4 = 0.4055),
-e by 2 (ln 3), every other skill by one (ln 6 = 1.7918). clerk (a b c d) and assistant
-(a b c e) share a, b, c: cos = 3(0.4055^2) / sqrt((3(0.4055^2) + 1.7918^2)(3(0.4055^2) + 1.0986^2))
-= 0.1965; operator (a b c x) differs from clerk only by its own rare skill: 0.1332; designer
-shares a, b: 0.0521; analyst shares c: 0.0306; island shares nothing and is not listed.
+tiny (6 professions): a, b, c weigh s4 = ln 2.5, e s2 = ln 4, every other skill s1 = ln 7.
+clerk (a b c d) and assistant (a b c e) share a, b, c:
+cos = 3 s4^2 / sqrt((3 s4^2 + s1^2)(3 s4^2 + s2^2)) = 0.476; operator (a b c x) differs from
+clerk only by its own skill x, which weighs as much as d: 3 s4^2 / (3 s4^2 + s1^2) = 0.399;
+designer shares a, b: 0.179; analyst (c e f) shares c: 0.131; island shares nothing and is
+not listed.
 """
 
 from __future__ import annotations
@@ -22,13 +24,17 @@ from profgraph.similarity import most_similar, similarity_matrix
 from upskill_reference import coverage, requirement_weights
 
 RUNNER = CliRunner()
+S4, S2, S1 = math.log(1 + 6 / 4), math.log(1 + 6 / 2), math.log(1 + 6 / 1)
 
 
 def test_similarity_by_hand(tiny):
     matrices = tiny.skill_matrices
     found = most_similar(tiny.similarity_vectors, matrices.rows["clerk"], 10)
     assert [matrices.profession_ids[row] for row, _ in found] == ["assistant", "operator", "designer", "analyst"]
-    assert [value for _, value in found] == pytest.approx([0.1965, 0.1332, 0.0521, 0.0306], abs=1e-4)
+    clerk = 3 * S4**2 + S1**2
+    expected = [3 * S4**2 / math.sqrt(clerk * (3 * S4**2 + S2**2)), 3 * S4**2 / clerk,
+                2 * S4**2 / math.sqrt(clerk * (2 * S4**2 + 3.25 * S1**2)), S4**2 / math.sqrt(clerk * (S4**2 + S2**2 + S1**2))]
+    assert [value for _, value in found] == pytest.approx(expected)
 
 
 def test_all_pairs_are_symmetric_and_match_single_queries(curated):
@@ -46,20 +52,12 @@ def test_similar_command(curated):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["origin"]["id"] == "cashier"
-    weights = requirement_weights(curated.model)
-    required_by = {}
-    for needed in weights.values():
-        for skill in needed:
-            required_by[skill] = required_by.get(skill, 0) + 1
-
-    def vector(pid):
-        return {s: w * math.log(len(weights) / required_by[s]) for s, w in weights[pid].items()}
-
-    origin = vector("cashier")
+    weights = requirement_weights(curated.model)  # relation weight times specificity, recomputed in Python
+    origin = weights["cashier"]
     assert len(report["similar"]) == 5
     for other in report["similar"]:
         assert set(other) >= {"id", "label", "similarity", "coverage", "coverage_back", "shared_skills", "status"}
-        theirs = vector(other["id"])
+        theirs = weights[other["id"]]
         cosine = sum(w * theirs.get(s, 0.0) for s, w in origin.items()) / math.sqrt(
             sum(w * w for w in origin.values()) * sum(w * w for w in theirs.values()))
         assert other["similarity"] == pytest.approx(cosine, abs=1e-4)

@@ -1,21 +1,25 @@
 """Upskilling, on the hand-made tiny dataset (answers derived by hand) and on the curated data
 (against the straightforward reference in upskill_reference.py).
 
-tiny, from clerk (a b c d) to the emerging professions at min coverage 0.4:
-  operator (a b c x) is viable already (3/4);
-  analyst (c e f g) is at 1/4: any of e, f, g makes 2/4 = 0.5;
-  designer (a b h i j essential, k optional; weight 5.5) is at 2/5.5: h, i or j makes 3/5.5 = 0.5455,
-  k makes 2.5/5.5 = 0.4545;
-  island (y z) is at 0: y or z makes 1/2 = 0.5.
+tiny has six professions; a skill required by df of them weighs ln(1 + 6/df): a, b, c (df 4)
+s4 = ln 2.5, e (df 2) s2 = ln 4, every other skill s1 = ln 7. From clerk (a b c d) to the
+emerging professions at min coverage 0.4:
+  operator (a b c x) is viable already: 3 s4 / (3 s4 + s1) = 0.586;
+  analyst (c e f) is at s4 / (s4 + s2 + s1) = 0.216: f makes (s4 + s1) / ... = 0.674, e 0.542;
+  designer (a b h i j essential, k optional) is at 2 s4 / (2 s4 + 3.5 s1) = 0.212: h, i or j
+  makes (2 s4 + s1) / ... = 0.437; k only (2 s4 + 0.5 s1) / ... = 0.325, not enough;
+  island (y z) is at 0: y or z makes 0.5.
 Every single skill unlocks one destination; ties go to the higher coverage, then to the id:
-h, i, j (0.5455), then e, f, g, y, z (0.5), then k. Two skills for the same destination add
-nothing over one, so the best 3-set takes one skill per destination: e, h, y unlock all three.
+f (0.674), e (0.542), y, z (0.5), h, i, j (0.437); k unlocks nothing. Two skills for the same
+destination add nothing over one, so the best 3-set takes one skill per destination, the best
+of each: f, h, y unlock all three.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from math import log
 
 import pytest
 from click.testing import CliRunner
@@ -28,21 +32,22 @@ from profgraph.upskill import upskill
 from upskill_reference import coverage, reference_upskill, requirement_weights
 
 RUNNER = CliRunner()
+S4, S2, S1 = log(1 + 6 / 4), log(1 + 6 / 2), log(1 + 6 / 1)
 
 
 def test_single_skills_by_hand(tiny):
     emerging = target_set(tiny.model, status="emerging")
-    found = upskill(tiny.skill_matrices, "clerk", emerging, top=6)
-    assert [option.skills for option in found] == [("h",), ("i",), ("j",), ("e",), ("f",), ("g",)]
-    assert found[0].unlocks == (("designer", pytest.approx(3 / 5.5)),)
-    assert found[3].unlocks == (("analyst", 0.5),)
+    found = upskill(tiny.skill_matrices, "clerk", emerging, top=10)
+    assert [option.skills for option in found] == [("f",), ("e",), ("y",), ("z",), ("h",), ("i",), ("j",)]
+    assert found[0].unlocks == (("analyst", pytest.approx((S4 + S1) / (S4 + S2 + S1))),)
+    assert found[4].unlocks == (("designer", pytest.approx((2 * S4 + S1) / (2 * S4 + 3.5 * S1))),)
 
 
 def test_sets_by_hand(tiny):
     emerging = target_set(tiny.model, status="emerging")
     best = upskill(tiny.skill_matrices, "clerk", emerging, max_skills=3, top=1)[0]
-    assert best.skills == ("e", "h", "y")
-    assert [pid for pid, _ in best.unlocks] == ["designer", "analyst", "island"]
+    assert best.skills == ("f", "h", "y")
+    assert [pid for pid, _ in best.unlocks] == ["analyst", "island", "designer"]
     pairs = upskill(tiny.skill_matrices, "clerk", emerging, max_skills=2, top=50)
     assert all(len(option.unlocks) == len(option.skills) for option in pairs)  # no skill in a set is idle
     assert ("e", "f") not in [option.skills for option in pairs]

@@ -7,20 +7,29 @@ the sets whose every skill counts. Slow on purpose: it checks profgraph.upskill.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from itertools import combinations
 
 WEIGHT = {"essential": 1.0, "optional": 0.5}
 
 
 def requirement_weights(model) -> dict[str, dict[str, float]]:
-    """Return profession id -> {skill id: weight} from the model's requirement lists."""
-    return {pid: {**{s: WEIGHT["optional"] for s in p.optional}, **{s: WEIGHT["essential"] for s in p.essential}}
+    """Return profession id -> {skill id: weight} as coverage counts it: the relation weight (essential 1,
+    optional 0.5) times the skill's specificity ln(1 + P / df), df professions requiring it."""
+    required_by = Counter(skill for p in model.professions.values() for skill in p.skills)
+    count = len(model.professions)
+
+    def weight(skill, relation):
+        return WEIGHT[relation] * math.log1p(count / required_by[skill])
+
+    return {pid: {**{s: weight(s, "optional") for s in p.optional}, **{s: weight(s, "essential") for s in p.essential}}
             for pid, p in model.professions.items()}
 
 
 def coverage(held: set[str], needed: dict[str, float]) -> float:
-    """The weighted share of ``needed`` that ``held`` covers."""
-    return sum(w for skill, w in needed.items() if skill in held) / sum(needed.values())
+    """The weighted share of ``needed`` that ``held`` covers, rounded to 12 decimals as the README says."""
+    return round(sum(w for skill, w in needed.items() if skill in held) / sum(needed.values()), 12)
 
 
 def reference_upskill(model, origin: str, targets: set[str], min_coverage: float, max_skills: int,

@@ -1,15 +1,23 @@
 """Skill coverage and similarity between professions, for all pairs at once with sparse matrices.
 
 coverage(A -> B) is the weighted share of B's required skills that a worker in A already
-has: each of B's skills weighs :data:`ESSENTIAL_WEIGHT` when essential and
-:data:`OPTIONAL_WEIGHT` when optional, and a worker in A is credited with every skill A
+has. Each of B's skills weighs its relation weight (:data:`ESSENTIAL_WEIGHT` when
+essential, :data:`OPTIONAL_WEIGHT` when optional) times its *specificity*
+``ln(1 + P / df)``, where P is the number of professions and df the number that require
+the skill: sharing attention to detail or teamwork says less about whether a move is
+realistic than sharing geodetic surveying. A worker in A is credited with every skill A
 requires (essential or optional).
 
-similarity(A, B) is the cosine of the angle between the two professions' skill vectors, where
-a profession's entry for a skill is the requirement's weight (essential 1, optional 0.5)
-times the skill's *specificity* ``log(P / n)``: P professions in all, n of them requiring
-the skill. A skill every profession needs says nothing about how alike two of them are; one
-that only a handful need says a lot. The similarity is symmetric and in [0, 1].
+gap(A -> B), what the move costs, counts B's skills that A lacks by relation weight alone:
+a generic skill takes as long to learn as a specific one.
+
+Coverage is rounded to 12 decimals, so that the same ratio summed in another order (a
+sparse product here, a plain loop elsewhere) compares the same against a threshold.
+
+similarity(A, B) is the cosine of the angle between the two professions' vectors of those
+same skill weights (relation weight times specificity). A skill most professions need says
+little about how alike two of them are; one that only a handful need says a lot. The
+similarity is symmetric and in [0, 1].
 """
 
 from __future__ import annotations
@@ -31,18 +39,25 @@ class SkillMatrices:
     """Profession-by-skill matrices in the row/column order of ``profession_ids``/``skill_ids``.
 
     ``has`` is 1 where the profession requires the skill; ``weight`` holds the requirement's
-    weight (essential or optional) there.
+    weight (essential or optional) there; ``specificity[j]`` is ``ln(1 + P / df_j)`` (float64).
     """
 
     profession_ids: list[str]
     skill_ids: list[str]
     has: sparse.csr_matrix
     weight: sparse.csr_matrix
+    specificity: np.ndarray
+
+    @cached_property
+    def valued(self) -> sparse.csr_matrix:
+        """``weight`` times each skill's specificity, float64: what coverage and similarity count."""
+        return sparse.csr_matrix(self.weight.astype(np.float64) @ sparse.diags(self.specificity))
 
     @cached_property
     def rows(self) -> dict[str, int]:
         """Profession id -> its row."""
         return {pid: i for i, pid in enumerate(self.profession_ids)}
+
 
 
 def skill_matrices(model: Model) -> SkillMatrices:
@@ -60,39 +75,49 @@ def skill_matrices(model: Model) -> SkillMatrices:
     weight = sparse.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
     has = weight.copy()
     has.data[:] = 1.0
-    return SkillMatrices(profession_ids, skill_ids, has, weight)
+    required_by = np.bincount(has.indices, minlength=len(skill_ids))
+    specificity = np.log1p(len(profession_ids) / np.maximum(required_by, 1))
+    return SkillMatrices(profession_ids, skill_ids, has, weight, specificity)
 
 
 def requirement_totals(matrices: SkillMatrices) -> np.ndarray:
-    """Return each profession's total requirement weight (essential 1 + optional 0.5 per skill), float64."""
+    """Return each profession's total relation weight (essential 1 + optional 0.5 per skill), float64."""
     return np.asarray(matrices.weight.sum(axis=1, dtype=np.float64)).ravel()
+
+
+def coverage_totals(matrices: SkillMatrices) -> np.ndarray:
+    """Return each profession's total skill weight (:attr:`SkillMatrices.valued`): coverage's denominator."""
+    return np.asarray(matrices.valued.sum(axis=1)).ravel()
 
 
 def coverage_matrix(matrices: SkillMatrices) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(coverage, gap)``, two dense P x P float64 arrays indexed [from, to].
 
     ``coverage[a, b]`` is coverage(A -> B) in [0, 1] (0 where B requires nothing);
-    ``gap[a, b]`` is the total weight of B's skills that A lacks (what a worker pays to move).
+    ``gap[a, b]`` is the relation weight of B's skills that A lacks (what a worker pays to move).
     """
-    overlap = (matrices.has @ matrices.weight.T).toarray().astype(np.float64)
-    total = requirement_totals(matrices)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(total[None, :] > 0, overlap / total[None, :], 0.0)
-    return coverage, total[None, :] - overlap
+    shared = (matrices.has @ matrices.valued.T).toarray()
+    coverage = coverage_ratio(shared, np.broadcast_to(coverage_totals(matrices)[None, :], shared.shape))
+    gap = requirement_totals(matrices)[None, :] - (matrices.has @ matrices.weight.T).toarray()
+    return coverage, gap
+
+
+def coverage_ratio(shared, total) -> np.ndarray:
+    """Return coverage from its two sums: ``shared / total`` rounded to 12 decimals, 0 where ``total`` is 0."""
+    shared, total = np.asarray(shared, dtype=np.float64), np.asarray(total, dtype=np.float64)
+    return np.round(np.divide(shared, total, out=np.zeros_like(shared), where=total > 0), 12)
 
 
 def coverage_from(matrices: SkillMatrices, row: int) -> np.ndarray:
     """Return coverage(A -> B) from the profession in ``row`` to every profession B (0 where B requires nothing)."""
-    overlap = np.asarray((matrices.weight @ matrices.has[row].T).todense(), dtype=np.float64).ravel()
-    total = requirement_totals(matrices)
-    return np.divide(overlap, total, out=np.zeros_like(overlap), where=total > 0)
+    shared = np.asarray((matrices.valued @ matrices.has[row].T).todense()).ravel()
+    return coverage_ratio(shared, coverage_totals(matrices))
 
 
 def coverage_to(matrices: SkillMatrices, row: int) -> np.ndarray:
     """Return coverage(B -> A) from every profession B to the profession A in ``row``."""
-    overlap = np.asarray((matrices.has @ matrices.weight[row].T).todense(), dtype=np.float64).ravel()
-    total = float(matrices.weight[row].sum())
-    return overlap / total if total > 0 else np.zeros_like(overlap)
+    shared = np.asarray((matrices.has @ matrices.valued[row].T).todense()).ravel()
+    return coverage_ratio(shared, np.full_like(shared, coverage_totals(matrices)[row]))
 
 
 def coverage_edges(matrices: SkillMatrices, floor: float) -> dict[str, np.ndarray]:
@@ -101,33 +126,27 @@ def coverage_edges(matrices: SkillMatrices, floor: float) -> dict[str, np.ndarra
     The dict holds ``indptr`` and ``indices`` (row A lists its B's in ``indices[indptr[A]:indptr[A+1]]``)
     and, per edge, ``coverage`` and ``gap`` (float64). Only pairs sharing a skill are computed.
     """
-    overlap = (matrices.has @ matrices.weight.T).tocsr()
-    overlap.setdiag(0)
-    overlap.eliminate_zeros()
-    total = requirement_totals(matrices)
-    rows = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
-    shared = overlap.data.astype(np.float64)
-    coverage = shared / total[overlap.indices]
+    shared, held = matrices.has @ matrices.valued.T, matrices.has @ matrices.weight.T
+    for product in (shared, held):
+        product.setdiag(0)
+        product.eliminate_zeros()
+        product.sort_indices()
+    # Specificity is positive, so both products have the same pattern: the pairs that share a skill.
+    assert np.array_equal(shared.indptr, held.indptr) and np.array_equal(shared.indices, held.indices)
+    rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    coverage = coverage_ratio(shared.data, coverage_totals(matrices)[shared.indices])
     keep = coverage >= floor
-    indptr = np.zeros(overlap.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[keep], minlength=overlap.shape[0]), out=indptr[1:])
-    return {"indptr": indptr, "indices": overlap.indices[keep].astype(np.int32), "coverage": coverage[keep],
-            "gap": total[overlap.indices[keep]] - shared[keep]}
-
-
-def specificity(matrices: SkillMatrices) -> np.ndarray:
-    """Return each skill's specificity ``log(P / n)`` (n professions require it; 0 where none does)."""
-    required_by = np.bincount(matrices.has.indices, minlength=len(matrices.skill_ids))
-    with np.errstate(divide="ignore"):
-        return np.where(required_by > 0, np.log(len(matrices.profession_ids) / np.maximum(required_by, 1)), 0.0)
+    indptr = np.zeros(shared.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[keep], minlength=shared.shape[0]), out=indptr[1:])
+    return {"indptr": indptr, "indices": shared.indices[keep].astype(np.int32), "coverage": coverage[keep],
+            "gap": requirement_totals(matrices)[shared.indices[keep]] - held.data[keep]}
 
 
 def similarity_vectors(matrices: SkillMatrices) -> sparse.csr_matrix:
-    """Return the professions' unit-length skill vectors (weight x specificity), one row each, float64."""
-    vectors = matrices.weight.astype(np.float64) @ sparse.diags(specificity(matrices))
-    vectors = sparse.csr_matrix(vectors)
+    """Return the professions' skill-weight vectors (:attr:`SkillMatrices.valued`) scaled to unit length."""
+    vectors = matrices.valued
     norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
-    return sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ vectors
+    return sparse.csr_matrix(sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ vectors)
 
 
 def similarity_matrix(matrices: SkillMatrices) -> np.ndarray:

@@ -3,7 +3,7 @@
 A set of skills *unlocks* a destination B for a worker in profession A when the transition
 A -> B is not viable now (coverage(A -> B) < ``min_coverage``) and is viable once the worker
 also has those skills: coverage then counts them among B's requirements with their weights
-(essential 1, optional 0.5). :func:`upskill` returns the sets of at most ``max_skills``
+(:mod:`profgraph.similarity`). :func:`upskill` returns the sets of at most ``max_skills``
 skills (1 to 3) that unlock the most destinations among the targets, each with the
 destinations it unlocks. A set is listed only when each of its skills counts: dropping any one
 of them unlocks fewer destinations (otherwise the best single skill plus any other skill
@@ -27,10 +27,11 @@ import numpy as np
 
 from .errors import UsageError
 from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
-from .similarity import SkillMatrices, requirement_totals
+from .similarity import SkillMatrices, coverage_ratio, coverage_totals
 
 MAX_SKILLS = 3
 MAX_SETS = 20_000_000  # candidate 3-skill sets beyond which --max-skills 3 is refused (time and memory)
+SLACK = 1e-9  # bounds and candidate rules err this much on the generous side of the threshold
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,9 @@ def _all_sets(n: int, size: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty((0, 3), dtype=np.int64)
 
 
-def _opens(base: float, total: float, gained: np.ndarray, min_coverage: float) -> np.ndarray:
-    """Whether gaining ``gained`` (weights) makes a destination viable: the same test everywhere."""
-    return (base + gained) / total >= min_coverage
+def _opens(base: float, total: float, gained: np.ndarray, min_coverage: float, slack: float = 0.0) -> np.ndarray:
+    """Whether gaining ``gained`` makes a destination viable (with ``slack`` added to the coverage)."""
+    return coverage_ratio(base + gained, np.full(np.shape(gained), total)) + slack >= min_coverage
 
 
 def _triple_candidates(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_coverage: float,
@@ -80,14 +81,14 @@ def _triple_candidates(gains: np.ndarray, base: np.ndarray, total: np.ndarray, m
     for row in range(gains.shape[0]):
         support = np.nonzero(gains[row])[0]
         needs = gains[row, support]
-        weak = ~_opens(base[row], total[row], needs, min_coverage)
+        weak = ~_opens(base[row], total[row], needs, min_coverage, -SLACK)
         duo = _all_sets(int(weak.sum()), 2)
-        opened = _opens(base[row], total[row], needs[weak][duo].sum(axis=1), min_coverage)
+        opened = _opens(base[row], total[row], needs[weak][duo].sum(axis=1), min_coverage, SLACK)
         pairs.append(support[weak][duo[opened]])
         trio = _all_sets(len(support), 3)
         sums = needs[trio].sum(axis=1)
-        all_needed = _opens(base[row], total[row], sums, min_coverage) & \
-            ~_opens(base[row], total[row], sums - needs[trio].max(axis=1), min_coverage)
+        all_needed = _opens(base[row], total[row], sums, min_coverage, SLACK) & \
+            ~_opens(base[row], total[row], sums - needs[trio].max(axis=1), min_coverage, -SLACK)
         parts.append(support[trio[all_needed]])
     pairs = np.unique(np.concatenate(pairs), axis=0)
     with_single = np.column_stack((np.repeat(pairs, len(singles), axis=0), np.tile(singles, len(pairs))))
@@ -116,7 +117,8 @@ def _unlocked(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_covera
     chunk = max(1, 4_000_000 // max(1, gains.shape[0] * sets.shape[1]))
     for start in range(0, len(sets), chunk):
         part = sets[start:start + chunk]
-        coverage = (base[:, None] + gains[:, part].sum(axis=2)) / total[:, None]
+        coverage = coverage_ratio(base[:, None] + gains[:, part].sum(axis=2),
+                                  np.broadcast_to(total[:, None], (len(total), len(part))))
         opened = coverage >= min_coverage
         counts[start:start + chunk] = opened.sum(axis=0)
         reached[start:start + chunk] = np.where(opened, coverage, 0.0).sum(axis=0)
@@ -128,13 +130,14 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     """Return the ``top`` skill sets that unlock the most destinations in ``targets`` for profession ``origin``.
 
     Sets are ranked by the number of destinations they unlock, then fewer skills first, then
-    by the sum of the coverages they reach (higher first), then by their skill ids. Raises :class:`~profgraph.errors.UsageError` when ``max_skills`` is not
-    1..3 or when a 3-skill search would enumerate more than :data:`MAX_SETS` sets.
+    by the sum of the coverages they reach (higher first), then by their skill ids. Raises
+    :class:`~profgraph.errors.UsageError` when ``max_skills`` is not 1..3 or when a 3-skill
+    search would count more than :data:`MAX_SETS` sets.
     """
     if not 1 <= max_skills <= MAX_SKILLS:
         raise UsageError(f"--max-skills must be between 1 and {MAX_SKILLS}, not {max_skills}")
-    weight = matrices.weight.tocsr().astype(np.float64)
-    total = requirement_totals(matrices)
+    weight = matrices.valued  # coverage counts relation weight times specificity
+    total = coverage_totals(matrices)
     row_of = matrices.rows
     origin_row = row_of[origin]
     held = np.zeros(weight.shape[1], dtype=bool)
@@ -143,8 +146,7 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     wanted = np.zeros(weight.shape[0], dtype=bool)
     wanted[[row_of[pid] for pid in targets if pid in row_of]] = True
     wanted[origin_row] = False
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wanted &= (total > 0) & ~((base / total) >= min_coverage)
+    wanted &= (total > 0) & ~(coverage_ratio(base, total) >= min_coverage)
     destinations = np.nonzero(wanted)[0]
 
     # The skills each destination requires and the origin lacks, as parallel arrays (row, skill, gain).
@@ -156,11 +158,11 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
 
     # Reachable destinations: the max_skills largest gains are enough. Useful skills: with the
     # max_skills - 1 largest other gains they reach some destination (an overestimate, so none is lost).
-    reachable = (dest_base + _top_sums(entry_rows, entry_gains, max_skills, len(destinations))) / dest_total \
-        >= min_coverage
+    best = _top_sums(entry_rows, entry_gains, max_skills, len(destinations))
+    reachable = coverage_ratio(dest_base + best, dest_total) + SLACK >= min_coverage
     helpers = _top_sums(entry_rows, entry_gains, max_skills - 1, len(destinations))
-    useful = reachable[entry_rows] & ((dest_base[entry_rows] + entry_gains + helpers[entry_rows])
-                                      / dest_total[entry_rows] >= min_coverage)
+    useful = reachable[entry_rows] & (coverage_ratio(dest_base[entry_rows] + entry_gains + helpers[entry_rows],
+                                                     dest_total[entry_rows]) + SLACK >= min_coverage)
     skill_ids = np.array(matrices.skill_ids)
     candidates = np.unique(entry_skills[useful])
     candidates = candidates[np.argsort(skill_ids[candidates], kind="stable")]  # id order: sets come out sorted
@@ -204,8 +206,7 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     answers = []
     for *_, members in ranked[:top]:
         columns = list(members)
-        reached = base_rows + gains[:, columns].sum(axis=1)
-        coverage = reached / total_rows
+        coverage = coverage_ratio(base_rows + gains[:, columns].sum(axis=1), total_rows)
         opened = np.nonzero(coverage >= min_coverage)[0]
         unlocks = sorted(((matrices.profession_ids[destinations[rows[i]]], float(coverage[i])) for i in opened),
                          key=lambda item: (-item[1], item[0]))

@@ -139,7 +139,7 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
         with (workspace / MODEL_FILE).open("wb") as handle:
             pickle.dump((model, NameIndex(model)), handle, protocol=pickle.HIGHEST_PROTOCOL)
         if progress:
-            progress("model")
+            progress("names")
         transitions = transition_table(model)
         np.savez(workspace / TRANSITIONS_FILE, **transitions)
         if progress:

@@ -22,6 +22,8 @@ STORE = click.option("--store", "store", type=click.Path(file_okay=False), envva
                           "default: the embedded curated data.")
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
+MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
+                            help="Least coverage for a transition to be viable.")
 
 SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
                     "socio_behavioural": "socio-behavioural", "professional": "professional"}
@@ -60,6 +62,10 @@ def _exposure(value) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _target_name(target: dict) -> str:
+    return target.get("status") or target.get("set") or target["profession"]["label"]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="profgraph")
 def main():
@@ -80,8 +86,7 @@ def main():
                    "not in the top quartile) or a profession name.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to print.")
 @click.option("--max-steps", type=int, default=3, show_default=True, help="Most transitions in one path.")
-@click.option("--min-coverage", type=float, default=0.4, show_default=True,
-              help="Least coverage for a transition to be viable.")
+@MIN_COVERAGE
 @LANG
 @FORMAT
 @STORE
@@ -104,10 +109,9 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
         return
     origin = report["origin"]
     target = report["target"]
-    wanted = target.get("status") or target.get("set") or target["profession"]["label"]
     click.echo(f"From: {origin['label']} ({origin['status'] or 'no status'}, "
                f"automation exposure {_exposure(origin['automation_exposure'])})")
-    click.echo(f"To:   {wanted}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
+    click.echo(f"To:   {_target_name(target)}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
     if not report["paths"]:
         click.echo("\nNo viable path. Try a lower --min-coverage or more --max-steps.")
         return
@@ -353,8 +357,7 @@ def similar(name, top, lang, output_format, store):
               help="Destinations: 'safer', a status (emerging, transforming, stable) or a profession name.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many skill sets to list.")
 @click.option("--max-skills", type=int, default=1, show_default=True, help="Most skills in one set (1 to 3).")
-@click.option("--min-coverage", type=float, default=0.4, show_default=True,
-              help="Least coverage for a transition to be viable.")
+@MIN_COVERAGE
 @LANG
 @FORMAT
 @STORE
@@ -375,9 +378,8 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
         _print_json(report)
         return
     origin, target = report["origin"], report["target"]
-    wanted = target.get("status") or target.get("set") or target["profession"]["label"]
     click.echo(f"From: {origin['label']} (automation exposure {_exposure(origin['automation_exposure'])})")
-    click.echo(f"To:   {wanted}  ({target.get('count', 1)} professions, {target['viable_now']} viable now "
+    click.echo(f"To:   {_target_name(target)}  ({target.get('count', 1)} professions, {target['viable_now']} viable now "
                f"at coverage >= {min_coverage:.2f})")
     if not report["options"]:
         click.echo(f"\nNo set of up to {max_skills} skills unlocks a new transition. Try --max-skills or --min-coverage.")

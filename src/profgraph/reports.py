@@ -72,7 +72,7 @@ def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str) -> dict
     }
 
 
-def _check_options(top: int, min_coverage: float, lang: str) -> None:
+def _check_options(top: int, lang: str, min_coverage: float = DEFAULT_MIN_COVERAGE) -> None:
     if top < 1:
         raise UsageError(f"--top must be at least 1, not {top}")
     if not 0.0 < min_coverage <= 1.0:
@@ -108,7 +108,7 @@ def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
     name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
     """
-    _check_options(top, min_coverage, lang)
+    _check_options(top, lang, min_coverage)
     if not 1 <= max_steps <= 6:
         raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
     model = dataset.model
@@ -147,7 +147,7 @@ def similar_report(dataset, name: str, top: int = 10, lang: str = "en") -> dict:
 
     from .similarity import coverage_from, coverage_to, most_similar
 
-    _check_options(top, DEFAULT_MIN_COVERAGE, lang)
+    _check_options(top, lang)
     model = dataset.model
     matrices = dataset.skill_matrices
     origin = dataset.names.resolve(name).id
@@ -181,7 +181,7 @@ def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = D
     from .similarity import coverage_from
     from .upskill import upskill
 
-    _check_options(top, min_coverage, lang)
+    _check_options(top, lang, min_coverage)
     model = dataset.model
     matrices = dataset.skill_matrices
     origin = dataset.names.resolve(origin_name).id

@@ -307,6 +307,42 @@ def _risk_sources(path: Path, bases: Iterable[str]) -> dict[str, Source]:
     return sources
 
 
+def _first_bad(mask, where: EscoFile, column: str, values, problem: str) -> None:
+    """Raise :class:`DataError` naming the first record where ``mask`` is true."""
+    if mask.any():
+        record = int(mask.to_numpy().argmax())
+        raise DataError(f"record {record + 1}: {values.iloc[record]!r} {problem}", str(where), column=column)
+
+
+def _requirements(occupation_uris: list[str], skill_uris: list[str], skill_ids: list[str], relations):
+    """Return the essential and optional skill ids of each occupation (lists by row) and the links dropped."""
+    import pandas as pd
+
+    occupation_row = pd.Index(occupation_uris).get_indexer(relations["occupationUri"])
+    skill_row = pd.Index(skill_uris).get_indexer(relations["skillUri"])
+    known = (occupation_row >= 0) & (skill_row >= 0)
+    repeated = known & pd.DataFrame({"o": occupation_row, "s": skill_row}).duplicated().to_numpy()
+    kept = known & ~repeated
+    dropped = {"unknown_occupation": int((occupation_row < 0).sum()),
+               "unknown_skill": int(((occupation_row >= 0) & (skill_row < 0)).sum()),
+               "repeated": int(repeated.sum())}
+    essential: list[list[str]] = [[] for _ in occupation_uris]
+    optional: list[list[str]] = [[] for _ in occupation_uris]
+    is_essential = (relations["relationType"] == "essential").to_numpy()
+    for o, s, ess in zip(occupation_row[kept].tolist(), skill_row[kept].tolist(), is_essential[kept].tolist()):
+        (essential if ess else optional)[o].append(skill_ids[s])
+    return essential, optional, dropped
+
+
+def _broader_occupations(links) -> dict[str, list[str]]:
+    """Return occupation URI -> the URIs of its broader occupations (ISCO groups left out)."""
+    between = (links["conceptType"] == "Occupation") & (links["broaderType"] == "Occupation")
+    broader: dict[str, list[str]] = {}
+    for child, parent in zip(links["conceptUri"][between].tolist(), links["broaderUri"][between].tolist()):
+        broader.setdefault(child, []).append(parent)
+    return broader
+
+
 def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = "en",
               progress: Callable[[str], None] | None = None) -> EscoImport:
     """Read the ESCO CSV download in ``paths`` (zips, CSV files, folders) and return the import.
@@ -315,97 +351,66 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     occupations without their own row inherit as documented there. ``progress`` is called
     with the name of each step when it is done.
     Raises :class:`DataError` for missing files or columns, corrupt zips, empty or repeated
-    URIs, unknown relation types and a risk table of unknown format.
+    URIs, bad ISCO codes, unknown relation types and a risk table of unknown format.
     """
-    import pandas as pd
+    from .nesta import read_risk_table
 
-    paths = list(paths)
-    files = find_files(paths, lang)
+    table = read_risk_table(risk) if risk is not None else None  # a bad table fails before the long read
+    files = find_files(list(paths), lang)
     frames = {}
-    for table, (_, columns) in TABLES.items():
-        frames[table] = read_table(files[table], columns)
+    for name, (_, columns) in TABLES.items():
+        frames[name] = read_table(files[name], columns)
         if progress:
-            progress(table)
+            progress(name)
     occupations, skills, relations = frames["occupations"], frames["skills"], frames["relations"]
-    for frame, table in ((occupations, "occupations"), (skills, "skills")):
-        _require(frame, files[table], "conceptUri", unique=True)
-        _require(frame, files[table], "preferredLabel")
-    bad_isco = ~occupations["iscoGroup"].str.fullmatch(r"\d{0,4}")
-    if bad_isco.any():
-        record = int(bad_isco.to_numpy().argmax())
-        raise DataError(f"record {record + 1}: {occupations['iscoGroup'].iloc[record]!r} is not an ISCO-08 code",
-                        str(files["occupations"]), column="iscoGroup")
+    for frame, name in ((occupations, "occupations"), (skills, "skills")):
+        _require(frame, files[name], "conceptUri", unique=True)
+        _require(frame, files[name], "preferredLabel")
+    isco = occupations["iscoGroup"]
+    _first_bad(~isco.str.fullmatch(r"\d{0,4}"), files["occupations"], "iscoGroup", isco, "is not an ISCO-08 code")
     relation = relations["relationType"]
-    bad_relation = ~relation.isin(("essential", "optional"))
-    if bad_relation.any():
-        record = int(bad_relation.to_numpy().argmax())
-        raise DataError(f"record {record + 1}: {relation.iloc[record]!r} is neither essential nor optional",
-                        str(files["relations"]), column="relationType")
+    _first_bad(~relation.isin(("essential", "optional")), files["relations"], "relationType", relation,
+               "is neither essential nor optional")
 
-    occupation_uris = occupations["conceptUri"].tolist()
     skill_uris = skills["conceptUri"].tolist()
-    occupation_row = pd.Index(occupation_uris).get_indexer(relations["occupationUri"])
-    skill_row = pd.Index(skill_uris).get_indexer(relations["skillUri"])
-    known = (occupation_row >= 0) & (skill_row >= 0)
-    pairs = pd.DataFrame({"o": occupation_row, "s": skill_row})
-    repeated = known & pairs.duplicated().to_numpy()
-    kept = known & ~repeated
-    dropped = {"unknown_occupation": int((occupation_row < 0).sum()),
-               "unknown_skill": int(((occupation_row >= 0) & (skill_row < 0)).sum()),
-               "repeated": int(repeated.sum())}
-
-    types = skill_types(skills, frames["skill_broader"], frames["hierarchy"], frames["digital"])
     skill_ids = short_ids(skill_uris)
+    types = skill_types(skills, frames["skill_broader"], frames["hierarchy"], frames["digital"])
     model_skills = {}
     for sid, uri, text, alts, skill_type in zip(skill_ids, skill_uris, skills["preferredLabel"].tolist(),
                                                  skills["altLabels"].tolist(), types):
         alt = _split_labels(alts, text)
         model_skills[sid] = Skill(sid, uri, skill_type, {lang: text}, {lang: alt} if alt else {}, esco_uri=uri)
 
-    essential: list[list[str]] = [[] for _ in occupation_uris]
-    optional: list[list[str]] = [[] for _ in occupation_uris]
-    is_essential = (relation == "essential").to_numpy()
-    for o, s, ess in zip(occupation_row[kept].tolist(), skill_row[kept].tolist(), is_essential[kept].tolist()):
-        (essential if ess else optional)[o].append(skill_ids[s])
-
-    broader_occupations: dict[str, list[str]] = {}
-    links = frames["occupation_broader"]
-    between_occupations = (links["conceptType"] == "Occupation") & (links["broaderType"] == "Occupation")
-    for child, parent in zip(links["conceptUri"][between_occupations].tolist(),
-                             links["broaderUri"][between_occupations].tolist()):
-        broader_occupations.setdefault(child, []).append(parent)
+    occupation_uris = occupations["conceptUri"].tolist()
+    essential, optional, dropped = _requirements(occupation_uris, skill_uris, skill_ids, relations)
     exposures = [None] * len(occupation_uris)
     sources = {ESCO_SOURCE.id: ESCO_SOURCE}
-    basis_counts = Counter()
-    if risk is not None:
-        from .nesta import read_risk_table
-
-        table = read_risk_table(risk)
-        exposures = [table.inherited(uri, isco or None, broader_occupations)
-                     for uri, isco in zip(occupation_uris, occupations["iscoGroup"].tolist())]
-        basis_counts = Counter(found[1] for found in exposures if found)
-        risk_sources = _risk_sources(Path(risk), sorted(basis_counts))
+    if table is not None:
+        broader = _broader_occupations(frames["occupation_broader"])
+        exposures = [table.inherited(uri, code or None, broader) for uri, code in zip(occupation_uris, isco.tolist())]
+        risk_sources = _risk_sources(Path(risk), sorted({found[1] for found in exposures if found}))
         sources.update({source.id: source for source in risk_sources.values()})
         if progress:
             progress("risk")
 
     professions = {}
-    for index, (pid, uri, isco, text, alts) in enumerate(zip(
-            short_ids(occupation_uris), occupation_uris, occupations["iscoGroup"].tolist(),
-            occupations["preferredLabel"].tolist(), occupations["altLabels"].tolist())):
+    for index, (pid, uri, code, text, alts) in enumerate(zip(
+            short_ids(occupation_uris), occupation_uris, isco.tolist(), occupations["preferredLabel"].tolist(),
+            occupations["altLabels"].tolist())):
         alt = _split_labels(alts, text)
         found = exposures[index]
         professions[pid] = Profession(
-            pid, uri, {lang: text}, {lang: alt} if alt else {}, isco08=isco or None,
+            pid, uri, {lang: text}, {lang: alt} if alt else {}, isco08=code or None,
             exposure=None if found is None else float(found[0]),
             exposure_source=None if found is None else risk_sources[found[1]].id,
             esco_uri=uri, essential=tuple(essential[index]), optional=tuple(optional[index]))
     if progress:
         progress("model")
-    basis = {name: basis_counts.get(name, 0) for name in ("own", "broader", "isco")}
-    basis["none"] = len(occupation_uris) - sum(basis.values())
-    return EscoImport(Model("esco", professions, model_skills, sources=sources), files, len(relations),
-                      dropped, basis if risk is not None else {})
+    basis = {}
+    if table is not None:
+        counts = Counter(found[1] if found else "none" for found in exposures)
+        basis = {name: counts.get(name, 0) for name in ("own", "broader", "isco", "none")}
+    return EscoImport(Model("esco", professions, model_skills, sources=sources), files, len(relations), dropped, basis)
 
 
 def import_steps(with_risk: bool) -> int:

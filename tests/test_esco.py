@@ -203,6 +203,38 @@ def test_similar_finds_obvious_neighbours(esco, name, neighbours):
         assert other["shared_skills"] == len(set(weights[origin]) & set(weights[other["id"]]))
 
 
+def test_similarity_finds_escos_own_kinship_best(esco):
+    """ESCO files 1,247 occupations under a broader occupation (a curated judgement of kinship).
+    Ranking every other occupation by similarity puts the broader one higher than ranking by
+    skill overlap without specificity (plain cosine, Jaccard) or by coverage does."""
+    import numpy as np
+
+    from profgraph.similarity import coverage_matrix, similarity_matrix
+
+    matrices = esco.skill_matrices
+    by_uri = {p.iri: matrices.rows[p.id] for p in esco.model.professions.values()}
+    pairs = np.array([(by_uri[row["conceptUri"]], by_uri[row["broaderUri"]])
+                      for row in esco_rows("broaderRelationsOccPillar.csv")
+                      if row["conceptType"] == row["broaderType"] == "Occupation" and row["conceptUri"] in by_uri
+                      and row["broaderUri"] in by_uri])
+    assert len(pairs) > 1000
+    has = matrices.has.astype(float)
+    shared = (has @ has.T).toarray()
+    sizes = shared.diagonal()
+
+    def hits_at_10(scores):
+        scores = scores.copy()
+        np.fill_diagonal(scores, -np.inf)
+        ranks = (scores[pairs[:, 0]] > scores[pairs[:, 0], pairs[:, 1]][:, None]).sum(axis=1) + 1
+        return (ranks <= 10).mean()
+
+    ours = hits_at_10(similarity_matrix(matrices))
+    assert ours > 0.4
+    assert ours > hits_at_10(shared / np.sqrt(np.outer(sizes, sizes)))  # cosine without weights
+    assert ours > hits_at_10(shared / (sizes[:, None] + sizes[None, :] - shared))  # Jaccard
+    assert ours > hits_at_10(coverage_matrix(matrices)[0])
+
+
 def test_path_to_safer_destinations(esco):
     report = run_json(esco, "path", "legal administrative assistant", "--to", "safer", "--top", "10")
     exposures = [p.exposure for p in esco.model.professions.values() if p.exposure is not None]

@@ -98,7 +98,7 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
     Examples:
       profgraph path "кассир" --to emerging
       profgraph path kassir --to "e-commerce manager" --lang en --format json
-      profgraph path cashier --to safer --store esco-store --lang en
+      profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
     from .reports import reskilling_report
 
@@ -300,7 +300,7 @@ def import_esco(paths, risk, esco_lang, store):
     \b
     Example:
       profgraph import esco ../shared/data/esco-v1.1.1 --risk ../shared/data/nesta-mcc/mcc_risk_All_occupations.csv --store esco-store
-      profgraph path cashier --to safer --store esco-store --lang en
+      profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
     from .sources.esco import import_esco as run_import, import_steps
 
@@ -368,7 +368,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
     \b
     Examples:
       profgraph upskill "кассир" --to emerging --max-skills 2
-      profgraph upskill cashier --store esco-store --lang en
+      profgraph upskill "legal administrative assistant" --store esco-store --lang en
     """
     from .reports import upskill_report
 

@@ -32,8 +32,12 @@ _TEXTS = {
     "whole_graph": ("Толық граф", "Весь граф", "Whole graph"),
     "neighbourhood": ("{name}: көршілес кәсіптер мен дағдылар", "{name}: соседние профессии и навыки",
                       "{name}: neighbouring professions and skills"),
-    "paths_to": ("{name}: {target} бағытындағы қайта даярлау жолдары", "{name}: пути переобучения к цели «{target}»",
-                 "{name}: reskilling paths to {target}"),
+    "paths_to_status": ("{name}: «{target}» мәртебесіндегі кәсіптерге қайта даярлау жолдары",
+                        "{name}: пути переобучения к профессиям со статусом «{target}»",
+                        "{name}: reskilling paths to {target} professions"),
+    "paths_to_profession": ("{name}: «{target}» кәсібіне қайта даярлау жолдары",
+                            "{name}: пути переобучения к профессии «{target}»",
+                            "{name}: reskilling paths to {target}"),
     "search": ("Кәсіпті іздеу…", "Найти профессию…", "Find a profession…"),
     "no_match": ("Ештеңе табылмады", "Ничего не найдено", "Nothing found"),
     "legend": ("Шартты белгілер", "Условные обозначения", "Legend"),
@@ -61,8 +65,8 @@ _TEXTS = {
                    "viable move (skill coverage)"),
     "path": ("қайта даярлау жолы", "путь переобучения", "reskilling path"),
     "paths": ("Ең жақсы қайта даярлау жолдары", "Лучшие пути переобучения", "Best reskilling paths"),
-    "paths_heading": ("{target} кәсіптерге апаратын жолдар", "Пути к профессиям: {target}",
-                      "Paths to {target} professions"),
+    "paths_heading": ("«{target}» мәртебесіндегі кәсіптерге апаратын жолдар",
+                      "Пути к профессиям со статусом «{target}»", "Paths to {target} professions"),
     "show_all_paths": ("Барлық жолдар", "Все пути", "All paths"),
     "no_paths": ("Мүмкін жол табылмады", "Возможных путей не найдено", "No viable path found"),
     "new_skills": ("жаңа дағды: {count}", "новых навыков: {count}", "{count} new skills"),
@@ -126,3 +130,15 @@ def texts(lang: str) -> dict[str, str]:
 def status_name(status: str | None, lang: str) -> str:
     """Return the name of ``status`` in ``lang`` ("status unknown" for None)."""
     return STATUS_NAMES[lang][status] if status else TEXTS[lang]["status_unknown"]
+
+
+# Kazakh Cyrillic alphabet order (it contains the Russian one): sorting by code point would put
+# ә, ғ, қ, ң, ө, ұ, ү, һ, і after я.
+_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+
+
+def sort_key(text: str) -> tuple:
+    """Return a key that sorts Kazakh and Russian labels in alphabet order, case-insensitively
+    (Latin and other characters after Cyrillic, by code point)."""
+    return tuple(_RANK.get(char, len(_ALPHABET) + ord(char)) for char in text.casefold())

@@ -10,6 +10,7 @@ every template, so labels are always shown as text.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import posixpath
@@ -136,7 +137,8 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, so readers see
     the old file or the new one, never half of it. Returns the path; raises OSError."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as output:

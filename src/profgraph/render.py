@@ -45,7 +45,7 @@ EDGE_COLOURS = {"essential": "#A8A8A8", "optional": "#C8C8C8", "sector": "#D8D8D
                 "transition": "#7A7A7A", "path": "#E6007E"}
 # Spring lengths (browser physics) and strengths (Python layout): professions gather round their
 # sector, skills sit further out.
-EDGE_LENGTHS = {"essential": 170, "optional": 190, "sector": 90, "transformation": 130, "transition": 170, "path": 150}
+EDGE_LENGTHS = {"essential": 200, "optional": 220, "sector": 150, "transformation": 180, "transition": 220, "path": 200}
 EDGE_STRENGTHS = {"essential": 2.0, "optional": 1.0, "sector": 2.0, "transformation": 1.5, "transition": 1.0,
                   "path": 2.0}
 BROWSER_LAYOUT_LIMIT = 150  # larger views are laid out in Python (layout.py) and open with physics off
@@ -79,6 +79,7 @@ class GraphView:
     notes: list[str] = field(default_factory=list)
     total_nodes: int = 0
     report: dict | None = None
+    footer: str = ""
 
     @property
     def laid_out(self) -> bool:
@@ -130,18 +131,18 @@ def legend(lang: str) -> dict:
     }
 
 
-def graph_page(view: GraphView, footer: str = "") -> str:
+def graph_page(view: GraphView) -> str:
     """Return the self-contained HTML page of ``view``: vis-network, styles, script and data inline."""
     from .pages import render
 
-    return render("graph_page.html", footer=footer, **view.widget_context())
+    return render("graph_page.html", **view.widget_context())
 
 
-def write_graph_page(view: GraphView, path, footer: str = ""):
+def write_graph_page(view: GraphView, path):
     """Write :func:`graph_page` of ``view`` to ``path`` atomically; return the path. Raises OSError."""
     from .pages import write_text_atomic
 
-    return write_text_atomic(path, graph_page(view, footer))
+    return write_text_atomic(path, graph_page(view))
 
 
 def options_dict(options) -> dict:
@@ -164,9 +165,9 @@ def vis_options(node_count: int, edge_count: int, laid_out: bool = False) -> dic
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -9000 if large else -6000, "centralGravity": 0.25,
+            "barnesHut": {"gravitationalConstant": -10000, "centralGravity": 0.25,
                           "springLength": 120 if large else 140, "springConstant": 0.03, "damping": 0.25,
-                          "avoidOverlap": 0.15},
+                          "avoidOverlap": 0.3},
             "minVelocity": 1.5,
             "stabilization": {"enabled": True, "iterations": 60 if laid_out else 500, "updateInterval": 25,
                               "fit": True},
@@ -229,9 +230,11 @@ def build_view(dataset, name: str | None = None, *, depth: int = DEFAULT_DEPTH, 
             forced += list(dict.fromkeys(on_paths))
             professions = list(dict.fromkeys(forced + professions))
             target = report["target"]
-            title = words["paths_to"].format(name=label(model.professions[origin], lang),
-                                             target=status_name(target["status"], lang) if "status" in target
-                                             else target["profession"]["label"])
+            origin_label = label(model.professions[origin], lang)
+            if "status" in target:
+                title = words["paths_to_status"].format(name=origin_label, target=status_name(target["status"], lang))
+            else:
+                title = words["paths_to_profession"].format(name=origin_label, target=target["profession"]["label"])
     view = _Assembly(model, lang, page_url)
     view.select(professions, forced, origin, max_nodes)
     view.add_edges(graph, links, min_coverage, max_nodes * EDGES_PER_NODE)
@@ -246,7 +249,15 @@ def build_view(dataset, name: str | None = None, *, depth: int = DEFAULT_DEPTH, 
         view.place()
     return GraphView(title, lang, view.nodes, view.edges, view.details,
                      focus=None if origin is None else node_id("profession", origin), paths=view.paths,
-                     notes=notes, total_nodes=view.total, report=report)
+                     notes=notes, total_nodes=view.total, report=report, footer=footer(model, lang))
+
+
+def footer(model: Model, lang: str) -> str:
+    """Return the line that says, in ``lang``, whose data a page shows and what made it."""
+    from . import __version__
+
+    words = texts(lang)
+    return f"{words['data_note'].format(name=model.name)} {words['generated'].format(version=__version__)}"
 
 
 def _statuses(statuses) -> list[str]:
@@ -256,7 +267,7 @@ def _statuses(statuses) -> list[str]:
         if key not in STATUSES:
             raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         wanted.append(key)
-    return wanted
+    return list(dict.fromkeys(wanted))
 
 
 def _sectors(model: Model, sectors) -> list[str]:
@@ -271,7 +282,7 @@ def _sectors(model: Model, sectors) -> list[str]:
         if sector_id is None:
             raise UsageError(f"unknown sector {text!r}; use one of {', '.join(sorted(model.sectors))}")
         wanted.append(sector_id)
-    return wanted
+    return list(dict.fromkeys(wanted))
 
 
 def _report(dataset, origin: str, to: str, *, top: int, min_coverage: float, lang: str) -> dict:
@@ -535,7 +546,7 @@ class _Assembly:
                 key = (step["from"]["id"], step["to"]["id"])
                 if key not in by_step:
                     by_step[key] = self._edge(node_id("profession", key[0]), node_id("profession", key[1]), "path",
-                                              arrows="to", width=6, label="", ranks=[],
+                                              arrows="to", width=4, label="", ranks=[],
                                               color={"color": EDGE_COLOURS["path"]},
                                               smooth={"enabled": True, "type": "curvedCW", "roundness": 0.15},
                                               title=f"{self.words['path']}: {self.words['coverage']} "

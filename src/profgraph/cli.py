@@ -206,8 +206,8 @@ def search(text, kind, limit, lang, output_format, store):
 @click.option("--depth", type=int, default=1, show_default=True,
               help="Hops out from NAME over professions a worker can move to or from and transformations.")
 @click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status or a profession.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(["emerging", "transforming", "stable", "disappearing"]),
-              help="Keep only professions with this status (repeatable).")
+@click.option("--status", "statuses", multiple=True,
+              help="Keep only professions with this status: emerging, transforming, stable or disappearing (repeatable).")
 @click.option("--sector", "sectors", multiple=True, help="Keep only professions in this sector: id, code or name (repeatable).")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to highlight with --to.")
 @click.option("--max-nodes", type=int, default=1000, show_default=True, help="Most nodes drawn; the page says what it hid.")

@@ -105,10 +105,15 @@ class RelativeUrls:
     def __init__(self, page_file: str, lang: str, languages, kind: str, entity_id: str | None = None):
         self.page_file, self.lang, self.languages = page_file, lang, tuple(languages)
         self.kind, self.entity_id = kind, entity_id
-        self._folder = posixpath.dirname(page_file) or "."
+        self._folder = [part for part in posixpath.dirname(page_file).split("/") if part]
 
     def _relative(self, target: str) -> str:
-        return posixpath.relpath(target, self._folder)
+        # posixpath.relpath, without its file-system normalisation (a site build makes ~100 links a page)
+        parts = target.split("/")
+        common = 0
+        while common < min(len(self._folder), len(parts) - 1) and self._folder[common] == parts[common]:
+            common += 1
+        return "../" * (len(self._folder) - common) + "/".join(parts[common:])
 
     def page(self, kind: str, entity_id: str | None = None, lang: str | None = None) -> str:
         """Return the link to a page of the site (``lang`` defaults to this page's language)."""

@@ -180,11 +180,12 @@ def vis_options(node_count: int, edge_count: int, laid_out: bool = False) -> dic
     }
 
 
-def build_view(dataset, name: str | None = None, *, depth: int = DEFAULT_DEPTH, to: str | None = None,
-               statuses=(), sectors=(), lang: str = "ru", max_nodes: int = DEFAULT_MAX_NODES,
+def build_view(dataset, name: str | None = None, *, profession_id: str | None = None, depth: int = DEFAULT_DEPTH,
+               to: str | None = None, statuses=(), sectors=(), lang: str = "ru", max_nodes: int = DEFAULT_MAX_NODES,
                min_coverage: float = DEFAULT_MIN_COVERAGE, top: int = DEFAULT_TOP,
                page_url: Callable[[str, str], str] | None = None) -> GraphView:
-    """Return the :class:`GraphView` of profession ``name``'s neighbourhood, or of the whole graph.
+    """Return the :class:`GraphView` of profession ``name``'s neighbourhood (or that of the
+    profession whose id is ``profession_id``), or of the whole graph when neither is given.
 
     ``statuses`` and ``sectors`` keep only professions with those statuses / in those sectors
     (sectors by id, code or label; the profession ``name`` and path professions always stay).
@@ -201,7 +202,7 @@ def build_view(dataset, name: str | None = None, *, depth: int = DEFAULT_DEPTH, 
         raise UsageError(f"--depth must be between 0 and {MAX_DEPTH}, not {depth}")
     if max_nodes < MIN_MAX_NODES:
         raise UsageError(f"--max-nodes must be at least {MIN_MAX_NODES}, not {max_nodes}")
-    if to and not name:
+    if to and not (name or profession_id):
         raise UsageError("--to needs the profession the paths start from (NAME)")
     model = dataset.model
     words = texts(lang)
@@ -215,12 +216,14 @@ def build_view(dataset, name: str | None = None, *, depth: int = DEFAULT_DEPTH, 
 
     report, links, origin = None, set(), None
     graph = dataset.transition_graph(min_coverage)
-    if name is None:
+    if name is None and profession_id is None:
         professions = _by_links(model, graph, min_coverage, [pid for pid in model.professions if allowed(pid)])
         forced: list[str] = []
         title = words["whole_graph"]
     else:
-        origin = dataset.names.resolve(name).id
+        origin = profession_id if profession_id is not None else dataset.names.resolve(name).id
+        if origin not in model.professions:
+            raise UsageError(f"no profession has the id {origin!r}")
         professions, links = _neighbourhood(model, graph, origin, depth, min_coverage, allowed)
         forced = [origin]
         title = words["neighbourhood"].format(name=label(model.professions[origin], lang))

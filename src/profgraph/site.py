@@ -261,7 +261,7 @@ def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int
     local graph's widget context, those paths highlighted)."""
     model = dataset.model
     profession = model.professions[profession_id]
-    view = build_view(dataset, profession_id, depth=1, to=PATHS_TO, lang=lang, top=top,
+    view = build_view(dataset, profession_id=profession_id, depth=1, to=PATHS_TO, lang=lang, top=top,
                       page_url=page_links(urls))
     source = model.sources.get(profession.exposure_source) if profession.exposure_source else None
     successors = model.successors(profession_id)

@@ -217,3 +217,21 @@ def test_render_command_errors(curated, tmp_path, monkeypatch, args, message):
     assert result.exit_code in (1, 2) and message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_force_layout_keeps_linked_nodes_together():
+    from itertools import combinations
+
+    from profgraph.layout import force_layout
+
+    groups = (range(0, 6), range(6, 12))  # two cliques of six joined by one edge
+    edges = [(i, j, 1.0) for group in groups for i, j in combinations(group, 2)] + [(0, 6, 1.0)]
+    positions = force_layout(12, edges)
+
+    def distance(i, j):
+        return float(((positions[i] - positions[j]) ** 2).sum() ** 0.5)
+
+    within = [distance(i, j) for group in groups for i, j in combinations(group, 2)]
+    across = [distance(i, j) for i in groups[0] for j in groups[1]]
+    assert max(within) < min(across)
+    assert (force_layout(12, edges) == positions).all()  # seeded: the same picture every time

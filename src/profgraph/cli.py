@@ -256,7 +256,6 @@ def site(output, languages, top, store):
     """
     from .site import build_site
 
-    summary = build_site(_load(store), output, languages or LANGUAGES, top=top,
-                         progress=lambda lang: click.echo(f"  {lang}: done", err=True))
+    summary = build_site(_load(store), output, languages or LANGUAGES, top=top)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")

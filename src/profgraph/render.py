@@ -16,6 +16,7 @@ inside pyvis), the styles and the data are inline; it fetches nothing.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -31,6 +32,7 @@ DEFAULT_DEPTH = 1
 MAX_DEPTH = 5
 DEFAULT_MAX_NODES = 1000
 MIN_MAX_NODES = 10
+MAX_MAX_NODES = 3000  # the Python layout holds a few node x node matrices; vis-network slows down past this
 EDGES_PER_NODE = 4  # the edge cap is this many times the node cap
 SIMILAR_LIMIT = 8  # professions a worker can move to or from, shown around each profession of a neighbourhood
 DIMMED_OPACITY = 0.25  # nodes and edges off the highlighted paths
@@ -48,7 +50,7 @@ EDGE_COLOURS = {"essential": "#A8A8A8", "optional": "#C8C8C8", "sector": "#D8D8D
 EDGE_LENGTHS = {"essential": 200, "optional": 220, "sector": 150, "transformation": 180, "transition": 220, "path": 200}
 EDGE_STRENGTHS = {"essential": 2.0, "optional": 1.0, "sector": 2.0, "transformation": 1.5, "transition": 1.0,
                   "path": 2.0}
-BROWSER_LAYOUT_LIMIT = 150  # larger views are laid out in Python (layout.py) and open with physics off
+BROWSER_LAYOUT_LIMIT = 150  # larger views are laid out in Python (layout.py); the browser only polishes them
 LAYOUT_SPACING = 45.0  # about half the distance between neighbouring nodes of a Python layout, in pixels
 FONT = "system-ui, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif"
 
@@ -83,11 +85,13 @@ class GraphView:
 
     @property
     def laid_out(self) -> bool:
-        """True when the nodes carry positions computed in Python (physics stays off in the page)."""
+        """True when the nodes carry positions computed in Python (the page only polishes them)."""
         return bool(self.nodes) and "x" in self.nodes[0]
 
     def network(self):
-        """Return the view as a :class:`pyvis.network.Network` (directed, with this view's physics options)."""
+        """Return the view as a :class:`pyvis.network.Network` (directed, with this view's physics options).
+
+        Its options are a dict, which pyvis's ``get_network_data`` returns as a JSON string."""
         from pyvis.network import Network
 
         network = Network(directed=True)
@@ -104,7 +108,7 @@ class GraphView:
         """Return everything the page script needs: vis nodes, edges and options, details, paths, focus."""
         nodes, edges, _heading, _height, _width, options = self.network().get_network_data()
         words = texts(self.lang)
-        return {"nodes": nodes, "edges": edges, "options": options_dict(options), "details": self.details,
+        return {"nodes": nodes, "edges": edges, "options": json.loads(options), "details": self.details,
                 "paths": self.paths, "focus": self.focus, "dimmed": DIMMED_OPACITY,
                 "words": {key: words[key] for key in ("no_match", "open_page")}}
 
@@ -145,19 +149,12 @@ def write_graph_page(view: GraphView, path):
     return write_text_atomic(path, graph_page(view))
 
 
-def options_dict(options) -> dict:
-    """Return pyvis's options (a JSON string) as a dict."""
-    import json
-
-    return json.loads(options) if isinstance(options, str) else options
-
-
 def vis_options(node_count: int, edge_count: int, laid_out: bool = False) -> dict:
     """Return vis-network options for a view of ``node_count`` nodes and ``edge_count`` edges.
 
-    A view ``laid_out`` in Python opens with physics off. Otherwise the browser runs a bounded
-    number of physics iterations before the first paint, then the page script turns physics
-    off, so nothing drifts while a counsellor reads.
+    The browser runs a bounded number of physics iterations before the first paint: a few to
+    push apart overlapping nodes of a view ``laid_out`` in Python, more to lay out a small view
+    from scratch. Then the page script turns physics off, so nothing drifts while a counsellor reads.
     """
     large = node_count > BROWSER_LAYOUT_LIMIT or edge_count > 4 * BROWSER_LAYOUT_LIMIT
     return {
@@ -166,8 +163,7 @@ def vis_options(node_count: int, edge_count: int, laid_out: bool = False) -> dic
             "enabled": True,
             "solver": "barnesHut",
             "barnesHut": {"gravitationalConstant": -10000, "centralGravity": 0.25,
-                          "springLength": 120 if large else 140, "springConstant": 0.03, "damping": 0.25,
-                          "avoidOverlap": 0.3},
+                          "springConstant": 0.03, "damping": 0.25, "avoidOverlap": 0.3},
             "minVelocity": 1.5,
             "stabilization": {"enabled": True, "iterations": 60 if laid_out else 500, "updateInterval": 25,
                               "fit": True},
@@ -200,8 +196,8 @@ def build_view(dataset, name: str | None = None, *, profession_id: str | None = 
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     if not 0 <= depth <= MAX_DEPTH:
         raise UsageError(f"--depth must be between 0 and {MAX_DEPTH}, not {depth}")
-    if max_nodes < MIN_MAX_NODES:
-        raise UsageError(f"--max-nodes must be at least {MIN_MAX_NODES}, not {max_nodes}")
+    if not MIN_MAX_NODES <= max_nodes <= MAX_MAX_NODES:
+        raise UsageError(f"--max-nodes must be between {MIN_MAX_NODES} and {MAX_MAX_NODES}, not {max_nodes}")
     if to and not (name or profession_id):
         raise UsageError("--to needs the profession the paths start from (NAME)")
     model = dataset.model
@@ -209,50 +205,53 @@ def build_view(dataset, name: str | None = None, *, profession_id: str | None = 
     wanted_statuses = _statuses(statuses)
     wanted_sectors = _sectors(model, sectors)
 
-    def allowed(profession_id: str) -> bool:
-        profession = model.professions[profession_id]
+    def allowed(pid: str) -> bool:
+        profession = model.professions[pid]
         return ((not wanted_statuses or profession.status in wanted_statuses)
                 and (not wanted_sectors or profession.sector in wanted_sectors))
 
-    report, links, origin = None, set(), None
+    report, links, origin, forced = None, set(), None, []
     graph = dataset.transition_graph(min_coverage)
     if name is None and profession_id is None:
         professions = _by_links(model, graph, min_coverage, [pid for pid in model.professions if allowed(pid)])
-        forced: list[str] = []
-        title = words["whole_graph"]
     else:
         origin = profession_id if profession_id is not None else dataset.names.resolve(name).id
         if origin not in model.professions:
             raise UsageError(f"no profession has the id {origin!r}")
         professions, links = _neighbourhood(model, graph, origin, depth, min_coverage, allowed)
         forced = [origin]
-        title = words["neighbourhood"].format(name=label(model.professions[origin], lang))
         if to:
             report = _report(dataset, origin, to, top=top, min_coverage=min_coverage, lang=lang)
-            on_paths = [step["to"]["id"] for path in report["paths"] for step in path["steps"]]
-            forced += list(dict.fromkeys(on_paths))
+            forced += [step["to"]["id"] for path in report["paths"] for step in path["steps"]]
+            forced = list(dict.fromkeys(forced))
             professions = list(dict.fromkeys(forced + professions))
-            target = report["target"]
-            origin_label = label(model.professions[origin], lang)
-            if "status" in target:
-                title = words["paths_to_status"].format(name=origin_label, target=status_name(target["status"], lang))
-            else:
-                title = words["paths_to_profession"].format(name=origin_label, target=target["profession"]["label"])
     view = _Assembly(model, lang, page_url)
     view.select(professions, forced, origin, max_nodes)
     view.add_edges(graph, links, min_coverage, max_nodes * EDGES_PER_NODE)
     if report:
         view.add_paths(report)
-    notes = view.notes
     filters = [status_name(status, lang) for status in wanted_statuses]
     filters += [label(model.sectors[sector], lang) for sector in wanted_sectors]
     if filters:
-        notes.insert(0, words["filtered"].format(filters=", ".join(filters)))
+        view.notes.insert(0, words["filtered"].format(filters=", ".join(filters)))
     if len(view.nodes) > BROWSER_LAYOUT_LIMIT:
         view.place()
-    return GraphView(title, lang, view.nodes, view.edges, view.details,
+    return GraphView(_title(model, origin, report, lang), lang, view.nodes, view.edges, view.details,
                      focus=None if origin is None else node_id("profession", origin), paths=view.paths,
-                     notes=notes, total_nodes=view.total, report=report, footer=footer(model, lang))
+                     notes=view.notes, total_nodes=view.total, report=report, footer=footer(model, lang))
+
+
+def _title(model: Model, origin: str | None, report: dict | None, lang: str) -> str:
+    words = texts(lang)
+    if origin is None:
+        return words["whole_graph"]
+    name = label(model.professions[origin], lang)
+    if report is None:
+        return words["neighbourhood"].format(name=name)
+    target = report["target"]
+    if "status" in target:
+        return words["paths_to_status"].format(name=name, target=status_name(target["status"], lang))
+    return words["paths_to_profession"].format(name=name, target=target["profession"]["label"])
 
 
 def footer(model: Model, lang: str) -> str:

@@ -52,8 +52,7 @@ class SiteSummary:
     seconds: float
 
 
-def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = DEFAULT_TOP,
-               progress: Callable[[str], None] | None = None) -> SiteSummary:
+def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = DEFAULT_TOP) -> SiteSummary:
     """Write the static site of ``dataset`` into the folder ``output`` and return a :class:`SiteSummary`.
 
     The site is built in a temporary sibling folder and renamed into place, so ``output`` holds
@@ -72,7 +71,7 @@ def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = D
     destination.parent.mkdir(parents=True, exist_ok=True)
     workspace = Path(tempfile.mkdtemp(prefix=f".{destination.name}.build-", dir=destination.parent))
     try:
-        pages = _write_site(dataset, workspace, languages, top, progress)
+        pages = _write_site(dataset, workspace, languages, top)
         model = dataset.model
         (workspace / MARKER).write_text(json.dumps({
             "dataset": model.name, "languages": list(languages), "professions": len(model.professions),
@@ -102,7 +101,7 @@ def _replace_folder(workspace: Path, destination: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int, progress) -> int:
+def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> int:
     model = dataset.model
     (folder / "assets").mkdir()
     for name in OWN_ASSETS + VIS_ASSETS:
@@ -139,8 +138,6 @@ def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int, pro
             page = page_path(lang, "skill", skill_id)
             write(page, "site/skill.html", RelativeUrls(page, lang, languages, "skill", skill_id), **common,
                   **skill_context(model, skill_id, lang, requirements))
-        if progress:
-            progress(lang)
     return written
 
 

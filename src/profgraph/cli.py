@@ -200,6 +200,79 @@ def search(text, kind, limit, lang, output_format, store):
         click.echo(f"{hit['score']:5.1f}  {hit['kind']:<10}  {hit['label']}  [{hit['id']}]{matched}")
 
 
+@main.command()
+@STORE
+@handle_errors
+def validate(store):
+    """Check the dataset: SHACL shapes over the RDF graph plus the table checks.
+
+    Exits 1 when there is any violation; warnings alone exit 0.
+
+    \b
+    Example:
+      profgraph validate
+    """
+    from .validate import validate as run_checks
+
+    dataset = _load(store)
+    findings = run_checks(dataset, complete_languages=dataset.manifest.get("name") == "curated")
+    violations = [f for f in findings if f.severity == "violation"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    for finding in findings:
+        click.echo(f"{finding.severity:<9} {finding.check:<18} {finding.focus}: {finding.message}")
+    model = dataset.model
+    click.echo(f"checked {len(model.professions)} professions, {len(model.skills)} skills: "
+               f"{len(violations)} violation(s), {len(warnings)} warning(s)")
+    if violations:
+        sys.exit(1)
+
+
+ATLAS_COUNTS = {"emerging": 239, "transforming": 95, "disappearing": 129}
+ARTICLE_HIGH_EXPOSURE_SHARE = 0.52
+
+
+@main.command()
+@FORMAT
+@STORE
+@handle_errors
+def stats(output_format, store):
+    """Counts by status, sector and skill type, automation exposure, ESCO links, stranded professions.
+
+    \b
+    Example:
+      profgraph stats --format json
+    """
+    from .stats import dataset_stats
+
+    result = dataset_stats(_load(store))
+    if output_format == "json":
+        _print_json(result)
+        return
+    professions, skills = result["professions"], result["skills"]
+    click.echo(f"professions: {professions['total']}   (Atlas of new professions, 2021: "
+               f"{ATLAS_COUNTS['emerging']} emerging, {ATLAS_COUNTS['transforming']} transforming, "
+               f"{ATLAS_COUNTS['disappearing']} disappearing)")
+    for status, count in professions["by_status"].items():
+        atlas = f"   Atlas: {ATLAS_COUNTS[status]}" if status in ATLAS_COUNTS else ""
+        click.echo(f"  {status:<14}{count:>5}{atlas}")
+    click.echo("by sector:")
+    for sector, count in professions["by_sector"].items():
+        click.echo(f"  {sector:<24}{count:>5}")
+    if professions["high_exposure_share"] is not None:
+        click.echo(f"high or significant automation exposure (>= {professions['high_exposure_threshold']}): "
+                   f"{professions['high_exposure_share']:.0%} of {professions['with_exposure']} professions "
+                   f"(article, share of jobs in Kazakhstan: {ARTICLE_HIGH_EXPOSURE_SHARE:.0%})")
+    click.echo(f"skills: {skills['total']}")
+    for skill_type, count in skills["by_type"].items():
+        click.echo(f"  {SKILL_TYPE_NAMES[skill_type]:<19}{count:>5}")
+    click.echo(f"requirements: {result['requirements']['total']} ({result['requirements']['essential']} essential)")
+    click.echo(f"transformations: {result['transformations']}")
+    click.echo(f"linked to ESCO: {result['links']['esco_professions']:.0%} of professions, "
+               f"{result['links']['esco_skills']:.0%} of skills")
+    stranded = result["stranded"]
+    click.echo(f"stranded (disappearing, no path to emerging): {len(stranded)}"
+               + (f": {', '.join(stranded)}" if stranded else ""))
+
 
 @main.command()
 @click.argument("name", required=False)

@@ -36,6 +36,7 @@ FUZZY_CAP = 92.0  # below every prefix match
 PREFIX_FLOOR = 93.0  # a word of a label starts with the query
 LABEL_PREFIX_FLOOR = 95.0  # the label itself starts with the query
 PARTIAL_SCALE = 0.9
+PARTIAL_CUTOFF = 75.0
 
 
 def search_key(text: str) -> str:
@@ -107,9 +108,9 @@ class NameIndex:
                 offer(index, 94.0 - min(len(key) - len(query), 20) * 0.05)  # 93..94
         # Whole-label similarity decides whether a name resolves; partial matches (WRatio)
         # only rank search hits, scaled below the threshold at which :meth:`resolve` accepts.
-        for scorer, scale in ((fuzz.ratio, 1.0), (fuzz.WRatio, PARTIAL_SCALE)):
+        for scorer, scale, cutoff in ((fuzz.ratio, 1.0, FUZZY_CUTOFF), (fuzz.WRatio, PARTIAL_SCALE, PARTIAL_CUTOFF)):
             for _, score, index in process.extract(query, self.keys, scorer=scorer,
-                                                   score_cutoff=FUZZY_CUTOFF, limit=limit * 20):
+                                                   score_cutoff=cutoff, limit=limit * 20):
                 offer(index, min(score * scale, FUZZY_CAP))
         ranked = sorted(best.values(), key=lambda match: (-match.score, match.label))
         return ranked[:limit]

@@ -162,8 +162,8 @@ def vis_options(node_count: int, edge_count: int, laid_out: bool = False) -> dic
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -10000, "centralGravity": 0.25,
-                          "springConstant": 0.03, "damping": 0.25, "avoidOverlap": 0.3},
+            "barnesHut": {"gravitationalConstant": -20000, "centralGravity": 0.2,
+                          "springConstant": 0.03, "damping": 0.25, "avoidOverlap": 0.5},
             "minVelocity": 1.5,
             "stabilization": {"enabled": True, "iterations": 60 if laid_out else 500, "updateInterval": 25,
                               "fit": True},
@@ -401,7 +401,7 @@ class _Assembly:
         for pid in kept:
             self._profession_node(pid, focus=pid == origin)
         for sector_id in sectors:
-            self._sector_node(sector_id)
+            self._sector_node(sector_id, caption=origin is None)
         self.sectors = set(sectors)
         for skill_id in self.skills:
             self._skill_node(skill_id, shared[skill_id])
@@ -441,10 +441,11 @@ class _Assembly:
             "shapeProperties": {"borderDashes": [4, 3] if profession.exposure is None else False},
             "font": {"size": 22 if focus else 15, "color": "#111111", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "title": _tooltip(label(profession, lang), words["profession"], fields),
-            "mass": 2 if focus else 1,
+            "mass": 2 if focus else 1, "widthConstraint": {"maximum": 170},
         })
 
-    def _sector_node(self, sector_id: str) -> None:
+    def _sector_node(self, sector_id: str, caption: bool) -> None:
+        """Add a sector; as the ``caption`` of a cluster in a whole-graph view, in large type."""
         sector = self.model.sectors[sector_id]
         fields = [("NACE", sector.code)]
         nid = node_id("sector", sector_id)
@@ -453,7 +454,8 @@ class _Assembly:
             "id": nid, "label": label(sector, self.lang), "shape": "box",
             "color": {"background": SECTOR_COLOUR, "border": "#555555",
                       "highlight": {"background": "#FFFFFF", "border": "#000000"}},
-            "font": {"size": 16, "color": "#222222"}, "margin": 8,
+            "font": {"size": 34 if caption else 16, "color": "#222222"}, "margin": 8,
+            "widthConstraint": {"maximum": 400 if caption else 200},
             "title": _tooltip(label(sector, self.lang), self.words["sector"], fields),
         })
 
@@ -468,7 +470,7 @@ class _Assembly:
             "id": nid, "label": label(skill, self.lang), "shape": "diamond", "size": 7 + min(shared, 8),
             "color": {"background": colour, "border": "#666666",
                       "highlight": {"background": colour, "border": "#000000"}},
-            "font": {"size": 12, "color": "#444444"},
+            "font": {"size": 12, "color": "#444444"}, "widthConstraint": {"maximum": 150},
             "title": _tooltip(label(skill, self.lang), self.words["skill"], fields),
         })
 

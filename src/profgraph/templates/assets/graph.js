@@ -19,7 +19,7 @@
   var network = new vis.Network(container, { nodes: [], edges: [] }, data.options);
   var state = {
     data: data, nodes: nodes, edges: edges, network: network,
-    ready: false, stabilizedMs: null, shown: null, highlighted: []
+    ready: false, settling: false, stabilizedMs: null, shown: null, highlighted: []
   };
   window.profgraph = state;
 
@@ -35,16 +35,22 @@
   }
 
   function settled() {
-    if (state.ready) {
+    if (state.settling) {
       return;
     }
+    state.settling = true;
     network.setOptions({ physics: { enabled: false } });
-    state.stabilizedMs = Math.round(performance.now() - started);
-    state.ready = true;
-    if (loading) {
-      loading.hidden = true;
-    }
     highlight(null);
+    // Fit once the final positions are drawn: a fit inside the stabilisation event can miss them.
+    network.once("afterDrawing", function () {
+      network.fit();
+      state.stabilizedMs = Math.round(performance.now() - started);
+      state.ready = true;
+      if (loading) {
+        loading.hidden = true;
+      }
+    });
+    network.redraw();
   }
 
   /* Details panel ------------------------------------------------------------------------ */

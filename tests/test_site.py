@@ -86,8 +86,9 @@ def test_a_page_for_every_profession_and_skill(curated_site):
     assert (curated_site / "index.html").is_file() and (curated_site / MARKER).is_file()
 
 
-def test_every_link_is_relative_and_resolves(curated_site):
-    pages = sorted(curated_site.rglob("*.html"))
+def check_links(site: Path) -> int:
+    """Assert that every link of the site is relative and resolves (fragments too); return how many."""
+    pages = sorted(site.rglob("*.html"))
     parsed = {path: parse(path) for path in pages}
     checked = 0
     for path, page in parsed.items():
@@ -99,12 +100,41 @@ def test_every_link_is_relative_and_resolves(curated_site):
                 continue
             assert not parts.scheme and not parts.netloc and not value.startswith("/"), f"{path}: {value}"
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
-            assert target.is_file(), f"{path.relative_to(curated_site)} links to missing {value}"
-            assert curated_site.resolve() in target.parents
+            assert target.is_file(), f"{path.relative_to(site)} links to missing {value}"
+            assert site.resolve() in target.parents
             if parts.fragment and target.suffix == ".html":
                 assert parts.fragment in parsed[target].ids, f"{path}: no #{parts.fragment} in {value}"
             checked += 1
-    assert checked > 10 * len(pages)
+    return checked
+
+
+def test_every_link_is_relative_and_resolves(curated_site):
+    assert check_links(curated_site) > 10 * len(list(curated_site.rglob("*.html")))
+
+
+def test_a_dataset_without_sectors_statuses_or_slug_ids(tmp_path):
+    """An imported dataset may lack sectors and statuses and have ids that are no safe file names."""
+    from profgraph.model import Model, Profession, Skill, Source
+    from profgraph.store import build_store
+    from profgraph.vocab import iri
+
+    skills = {"py": Skill("py", iri("skill", "py"), "digital", {"en": "Python"}),
+              "Stats.2": Skill("Stats.2", iri("skill", "stats"), "cognitive", {"en": "statistics"})}
+    professions = {
+        "DataScientist_1": Profession("DataScientist_1", iri("profession", "ds"), {"en": "data scientist"},
+                                      essential=("py", "Stats.2")),
+        "analyst": Profession("analyst", iri("profession", "analyst"), {"en": "analyst", "ru": "аналитик"},
+                              essential=("py",), status="emerging", exposure=0.3, exposure_source="src"),
+    }
+    model = Model("imported", professions, skills, sources={"src": Source("src", iri("source", "src"), "A source")})
+    dataset = build_store(model, tmp_path / "store")
+    site = build_site(dataset, tmp_path / "site", ["kk", "en"]).folder
+    assert check_links(site) > 0
+    assert {path.name for path in (site / "en" / "profession").iterdir()} == {
+        page_name("DataScientist_1"), "analyst.html"}
+    assert page_name("DataScientist_1") != "DataScientist_1.html"  # upper case: hashed, safe on FAT sticks
+    page = (site / "kk" / "profession" / page_name("DataScientist_1")).read_text(encoding="utf-8")
+    assert "data scientist" in page and 'href="analyst.html">analyst</a>' in page  # en label, kk missing
 
 
 def test_index_lists_each_profession_under_its_status(curated_site):

@@ -189,7 +189,7 @@ def index_context(model: Model, lang: str) -> dict:
         by_sector: dict[str | None, list[str]] = {}
         for pid in members:
             by_sector.setdefault(model.professions[pid].sector, []).append(pid)
-        sectors = [{"id": sector, "label": _sector_label(model, sector, lang),
+        sectors = [{"id": sector or "unknown", "label": _sector_label(model, sector, lang),
                     "professions": _sorted_entries(model, pids, lang)} for sector, pids in by_sector.items()]
         sectors.sort(key=lambda sector: sort_key(sector["label"]))
         groups.append({"status": status or "unknown", "name": status_name(status, lang), "count": len(members),

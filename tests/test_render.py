@@ -132,7 +132,11 @@ def test_cap_keeps_the_limit_and_says_so(curated):
     view = build_view(curated, lang="en", max_nodes=60)
     assert len(view.nodes) <= 60
     assert view.total_nodes > 60
-    assert any(f"of {view.total_nodes} nodes" in note for note in view.notes)
+    note = next(note for note in view.notes if f"of {view.total_nodes} nodes" in note)
+    shown, total, cap, professions, skills = map(int, re.findall(r"\d+", note))
+    assert (shown, cap) == (len(view.nodes), 60)
+    assert shown + professions + skills == total  # every hidden node is accounted for
+    assert len(ids(view, "profession")) + professions == len(table("professions"))
     html = graph_page(view)
     assert f"of {view.total_nodes} nodes" in html
     data = page_data(html)

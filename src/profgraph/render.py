@@ -67,7 +67,7 @@ class GraphView:
     ``nodes`` and ``edges`` hold vis-network options (pyvis ``add_node``/``add_edge`` keyword
     arguments plus ``id``, and ``source``/``to`` for edges); ``details`` maps a node id to what
     the side panel shows about it; ``paths`` lists the highlighted paths (``rank``, ``route``,
-    ``nodes``, ``edges``, ``new_skills``, ``score``); ``notes`` says, in the view's language,
+    ``nodes``, ``edges``, ``newSkills``, ``score``); ``notes`` says, in the view's language,
     what was filtered or capped; ``report`` is the reskilling report behind ``paths``.
     """
 
@@ -384,20 +384,22 @@ class _Assembly:
         sectors = candidate_sectors if origin is not None else _sectors_of(model, kept)
         shared = Counter(skill for pid in kept for skill in model.professions[pid].skills if skill in pool)
         order = {skill: index for index, skill in enumerate(model.skills)}
-        skills = sorted(pool, key=lambda skill: (-shared[skill], order[skill]))
+        solitary = 0
         if origin is None:
-            solitary = sum(1 for skill in skills if shared[skill] < 2)
-            skills = [skill for skill in skills if shared[skill] >= 2]
+            solitary = sum(1 for skill in pool if shared[skill] == 1)
             if solitary:
                 self.notes.append(self.words["solitary_skills"].format(count=solitary))
-        self.skills = skills[:max(0, max_nodes - len(kept) - len(sectors))]
+        # skills no kept profession needs (only capped ones do) are hidden by the cap, like the rest
+        drawable = sorted((skill for skill in pool if shared[skill] >= (2 if origin is None else 1)),
+                          key=lambda skill: (-shared[skill], order[skill]))
+        self.skills = drawable[:max(0, max_nodes - len(kept) - len(sectors))]
         self.professions = kept
-        self.total = len(professions) + len(skills) + len(candidate_sectors)
+        self.total = len(professions) + len(pool) - solitary + len(candidate_sectors)
         shown = len(kept) + len(sectors) + len(self.skills)
         if shown < self.total:
             self.notes.append(self.words["capped"].format(
                 shown=shown, total=self.total, cap=max_nodes, professions=len(professions) - len(kept),
-                skills=len(skills) - len(self.skills)))
+                skills=len(pool) - solitary - len(self.skills)))
         for pid in kept:
             self._profession_node(pid, focus=pid == origin)
         for sector_id in sectors:

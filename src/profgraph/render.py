@@ -394,7 +394,8 @@ class _Assembly:
                           key=lambda skill: (-shared[skill], order[skill]))
         self.skills = drawable[:max(0, max_nodes - len(kept) - len(sectors))]
         self.professions = kept
-        self.total = len(professions) + len(pool) - solitary + len(candidate_sectors)
+        # a sector is drawn when one of its professions is, so only professions and skills count as hidden
+        self.total = len(professions) + len(pool) - solitary + len(sectors)
         shown = len(kept) + len(sectors) + len(self.skills)
         if shown < self.total:
             self.notes.append(self.words["capped"].format(

@@ -5,6 +5,8 @@ Usage:
   python benchmarks/bench_render.py                      # the embedded curated data
   python benchmarks/bench_render.py --store DIR          # a store built by 'profgraph import'
   python benchmarks/bench_render.py --data DIR           # other curated tables
+  python benchmarks/bench_render.py --synthetic 3000 --name "profession 1" --no-site
+                                   # a random graph: 3000 professions, 12000 skills, 20 sectors
   python benchmarks/bench_render.py --no-site --rounds 5
 
 The dataset's store is built (or opened) before timing, so the figures are the cost of the views.
@@ -35,6 +37,40 @@ def timed(function, rounds: int):
         result = function()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def synthetic_store(professions: int, folder: Path):
+    """Build and return a store of a random graph with ``professions`` professions, four times as
+    many skills, 20 sectors, 12 skills a profession (8 from its sector's share); seeded."""
+    import random
+
+    from profgraph.model import Model, Profession, Sector, Skill, Source
+    from profgraph.store import build_store
+    from profgraph.vocab import SKILL_TYPES, STATUSES, iri
+
+    rng = random.Random(1)
+
+    def labels(word_en, word_ru, word_kk, number):
+        return {"en": f"{word_en} {number}", "ru": f"{word_ru} {number}", "kk": f"{word_kk} {number}"}
+
+    sectors = {f"s{i}": Sector(f"s{i}", iri("sector", f"s{i}"), chr(65 + i), labels("sector", "отрасль", "сала", i))
+               for i in range(20)}
+    skills = {f"k{i}": Skill(f"k{i}", iri("skill", f"k{i}"), rng.choice(SKILL_TYPES), labels("skill", "навык", "дағды", i))
+              for i in range(4 * professions)}
+    skill_ids = list(skills)
+    share = len(skill_ids) // 20
+    model_professions = {}
+    for i in range(professions):
+        sector = rng.randrange(20)
+        needs = list(dict.fromkeys(rng.sample(skill_ids[sector * share:(sector + 1) * share], 8)
+                                   + rng.sample(skill_ids, 4)))
+        model_professions[f"p{i}"] = Profession(
+            f"p{i}", iri("profession", f"p{i}"), labels("profession", "профессия", "кәсіп", i), sector=f"s{sector}",
+            status=rng.choice(STATUSES), exposure=rng.random(), exposure_source="random",
+            essential=tuple(needs[:9]), optional=tuple(needs[9:]))
+    model = Model("synthetic", model_professions, skills, sectors, [],
+                  {"random": Source("random", iri("source", "random"), "random figures")})
+    return build_store(model, folder)
 
 
 def browser_figures(pages: dict[str, Path], rounds: int) -> None:
@@ -69,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", help="a store folder (profgraph import)")
     parser.add_argument("--data", help="a folder of curated tables")
+    parser.add_argument("--synthetic", type=int, metavar="PROFESSIONS", help="a random graph of this many professions")
     parser.add_argument("--name", default="кассир", help="the profession of the neighbourhood view")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-site", action="store_true", help="skip the site build")
@@ -79,13 +116,16 @@ def main() -> None:
     from profgraph.render import build_view, write_graph_page
     from profgraph.site import build_site
 
-    dataset = profgraph.load(options.store, options.data)
-    model = dataset.model
-    dataset.graph  # load the cached views before timing
-    print(f"dataset: {model.name}: {len(model.professions)} professions, {len(model.skills)} skills, "
-          f"{sum(len(p.skills) for p in model.professions.values())} requirements")
     scratch = Path(tempfile.mkdtemp(prefix="bench-render-"))
     try:
+        if options.synthetic:
+            dataset = synthetic_store(options.synthetic, scratch / "store")
+        else:
+            dataset = profgraph.load(options.store, options.data)
+        model = dataset.model
+        dataset.graph  # load the cached views before timing
+        print(f"dataset: {model.name}: {len(model.professions)} professions, {len(model.skills)} skills, "
+              f"{sum(len(p.skills) for p in model.professions.values())} requirements")
         pages = {}
         for title, kwargs in ((f"{options.name} --to emerging", {"name": options.name, "to": "emerging"}),
                               ("whole graph", {})):

@@ -55,8 +55,8 @@ def synthetic_store(professions: int, folder: Path):
 
     sectors = {f"s{i}": Sector(f"s{i}", iri("sector", f"s{i}"), chr(65 + i), labels("sector", "отрасль", "сала", i))
                for i in range(20)}
-    skills = {f"k{i}": Skill(f"k{i}", iri("skill", f"k{i}"), rng.choice(SKILL_TYPES), labels("skill", "навык", "дағды", i))
-              for i in range(4 * professions)}
+    skills = {f"k{i}": Skill(f"k{i}", iri("skill", f"k{i}"), rng.choice(SKILL_TYPES),
+                             labels("skill", "навык", "дағды", i)) for i in range(4 * professions)}
     skill_ids = list(skills)
     share = len(skill_ids) // 20
     model_professions = {}

@@ -277,13 +277,16 @@ def stats(output_format, store):
 @main.command()
 @click.argument("name", required=False)
 @click.option("--depth", type=int, default=1, show_default=True,
-              help="Hops out from NAME over professions a worker can move to or from and transformations.")
+              help="Hops out from NAME over professions a worker can move to or from, and transformations.")
 @click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status or a profession.")
 @click.option("--status", "statuses", multiple=True,
-              help="Keep only professions with this status: emerging, transforming, stable or disappearing (repeatable).")
-@click.option("--sector", "sectors", multiple=True, help="Keep only professions in this sector: id, code or name (repeatable).")
+              help="Keep only professions with this status: emerging, transforming, stable or disappearing "
+                   "(repeatable).")
+@click.option("--sector", "sectors", multiple=True,
+              help="Keep only professions in this sector: id, code or name (repeatable).")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to highlight with --to.")
-@click.option("--max-nodes", type=int, default=1000, show_default=True, help="Most nodes drawn; the page says what it hid.")
+@click.option("--max-nodes", type=int, default=1000, show_default=True,
+              help="Most nodes drawn; the page says what it hid.")
 @LANG
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @STORE

@@ -228,7 +228,8 @@ def needed_by(model: Model) -> dict[str, dict[str, list[str]]]:
 
 
 def skills_context(model: Model, lang: str) -> dict:
-    """Context of the skill index: ``types``, each with its skills (sorted by label) and how many professions need each."""
+    """Context of the skill index: ``types``, each with its skills (sorted by label) and how many
+    professions need each."""
     needed = needed_by(model)
     types = []
     for skill_type in SKILL_TYPES:

@@ -94,6 +94,9 @@
   network.on("click", function (params) {
     if (params.nodes.length) {
       showDetails(params.nodes[0]);
+      spotlight(params.nodes[0]);
+    } else {
+      spotlight(null);
     }
   });
 
@@ -137,6 +140,7 @@
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     showDetails(id);
+    spotlight(id);
     results.hidden = true;
   }
 
@@ -178,6 +182,21 @@
 
   /* Reskilling paths --------------------------------------------------------------------- */
 
+  /* Show the nodes and edges in ``onNodes``/``onEdges`` (Sets) in full and fade the rest, labels too. */
+  function fade(onNodes, onEdges) {
+    nodes.update(data.nodes.map(function (node) {
+      var on = !onNodes || onNodes.has(node.id);
+      return { id: node.id, opacity: on ? 1 : data.dimmed,
+               font: Object.assign({}, node.font, on ? {} : { color: "rgba(60, 60, 60, 0.25)" }) };
+    }));
+    edges.update(data.edges.map(function (edge) {
+      var on = !onEdges || onEdges.has(edge.id);
+      return { id: edge.id, hidden: edge.kind === "path" && !on,
+               color: Object.assign({}, edge.color, { opacity: on ? 1 : data.dimmed / 2 }),
+               font: Object.assign({}, edge.font, on ? {} : { color: "rgba(60, 60, 60, 0.25)" }) };
+    }));
+  }
+
   function highlight(ranks) {
     if (!data.paths.length) {
       return;
@@ -191,14 +210,7 @@
       path.nodes.forEach(function (id) { onNodes.add(id); });
       path.edges.forEach(function (id) { onEdges.add(id); });
     });
-    nodes.update(data.nodes.map(function (node) {
-      return { id: node.id, opacity: onNodes.has(node.id) ? 1 : data.dimmed };
-    }));
-    edges.update(data.edges.map(function (edge) {
-      var on = onEdges.has(edge.id);
-      return { id: edge.id, hidden: edge.kind === "path" && !on,
-               color: Object.assign({}, edge.color, { opacity: on ? 1 : data.dimmed }) };
-    }));
+    fade(onNodes, onEdges);
     state.highlighted = chosen.map(function (path) { return path.rank; });
     document.querySelectorAll(".pg-path").forEach(function (button) {
       button.classList.toggle("pg-active", !!ranks && ranks.indexOf(Number(button.dataset.rank)) >= 0);
@@ -206,6 +218,18 @@
     if (ranks) {
       network.fit({ nodes: Array.from(onNodes), animation: { duration: 400 } });
     }
+  }
+
+  /* Without paths to show, a chosen node and its neighbours stand out; null shows everything again. */
+  function spotlight(id) {
+    if (data.paths.length) {
+      return;
+    }
+    if (id === null) {
+      fade(null, null);
+      return;
+    }
+    fade(new Set(network.getConnectedNodes(id).concat([id])), new Set(network.getConnectedEdges(id)));
   }
 
   document.querySelectorAll(".pg-path").forEach(function (button) {

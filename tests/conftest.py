@@ -51,3 +51,11 @@ def edit_csv(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def curated_site(curated, tmp_path_factory) -> Path:
+    """The static site of the curated data in kk, ru and en, built once for the session."""
+    from profgraph.site import build_site
+
+    return build_site(curated, tmp_path_factory.mktemp("site") / "site").folder

@@ -81,6 +81,22 @@ def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
     name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
     """
+    origin = dataset.names.resolve(origin_name).id
+    status = to.strip().lower()
+    if status in STATUSES:
+        return reskilling_report_for(dataset, origin, status=status, top=top, max_steps=max_steps,
+                                     min_coverage=min_coverage, lang=lang)
+    return reskilling_report_for(dataset, origin, destination=dataset.names.resolve(to).id, top=top,
+                                 max_steps=max_steps, min_coverage=min_coverage, lang=lang)
+
+
+def reskilling_report_for(dataset, origin: str, *, status: str | None = None, destination: str | None = None,
+                          top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+                          min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en") -> dict:
+    """Return what :func:`reskilling_report` returns, for the profession id ``origin`` and either a
+    ``status`` or the profession id ``destination``. Raises :class:`~profgraph.errors.UsageError`
+    for out-of-range options or a destination equal to the origin.
+    """
     if top < 1:
         raise UsageError(f"--top must be at least 1, not {top}")
     if not 1 <= max_steps <= 6:
@@ -90,13 +106,10 @@ def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_
     if lang not in LANGUAGES:
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     model = dataset.model
-    origin = dataset.names.resolve(origin_name).id
-    if to.strip().lower() in STATUSES:
-        status = to.strip().lower()
+    if status is not None:
         targets = target_set(model, status=status) - {origin}
         target = {"status": status, "count": len(targets)}
     else:
-        destination = dataset.names.resolve(to).id
         if destination == origin:
             raise UsageError("the origin and the target are the same profession")
         targets = {destination}

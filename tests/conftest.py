@@ -55,6 +55,14 @@ def edit_csv(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def curated_site(curated, tmp_path_factory) -> Path:
+    """The static site of the curated data in kk, ru and en, built once for the session."""
+    from profgraph.site import build_site
+
+    return build_site(curated, tmp_path_factory.mktemp("site") / "site").folder
+
+
 ESCO_DOWNLOAD = SHARED_DATA / "esco-v1.1.1"
 NESTA_RISK = SHARED_DATA / "nesta-mcc" / "mcc_risk_All_occupations.csv"
 

@@ -389,3 +389,66 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
         click.echo(f"\n#{option['rank']}  learn {skills}")
         click.echo(f"    unlocks {len(option['unlocks'])}: "
                    + ", ".join(f"{p['label']} ({p['coverage']:.2f})" for p in option["unlocks"]))
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--depth", type=int, default=1, show_default=True,
+              help="Hops out from NAME over professions a worker can move to or from, and transformations.")
+@click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status or a profession.")
+@click.option("--status", "statuses", multiple=True,
+              help="Keep only professions with this status: emerging, transforming, stable or disappearing "
+                   "(repeatable).")
+@click.option("--sector", "sectors", multiple=True,
+              help="Keep only professions in this sector: id, code or name (repeatable).")
+@click.option("--top", type=int, default=5, show_default=True, help="How many paths to highlight with --to.")
+@click.option("--max-nodes", type=int, default=1000, show_default=True,
+              help="Most nodes drawn; the page says what it hid.")
+@LANG
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@STORE
+@handle_errors
+def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store):
+    """An interactive graph page of profession NAME's neighbourhood, or of the whole graph.
+
+    The page is one file that works offline: open it in any browser.
+
+    \b
+    Examples:
+      profgraph render "кассир" --to emerging --lang kk -o cashier.html
+      profgraph render --sector finance --lang en -o finance.html
+    """
+    from .render import build_view, write_graph_page
+
+    view = build_view(_load(store), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
+                      max_nodes=max_nodes, top=top)
+    write_graph_page(view, output)
+    summary = f"Wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} links"
+    click.echo(summary + (f", {len(view.paths)} paths highlighted" if view.report is not None else ""))
+    for note in view.notes:
+        click.echo(note)
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="The folder to write (replaced if it holds an earlier site).")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
+              help="A language of the site (repeatable; default: kk, ru and en).")
+@click.option("--top", type=int, default=5, show_default=True, help="Reskilling paths shown per profession.")
+@STORE
+@handle_errors
+def site(output, languages, top, store):
+    """A static site of every profession and skill, in Kazakh, Russian and English.
+
+    It needs no server and no network: open OUTPUT/index.html from disk, copy the folder to a
+    USB stick, or put it on any web host.
+
+    \b
+    Example:
+      profgraph site -o site/
+    """
+    from .site import build_site
+
+    summary = build_site(_load(store), output, languages or LANGUAGES, top=top)
+    click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
+               f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")

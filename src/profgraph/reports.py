@@ -81,19 +81,25 @@ def _check_options(top: int, lang: str, min_coverage: float = DEFAULT_MIN_COVERA
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
 
 
-def _targets(dataset, origin: str, to: str, lang: str) -> tuple[set[str], dict]:
-    """Return the destination ids that ``to`` names for ``origin`` and the report's description of them:
-    a status, ``safer`` (:func:`profgraph.paths.safer_set`) or one profession name."""
-    model = dataset.model
+def _target_of(dataset, to: str) -> dict:
+    """Return what ``to`` names as keyword arguments of :func:`_targets`: a status, ``safer`` or a destination id."""
     wanted = to.strip().lower()
-    if wanted in STATUSES:
-        targets = target_set(model, status=wanted) - {origin}
-        return targets, {"status": wanted, "count": len(targets)}
-    if wanted == "safer":
+    if wanted in STATUSES or wanted == "safer":
+        return {"status": wanted}
+    return {"destination": dataset.names.resolve(to).id}
+
+
+def _targets(model: Model, origin: str, lang: str, status: str | None = None,
+             destination: str | None = None) -> tuple[set[str], dict]:
+    """Return the destination ids for ``origin`` and the report's description of them: the professions
+    of a ``status``, those ``safer`` (:func:`profgraph.paths.safer_set`) or the one ``destination``."""
+    if status == "safer":
         targets = safer_set(model, origin)
         return targets, {"set": "safer", "exposure_below": model.professions[origin].exposure,
                          "top_quartile_above": top_quartile_floor(model), "count": len(targets)}
-    destination = dataset.names.resolve(to).id
+    if status is not None:
+        targets = target_set(model, status=status) - {origin}
+        return targets, {"status": status, "count": len(targets)}
     if destination == origin:
         raise UsageError("the origin and the target are the same profession")
     return {destination}, {"profession": profession_summary(model, destination, lang)}
@@ -108,12 +114,24 @@ def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
     name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
     """
+    origin = dataset.names.resolve(origin_name).id
+    return reskilling_report_for(dataset, origin, **_target_of(dataset, to), top=top, max_steps=max_steps,
+                                 min_coverage=min_coverage, lang=lang)
+
+
+def reskilling_report_for(dataset, origin: str, *, status: str | None = None, destination: str | None = None,
+                          top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+                          min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en") -> dict:
+    """Return what :func:`reskilling_report` returns, for the profession id ``origin`` and either a
+    ``status`` (or ``"safer"``) or the profession id ``destination``. Raises
+    :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the
+    origin, or ``safer`` from an origin without an exposure estimate.
+    """
     _check_options(top, lang, min_coverage)
     if not 1 <= max_steps <= 6:
         raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
     model = dataset.model
-    origin = dataset.names.resolve(origin_name).id
-    targets, target = _targets(dataset, origin, to, lang)
+    targets, target = _targets(model, origin, lang, status, destination)
     graph = dataset.transition_graph(min_coverage)
     paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, min_coverage=min_coverage)
     return {
@@ -185,7 +203,7 @@ def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = D
     model = dataset.model
     matrices = dataset.skill_matrices
     origin = dataset.names.resolve(origin_name).id
-    targets, target = _targets(dataset, origin, to, lang)
+    targets, target = _targets(model, origin, lang, **_target_of(dataset, to))
     coverage = coverage_from(matrices, matrices.rows[origin])
     viable = sum(1 for pid in targets if coverage[matrices.rows[pid]] >= min_coverage)
     options = upskill(matrices, origin, targets, min_coverage=min_coverage, max_skills=max_skills, top=top)

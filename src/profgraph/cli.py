@@ -395,7 +395,8 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
 @click.argument("name", required=False)
 @click.option("--depth", type=int, default=1, show_default=True,
               help="Hops out from NAME over professions a worker can move to or from, and transformations.")
-@click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status or a profession.")
+@click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status, 'safer' or a "
+                                 "profession.")
 @click.option("--status", "statuses", multiple=True,
               help="Keep only professions with this status: emerging, transforming, stable or disappearing "
                    "(repeatable).")

@@ -81,8 +81,10 @@ def _check_options(top: int, lang: str, min_coverage: float = DEFAULT_MIN_COVERA
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
 
 
-def _target_of(dataset, to: str) -> dict:
-    """Return what ``to`` names as keyword arguments of :func:`_targets`: a status, ``safer`` or a destination id."""
+def target_arguments(dataset, to: str) -> dict:
+    """Return what ``to`` (a status, ``safer`` or a profession name) names, as the keyword arguments
+    ``status`` or ``destination`` (an id) of :func:`reskilling_report_for`. Raises
+    :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a name that does not resolve."""
     wanted = to.strip().lower()
     if wanted in STATUSES or wanted == "safer":
         return {"status": wanted}
@@ -115,7 +117,7 @@ def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_
     name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
     """
     origin = dataset.names.resolve(origin_name).id
-    return reskilling_report_for(dataset, origin, **_target_of(dataset, to), top=top, max_steps=max_steps,
+    return reskilling_report_for(dataset, origin, **target_arguments(dataset, to), top=top, max_steps=max_steps,
                                  min_coverage=min_coverage, lang=lang)
 
 
@@ -203,7 +205,7 @@ def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = D
     model = dataset.model
     matrices = dataset.skill_matrices
     origin = dataset.names.resolve(origin_name).id
-    targets, target = _targets(model, origin, lang, **_target_of(dataset, to))
+    targets, target = _targets(model, origin, lang, **target_arguments(dataset, to))
     coverage = coverage_from(matrices, matrices.rows[origin])
     viable = sum(1 for pid in targets if coverage[matrices.rows[pid]] >= min_coverage)
     options = upskill(matrices, origin, targets, min_coverage=min_coverage, max_skills=max_skills, top=top)

@@ -59,7 +59,6 @@ class SkillMatrices:
         return {pid: i for i, pid in enumerate(self.profession_ids)}
 
 
-
 def skill_matrices(model: Model) -> SkillMatrices:
     """Return the :class:`SkillMatrices` of ``model``."""
     profession_ids = list(model.professions)

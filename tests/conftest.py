@@ -9,7 +9,9 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 TINY = TESTS / "data" / "tiny"
-SHARED_DATA = TESTS.parent.parent / "shared" / "data"
+# ../shared/data beside the checkout; a git worktree further down finds it in an ancestor folder.
+SHARED_DATA = next((folder / "shared" / "data" for folder in TESTS.parents[1:] if (folder / "shared" / "data").is_dir()),
+                   TESTS.parent.parent / "shared" / "data")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -59,3 +61,24 @@ def curated_site(curated, tmp_path_factory) -> Path:
     from profgraph.site import build_site
 
     return build_site(curated, tmp_path_factory.mktemp("site") / "site").folder
+
+
+ESCO_DOWNLOAD = SHARED_DATA / "esco-v1.1.1"
+NESTA_RISK = SHARED_DATA / "nesta-mcc" / "mcc_risk_All_occupations.csv"
+
+
+@pytest.fixture(scope="session")
+def esco(tmp_path_factory):
+    """The full ESCO v1.1.1 download with Nesta's risk table, imported once per session through the CLI."""
+    if not (ESCO_DOWNLOAD.is_dir() and NESTA_RISK.is_file()):
+        pytest.skip(f"the ESCO reference data are not in {SHARED_DATA}")
+    from click.testing import CliRunner
+
+    from profgraph.cli import main
+    from profgraph.store import open_store
+
+    store = tmp_path_factory.mktemp("esco") / "store"
+    result = CliRunner().invoke(main, ["import", "esco", str(ESCO_DOWNLOAD), "--risk", str(NESTA_RISK),
+                                       "--store", str(store)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return open_store(store)

@@ -22,6 +22,8 @@ STORE = click.option("--store", "store", type=click.Path(file_okay=False), envva
                           "default: the embedded curated data.")
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
+MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
+                            help="Least coverage for a transition to be viable.")
 
 SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
                     "socio_behavioural": "socio-behavioural", "professional": "professional"}
@@ -60,6 +62,10 @@ def _exposure(value) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _target_name(target: dict) -> str:
+    return target.get("status") or target.get("set") or target["profession"]["label"]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="profgraph")
 def main():
@@ -76,11 +82,11 @@ def main():
 @main.command()
 @click.argument("name")
 @click.option("--to", "to", required=True,
-              help="A status (emerging, transforming, stable) or a profession name.")
+              help="A status (emerging, transforming, stable), 'safer' (lower automation exposure, "
+                   "not in the top quartile) or a profession name.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to print.")
 @click.option("--max-steps", type=int, default=3, show_default=True, help="Most transitions in one path.")
-@click.option("--min-coverage", type=float, default=0.4, show_default=True,
-              help="Least coverage for a transition to be viable.")
+@MIN_COVERAGE
 @LANG
 @FORMAT
 @STORE
@@ -92,6 +98,7 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
     Examples:
       profgraph path "кассир" --to emerging
       profgraph path kassir --to "e-commerce manager" --lang en --format json
+      profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
     from .reports import reskilling_report
 
@@ -102,9 +109,9 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
         return
     origin = report["origin"]
     target = report["target"]
-    wanted = target.get("status") or target["profession"]["label"]
-    click.echo(f"From: {origin['label']} ({origin['status']}, automation exposure {_exposure(origin['automation_exposure'])})")
-    click.echo(f"To:   {wanted}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
+    click.echo(f"From: {origin['label']} ({origin['status'] or 'no status'}, "
+               f"automation exposure {_exposure(origin['automation_exposure'])})")
+    click.echo(f"To:   {_target_name(target)}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
     if not report["paths"]:
         click.echo("\nNo viable path. Try a lower --min-coverage or more --max-steps.")
         return
@@ -114,7 +121,7 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
         route = " -> ".join([steps[0]["from"]["label"]] + [step["to"]["label"] for step in steps])
         click.echo(f"\n#{path_['rank']}  {route}")
         click.echo(f"    score {path_['score']:.2f} (lower is better), {path_['new_skills_total']} new skills, "
-                   f"ends {end['status']} at exposure {_exposure(end['automation_exposure'])}")
+                   f"ends {end['status'] or 'with no status'} at exposure {_exposure(end['automation_exposure'])}")
         for number, step in enumerate(steps, 1):
             click.echo(f"    step {number}: {step['from']['label']} -> {step['to']['label']}  "
                        f"(coverage {step['coverage']:.2f})")
@@ -274,11 +281,122 @@ def stats(output_format, store):
                + (f": {', '.join(stranded)}" if stranded else ""))
 
 
+@main.group(name="import")
+def import_():
+    """Build a store from a published classification."""
+
+
+@import_.command(name="esco")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--risk", type=click.Path(exists=True, dir_okay=False),
+              help="An automation-risk table (Nesta-style CSV: risk 1..5 by ESCO URI or ISCO code).")
+@click.option("--lang", "esco_lang", default="en", show_default=True, help="Language of the ESCO files to read.")
+@click.option("--store", "store", required=True, type=click.Path(file_okay=False),
+              help="The store folder to build (replaced atomically if it exists).")
+@handle_errors
+def import_esco(paths, risk, esco_lang, store):
+    """Import the ESCO CSV download (zips, CSV files or folders) into the store folder.
+
+    \b
+    Example:
+      profgraph import esco ../shared/data/esco-v1.1.1 --risk ../shared/data/nesta-mcc/mcc_risk_All_occupations.csv --store esco-store
+      profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
+    """
+    from .sources.esco import import_esco as run_import, import_steps
+
+    with click.progressbar(length=import_steps(risk is not None), label="Importing ESCO", file=sys.stderr,
+                           item_show_func=lambda step: step or "") as bar:
+        dataset, summary = run_import(paths, store, risk=risk, lang=esco_lang, progress=lambda step: bar.update(1, step))
+    reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in summary["links_dropped"].items() if n)
+    click.echo(f"Imported ESCO into {dataset.path}: {summary['professions']} professions, {summary['skills']} skills, "
+               f"{summary['requirements']} requirements from {summary['links_read']} links"
+               + (f" (dropped: {reasons})" if reasons else ""))
+    click.echo("skill types: " + ", ".join(f"{SKILL_TYPE_NAMES[t]} {n}" for t, n in summary["skill_types"].items()))
+    if summary["exposure"]:
+        basis = summary["exposure"]
+        click.echo(f"automation exposure: {basis['own']} own estimate, {basis['broader']} from a broader occupation, "
+                   f"{basis['isco']} from the ISCO group, {basis['none']} none")
+    click.echo(f"transitions with coverage >= {dataset.manifest['transitions_floor']}: {dataset.manifest['transitions']}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--top", type=int, default=10, show_default=True, help="How many professions to list.")
+@LANG
+@FORMAT
+@STORE
+@handle_errors
+def similar(name, top, lang, output_format, store):
+    """The professions most similar to NAME by the skills they require.
+
+    Similarity is the cosine of skill vectors weighted by essential/optional and by how
+    specific each skill is (see README). Coverage is the share of each profession's skills
+    that a worker in NAME already has.
+
+    \b
+    Examples:
+      profgraph similar "кассир"
+      profgraph similar "software developer" --store esco-store --top 5 --format json
+    """
+    from .reports import similar_report
+
+    report = similar_report(_load(store), name, top=top, lang=lang)
+    if output_format == "json":
+        _print_json(report)
+        return
+    origin = report["origin"]
+    click.echo(f"Most similar to {origin['label']}  [{origin['id']}]")
+    for rank, other in enumerate(report["similar"], 1):
+        click.echo(f"{rank:3}  {other['similarity']:.2f}  {other['label']}  [{other['id']}]  coverage "
+                   f"{other['coverage']:.2f} there, {other['coverage_back']:.2f} back, {other['shared_skills']} shared skills")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--to", "to", default="safer", show_default=True,
+              help="Destinations: 'safer', a status (emerging, transforming, stable) or a profession name.")
+@click.option("--top", type=int, default=5, show_default=True, help="How many skill sets to list.")
+@click.option("--max-skills", type=int, default=1, show_default=True, help="Most skills in one set (1 to 3).")
+@MIN_COVERAGE
+@LANG
+@FORMAT
+@STORE
+@handle_errors
+def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store):
+    """Which skills, learned on top of NAME's, unlock the most new viable transitions.
+
+    \b
+    Examples:
+      profgraph upskill "кассир" --to emerging --max-skills 2
+      profgraph upskill "legal administrative assistant" --store esco-store --lang en
+    """
+    from .reports import upskill_report
+
+    report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, min_coverage=min_coverage,
+                            lang=lang)
+    if output_format == "json":
+        _print_json(report)
+        return
+    origin, target = report["origin"], report["target"]
+    click.echo(f"From: {origin['label']} (automation exposure {_exposure(origin['automation_exposure'])})")
+    click.echo(f"To:   {_target_name(target)}  ({target.get('count', 1)} professions, {target['viable_now']} viable now "
+               f"at coverage >= {min_coverage:.2f})")
+    if not report["options"]:
+        click.echo(f"\nNo set of up to {max_skills} skills unlocks a new transition. Try --max-skills or --min-coverage.")
+        return
+    for option in report["options"]:
+        skills = ", ".join(f"{skill['label']} ({SKILL_TYPE_NAMES[skill['type']]})" for skill in option["skills"])
+        click.echo(f"\n#{option['rank']}  learn {skills}")
+        click.echo(f"    unlocks {len(option['unlocks'])}: "
+                   + ", ".join(f"{p['label']} ({p['coverage']:.2f})" for p in option["unlocks"]))
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--depth", type=int, default=1, show_default=True,
               help="Hops out from NAME over professions a worker can move to or from, and transformations.")
-@click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status or a profession.")
+@click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status, 'safer' or a "
+                                 "profession.")
 @click.option("--status", "statuses", multiple=True,
               help="Keep only professions with this status: emerging, transforming, stable or disappearing "
                    "(repeatable).")

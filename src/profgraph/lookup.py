@@ -69,12 +69,15 @@ class NameIndex:
     def __init__(self, model: Model):
         self.keys: list[str] = []
         self.entries: list[tuple[str, str, str, str]] = []  # (kind, id, label, lang)
+        self.preferred: set[int] = set()  # entries that are a preferred label or an id, not a synonym
         for kind, entities in (("profession", model.professions), ("skill", model.skills)):
             for entity in entities.values():
-                names = [(lang, text) for lang, text in entity.labels.items()]
-                names += [(lang, text) for lang, texts in entity.alt_labels.items() for text in texts]
-                names.append(("id", entity.id))
-                for lang, text in names:
+                names = [(lang, text, True) for lang, text in entity.labels.items()]
+                names += [(lang, text, False) for lang, texts in entity.alt_labels.items() for text in texts]
+                names.append(("id", entity.id, True))
+                for lang, text, preferred in names:
+                    if preferred:
+                        self.preferred.add(len(self.entries))
                     self.keys.append(search_key(text))
                     self.entries.append((kind, entity.id, text, lang))
 
@@ -118,12 +121,28 @@ class NameIndex:
     def resolve(self, text: str, kind: str = "profession", suggestions: int = 5) -> Match:
         """Return the single entity of ``kind`` that ``text`` names.
 
-        A unique exact match wins; else a unique prefix match (the start of a label or of one
+        A unique exact match wins, or among several exact matches the unique one that is a
+        preferred label (not a synonym) or an id; else a unique prefix match (the start of a label or of one
         of its words); else the best fuzzy match when it scores at least
         :data:`RESOLVE_THRESHOLD` and clearly beats the runner-up. Raises
         :class:`~profgraph.errors.Ambiguous` when several match equally well, and
         :class:`~profgraph.errors.NotFound` (with the closest labels) when none matches well.
         """
+        query = search_key(text)
+        exact: dict[str, int] = {}  # entity id -> its first entry whose key is the query's
+        preferred: dict[str, int] = {}  # the same among preferred labels and ids
+        for index, key in enumerate(self.keys):
+            if key == query and self.entries[index][0] == kind:
+                exact.setdefault(self.entries[index][1], index)
+                if index in self.preferred:
+                    preferred.setdefault(self.entries[index][1], index)
+        # One exact match wins; among several, the one whose preferred label it is ("baker" is
+        # ESCO's baker, not the pastry chef who has it as a synonym). Both skip the fuzzy
+        # matching, which is slow on large datasets.
+        for found in (exact, preferred):
+            if len(found) == 1:
+                _, entity_id, label, lang = self.entries[next(iter(found.values()))]
+                return Match(entity_id, kind, label, lang, 100.0)
         matches = self.search(text, kind=kind, limit=max(suggestions, 10))
         if not matches or matches[0].score < RESOLVE_THRESHOLD:
             raise NotFound(text, [match.label for match in matches[:suggestions]], kind)

@@ -249,6 +249,8 @@ def _title(model: Model, origin: str | None, report: dict | None, lang: str) -> 
     if report is None:
         return words["neighbourhood"].format(name=name)
     target = report["target"]
+    if target.get("set") == "safer":
+        return words["paths_to_safer"].format(name=name)
     if "status" in target:
         return words["paths_to_status"].format(name=name, target=status_name(target["status"], lang))
     return words["paths_to_profession"].format(name=name, target=target["profession"]["label"])
@@ -288,13 +290,10 @@ def _sectors(model: Model, sectors) -> list[str]:
 
 
 def _report(dataset, origin: str, to: str, *, top: int, min_coverage: float, lang: str) -> dict:
-    from .reports import reskilling_report_for
+    from .reports import reskilling_report_for, target_arguments
 
-    status = to.strip().lower()
-    if status in STATUSES:
-        return reskilling_report_for(dataset, origin, status=status, top=top, min_coverage=min_coverage, lang=lang)
-    return reskilling_report_for(dataset, origin, destination=dataset.names.resolve(to).id, top=top,
-                                 min_coverage=min_coverage, lang=lang)
+    return reskilling_report_for(dataset, origin, **target_arguments(dataset, to), top=top, min_coverage=min_coverage,
+                                 lang=lang)
 
 
 def _by_links(model: Model, graph, min_coverage: float, professions: list[str]) -> list[str]:

@@ -10,12 +10,9 @@ every template, so labels are always shown as text.
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 import posixpath
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -130,27 +127,3 @@ class RelativeUrls:
     def home(self) -> str:
         """Return the link to the site's language chooser."""
         return self._relative("index.html")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, so readers see
-    the old file or the new one, never half of it. Returns the path; raises OSError."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as output:
-            output.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private; a page is for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

@@ -144,7 +144,7 @@ def graph_page(view: GraphView) -> str:
 
 def write_graph_page(view: GraphView, path):
     """Write :func:`graph_page` of ``view`` to ``path`` atomically; return the path. Raises OSError."""
-    from .pages import write_text_atomic
+    from .atomic import write_text_atomic
 
     return write_text_atomic(path, graph_page(view))
 

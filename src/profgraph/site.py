@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .atomic import replace_folder
 from .errors import UsageError
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, sort_key, status_name, texts
 from .model import Model, label
@@ -78,7 +79,7 @@ def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = D
             "skills": len(model.skills), "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }, indent=2), encoding="utf-8")
         os.chmod(workspace, 0o755)
-        _replace_folder(workspace, destination)
+        replace_folder(workspace, destination)
     except BaseException:
         shutil.rmtree(workspace, ignore_errors=True)
         raise
@@ -88,17 +89,6 @@ def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = D
 
 def _replaceable(folder: Path) -> bool:
     return folder.is_dir() and ((folder / MARKER).is_file() or not any(folder.iterdir()))
-
-
-def _replace_folder(workspace: Path, destination: Path) -> None:
-    """Put ``workspace`` where ``destination`` is, moving the old folder aside first and removing it after."""
-    retired = None
-    if destination.exists():
-        retired = destination.with_name(f".{destination.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        os.rename(destination, retired)
-    os.rename(workspace, destination)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> int:

@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import __version__
+from .atomic import replace_folder
 from .errors import ProfgraphError
 from .model import Model
 
@@ -167,25 +168,11 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
             **(details or {}),
         }
         (workspace / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _swap_into_place(workspace, destination)
+        replace_folder(workspace, destination)
     except BaseException:
         shutil.rmtree(workspace, ignore_errors=True)
         raise
     return Dataset(destination, manifest)
-
-
-def _swap_into_place(workspace: Path, destination: Path) -> None:
-    retired = None
-    if destination.exists():
-        retired = destination.with_name(f".{destination.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        os.rename(destination, retired)
-    try:
-        os.rename(workspace, destination)
-    except OSError:
-        # Another process put a store there first; keep it and drop ours.
-        shutil.rmtree(workspace, ignore_errors=True)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def open_store(path: str | Path) -> Dataset:

@@ -453,3 +453,39 @@ def site(output, languages, top, store):
     summary = build_site(_load(store), output, languages or LANGUAGES, top=top)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--sparql-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (answered 503).")
+@click.option("--max-result-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024, show_default=True,
+              help="Largest SPARQL result sent; a larger one is refused (400) with a hint to add LIMIT.")
+@click.option("--sparql-workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Processes answering SPARQL queries in parallel.")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
+              help="A language of the pages (repeatable; default: kk, ru and en).")
+@STORE
+@handle_errors
+def serve(host, port, sparql_timeout, max_result_bytes, sparql_workers, languages, store):
+    """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
+
+    \b
+    Pages: http://HOST:PORT/  (search, profession pages, path finder, graph)
+    API:   /api/search?q=  /api/profession/ID  /api/path?from=&to=  /api/similar?name=
+           described by /api/openapi.json
+    SPARQL 1.1 Protocol: /sparql
+
+    \b
+    Example:
+      profgraph serve --port 8000
+      curl 'http://127.0.0.1:8000/api/path?from=кассир&to=emerging'
+    """
+    from .server import ServerSettings, serve as run_server
+
+    settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
+                              sparql_workers=sparql_workers)
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    run_server(_load(store), host=host, port=port, settings=settings, languages=languages or LANGUAGES)

@@ -19,6 +19,7 @@ rendered with Jinja's autoescaping.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode
@@ -394,6 +395,11 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
             return JSONResponse({"error": detail}, status)
         return Response(detail, status, media_type="text/plain; charset=utf-8")
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        sparql.close()
+
     routes = [
         Route("/", languages_page),
         Route("/search", redirect_to_lang),
@@ -415,7 +421,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found},
                     middleware=[Middleware(LimitRequests, max_query_string=settings.max_query_string,
                                            max_body=settings.max_body)],
-                    on_shutdown=[sparql.close])
+                    lifespan=lifespan)
     app.state.dataset = dataset
     return app
 

@@ -162,17 +162,25 @@ def answer(store, sparql: str, formats: list[str], max_bytes: int) -> tuple:
         return 500, f"query failed: {error}"
 
 
-def _worker_main(connection, rdf_folder: str, max_bytes: int) -> None:
-    """A worker process: answer ``(query, formats)`` requests on ``connection`` until it closes."""
+def _worker_main(rdf_folder: str, max_bytes: int) -> None:
+    """A worker process: answer JSON requests ``{"query", "formats"}`` read from stdin, one a line,
+    each with a JSON header line ``{"status", "format", "length"}`` (or ``"message"``) and the body."""
+    import json
+    import sys
+
     from pyoxigraph import Store
 
     store = Store.read_only(rdf_folder)
-    while True:
-        try:
-            sparql, formats = connection.recv()
-        except (EOFError, OSError):
-            return
-        connection.send(answer(store, sparql, formats, max_bytes))
+    output = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        reply = answer(store, request["query"], request["formats"], max_bytes)
+        if reply[0] == "ok":
+            header, body = {"status": 200, "format": reply[1], "length": len(reply[2])}, reply[2]
+        else:
+            header, body = {"status": reply[0], "message": reply[1], "length": 0}, b""
+        output.write(json.dumps(header).encode() + b"\n" + body)
+        output.flush()
 
 
 class QueryWorkers:
@@ -180,9 +188,6 @@ class QueryWorkers:
     in one of them, killing and replacing a worker whose query outlives ``timeout`` seconds."""
 
     def __init__(self, rdf_folder: str, size: int, timeout: float, max_bytes: int):
-        import multiprocessing
-
-        self._context = multiprocessing.get_context("spawn")  # forking a threaded server is unsafe
         self.rdf_folder, self.timeout, self.max_bytes = rdf_folder, timeout, max_bytes
         self._idle: queue.Queue = queue.Queue()
         self._all: list = []
@@ -191,41 +196,53 @@ class QueryWorkers:
             self._idle.put(self._start())
 
     def _start(self):
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.rdf_folder, self.max_bytes),
-                                        daemon=True, name="profgraph-sparql")
-        process.start()
-        child.close()
+        import os
+        import subprocess
+        import sys
+
+        # A fresh interpreter, not a fork: forking a threaded server is unsafe.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
+        process = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from profgraph.endpoint import _worker_main; "
+                                   "_worker_main(sys.argv[1], int(sys.argv[2]))", self.rdf_folder, str(self.max_bytes)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         with self._lock:
             self._all.append(process)
-        return process, parent
+        return process
 
-    def _retire(self, worker) -> None:
-        process, connection = worker
+    def _retire(self, process) -> None:
         process.kill()
-        process.join()
-        connection.close()
+        process.wait()
+        process.stdin.close()
+        process.stdout.close()
         with self._lock:
             self._all.remove(process)
 
     def run(self, sparql: str, formats: list[str]) -> tuple:
         """Return what :func:`answer` returns, or ``(503, message)`` on timeout or when every worker
         stays busy for ``timeout`` seconds."""
+        import json
+        import select
+
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            process = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             return 503, "every query worker is busy; try again later"
-        process, connection = worker
+        message = f"the query ran longer than the {self.timeout:g} s timeout and was stopped"
         try:
-            connection.send((sparql, formats))
-            if connection.poll(self.timeout):
-                reply = connection.recv()
-                self._idle.put(worker)
-                return reply
-            message = f"the query ran longer than the {self.timeout:g} s timeout and was stopped"
-        except (EOFError, OSError, BrokenPipeError):
+            process.stdin.write(json.dumps({"query": sparql, "formats": formats}).encode() + b"\n")
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], self.timeout)
+            if ready:
+                header = json.loads(process.stdout.readline())
+                body = process.stdout.read(header["length"])
+                self._idle.put(process)
+                if header["status"] != 200:
+                    return header["status"], header["message"]
+                return "ok", header["format"], body
+        except (OSError, ValueError, KeyError):
             message = "the query worker failed; try again"
-        self._retire(worker)
+        self._retire(process)
         self._idle.put(self._start())
         return 503, message
 
@@ -235,7 +252,7 @@ class QueryWorkers:
             processes = list(self._all)
         for process in processes:
             process.kill()
-            process.join()
+            process.wait()
 
 
 class SparqlEndpoint:

@@ -349,12 +349,20 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         path = asset_path(name)
         return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), headers={"Cache-Control": "max-age=3600"})
 
+    @lru_cache(maxsize=4096)
+    def cached_answer(function, query: tuple, path: tuple) -> bytes:
+        # The dataset does not change while it is served, so an answer can be reused as it is.
+        return JSONResponse(function(dict(query), dict(path))).body
+
     def api(function):
         async def endpoint(request):
+            query = tuple(sorted(request.query_params.items()))
             try:
-                return JSONResponse(await run_in_threadpool(function, request.query_params, request.path_params))
+                body = await run_in_threadpool(cached_answer, function, query,
+                                               tuple(sorted(request.path_params.items())))
             except ProfgraphError as error:
                 return _error_json(error)
+            return Response(body, media_type="application/json")
         return endpoint
 
     def api_search(params, _):

@@ -17,9 +17,19 @@ from .vocab import LANGUAGES, SKILL_TYPES
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
                     help="Language of the labels printed.")
-STORE = click.option("--store", "store", type=click.Path(file_okay=False), envvar="PROFGRAPH_STORE",
-                     help="A store folder built by 'profgraph import' (env PROFGRAPH_STORE); "
-                          "default: the embedded curated data.")
+_STORE = click.option("--store", "store", type=click.Path(file_okay=False), envvar="PROFGRAPH_STORE",
+                      help="A store folder built by 'profgraph import' (env PROFGRAPH_STORE); "
+                           "default: the embedded curated data.")
+# --endpoint rides along with --store: _load reads it from the context, so no command signature changes.
+_ENDPOINT = click.option("--endpoint", envvar="PROFGRAPH_ENDPOINT", expose_value=False, is_eager=False,
+                         callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.endpoint", value),
+                         help="A SPARQL 1.1 query endpoint holding the dataset (env PROFGRAPH_ENDPOINT; its "
+                              "graph: env PROFGRAPH_GRAPH), instead of a local store.")
+
+
+def STORE(command):
+    """The --store and --endpoint options of every reading command."""
+    return _STORE(_ENDPOINT(command))
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
 MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
@@ -51,7 +61,9 @@ def handle_errors(command):
 def _load(store):
     from .store import load
 
-    return load(store)
+    context = click.get_current_context(silent=True)
+    endpoint = context.meta.get("profgraph.endpoint") if context else None
+    return load(store, endpoint=endpoint)
 
 
 def _print_json(value) -> None:
@@ -453,3 +465,61 @@ def site(output, languages, top, store):
     summary = build_site(_load(store), output, languages or LANGUAGES, top=top)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--sparql-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (answered 503).")
+@click.option("--max-result-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024, show_default=True,
+              help="Largest SPARQL result sent; a larger one is refused (400) with a hint to add LIMIT.")
+@click.option("--sparql-workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Processes answering SPARQL queries in parallel.")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
+              help="A language of the pages (repeatable; default: kk, ru and en).")
+@STORE
+@handle_errors
+def serve(host, port, sparql_timeout, max_result_bytes, sparql_workers, languages, store):
+    """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
+
+    \b
+    Pages: http://HOST:PORT/  (search, profession pages, path finder, graph)
+    API:   /api/search?q=  /api/profession/ID  /api/path?from=&to=  /api/similar?name=
+           described by /api/openapi.json
+    SPARQL 1.1 Protocol: /sparql
+
+    \b
+    Example:
+      profgraph serve --port 8000
+      curl 'http://127.0.0.1:8000/api/path?from=кассир&to=emerging'
+    """
+    from .server import ServerSettings, serve as run_server
+
+    settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
+                              sparql_workers=sparql_workers)
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    run_server(_load(store), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
+
+
+@main.command()
+@click.option("--endpoint", "store_url", required=True,
+              help="The Graph Store endpoint (SPARQL 1.1 Graph Store HTTP Protocol), e.g. http://host:7878/store.")
+@click.option("--graph", help="The named graph to replace (default: the default graph).")
+@_STORE
+@handle_errors
+def push(store_url, graph, store):
+    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT).
+
+    \b
+    Example:
+      oxigraph serve --location db --bind 127.0.0.1:7878 &
+      profgraph push --endpoint http://127.0.0.1:7878/store
+      profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
+    """
+    from .remote import push as push_dataset
+    from .store import load
+
+    count = push_dataset(load(store), store_url, graph)
+    click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")

@@ -119,6 +119,14 @@ _TEXTS = {
     "data_note": ("Деректер: profgraph жобасының топтамасы ({name}); ресми тізім емес.",
                   "Данные: набор проекта profgraph ({name}); не официальный перечень.",
                   "Data: the profgraph dataset ({name}); not an official list."),
+    "search_button": ("Іздеу", "Найти", "Search"),
+    "search_results": ("«{query}» бойынша іздеу", "Поиск: «{query}»", "Search: “{query}”"),
+    "path_finder": ("Жол іздеу", "Поиск пути", "Path finder"),
+    "path_from": ("Қазіргі кәсіп", "Текущая профессия", "Current profession"),
+    "path_to": ("Мақсат: мәртебе, «safer» немесе кәсіп атауы", "Цель: статус, «safer» или название профессии",
+                "Target: a status, “safer” or a profession name"),
+    "safer": ("автоматтандыру қаупі төменірек", "меньший риск автоматизации", "lower automation risk"),
+    "find_paths": ("Жолдарды табу", "Найти пути", "Find paths"),
     "generated": ("profgraph {version} жасаған", "Создано profgraph {version}", "Made by profgraph {version}"),
 }
 

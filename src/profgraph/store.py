@@ -224,11 +224,17 @@ def curated_store(data: str | Path | None = None) -> Dataset:
     return build_store(read_curated(folder), destination, stamp, ontology)
 
 
-def load(store: str | Path | None = None, data: str | Path | None = None) -> Dataset:
-    """Return the dataset to work on: the store folder ``store`` (or ``$PROFGRAPH_STORE``) if given,
-    else the curated tables in ``data`` (or ``$PROFGRAPH_DATA``; default: the embedded data),
-    built and cached on first use.
+def load(store: str | Path | None = None, data: str | Path | None = None, endpoint: str | None = None) -> Dataset:
+    """Return the dataset to work on: the one at the SPARQL endpoint ``endpoint`` (or
+    ``$PROFGRAPH_ENDPOINT``, graph ``$PROFGRAPH_GRAPH``; see :mod:`profgraph.remote`) if given, else
+    the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the curated tables in ``data`` (or
+    ``$PROFGRAPH_DATA``; default: the embedded data), built and cached on first use.
     """
+    endpoint = endpoint or os.environ.get("PROFGRAPH_ENDPOINT")
+    if endpoint:
+        from .remote import open_remote
+
+        return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
     store = store or os.environ.get("PROFGRAPH_STORE")
     if store:
         return open_store(store)

@@ -45,3 +45,26 @@ RELATIONS = ("essential", "optional")
 def iri(kind: str, slug: str) -> str:
     """Return the persistent IRI of an instance, e.g. ``iri("profession", "cashier")``."""
     return f"{BASE}{kind}/{slug}"
+
+# The prefixes SPARQL queries may use without declaring them, and that Turtle exports use.
+# ``esco:`` is ESCO's own model namespace (esco:Occupation), as on ESCO's SPARQL endpoint;
+# ``isco:`` names ESCO's ISCO-08 groups (isco:C5230).
+PREFIXES = {
+    "pg": PG,
+    "skos": SKOS,
+    "esco": ESCO + "model#",
+    "isco": ESCO + "isco/",
+    "dct": DCT,
+    "prov": PROV,
+    "qb": QB,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "profession": BASE + "profession/",
+    "skill": BASE + "skill/",
+    "sector": BASE + "sector/",
+    "source": BASE + "source/",
+    "requirement": BASE + "requirement/",
+    "transformation": BASE + "transformation/",
+}

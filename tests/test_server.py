@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -257,37 +255,6 @@ def test_huge_bodies_and_query_strings_are_refused(client):
 
 
 # ------------------------------------------------------------------ the real command
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(curated):
-    """``profgraph serve`` in a child process on a free loopback port; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "profgraph", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read().decode())
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(10)
-
 
 def test_serve_command_binds_to_loopback_and_answers(live_server):
     with urllib.request.urlopen(live_server + "/api/search?q=%D0%BA%D0%B0%D1%81%D1%81%D0%B8%D1%80", timeout=10) as response:

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from test_browser import CANVAS_INK, Tab, browser  # noqa: F401  (the browser fixture)
+from test_browser import CANVAS_INK, Tab, browser  # noqa: F401,F811  (browser is a fixture)
 
 
 class ServerTab(Tab):

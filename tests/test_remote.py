@@ -149,3 +149,22 @@ def test_graph_iris_cannot_break_out(oxigraph, pushed, graph):
 def test_unreachable_endpoint_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["search", "кассир", "--endpoint", "http://127.0.0.1:9/query"])
     assert result.exit_code == 1 and result.output.startswith("Error: cannot reach")
+
+
+@pytest.mark.parametrize("query, output_format", [
+    ("SELECT ?p ?e WHERE { ?p pg:automationExposure ?e } ORDER BY ?p", "csv"),
+    ("ASK { profession:cashier pg:status pg:Disappearing }", "json"),
+    ("CONSTRUCT { ?p pg:status ?s } WHERE { ?p pg:status ?s }", "nt"),
+])
+def test_sparql_command_asks_the_server(pushed, query, output_format):
+    local = run("sparql", query, "--format", output_format)
+    remote = run("sparql", query, "--format", output_format, "--endpoint", pushed)
+    if output_format == "nt":
+        assert sorted(remote.splitlines()) == sorted(local.splitlines())
+    else:
+        assert remote == local
+
+
+def test_sparql_syntax_error_through_the_server(pushed):
+    result = CliRunner().invoke(main, ["sparql", "SELECT WHERE {", "--endpoint", pushed])
+    assert result.exit_code == 2 and "rejected the query" in result.output

@@ -215,7 +215,7 @@ def test_render_command(curated, tmp_path):
     (["render", "кассирша-астронавт", "-o", "x.html"], "no profession matches"),
     (["render", "--sector", "atlantis", "-o", "x.html"], "unknown sector 'atlantis'"),
     (["render", "--to", "emerging", "-o", "x.html"], "NAME"),
-    (["render", "кассир", "-o", "no/such/folder/x.html"], "no such folder"),
+    (["render", "кассир", "-o", "no/such/folder/x.html"], "folder no/such/folder does not exist"),
 ])
 def test_render_command_errors(curated, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

@@ -14,3 +14,10 @@ def load(store=None, data=None):
     from .store import load as _load
 
     return _load(store, data)
+
+
+def query(sparql, store=None):
+    """Run a SPARQL query and return a pandas DataFrame (SELECT) or a bool (ASK); see :func:`profgraph.sparql.query`."""
+    from .sparql import query as _query
+
+    return _query(sparql, store)

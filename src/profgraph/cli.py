@@ -523,3 +523,88 @@ def push(store_url, graph, store):
 
     count = push_dataset(load(store), store_url, graph)
     click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")
+
+
+# ----------------------------------------------------------------------------- researchers: SPARQL and exports
+# The format lists repeat profgraph.sparql.FORMATS and profgraph.export.FORMATS (a test keeps them
+# equal) so that the CLI does not import those modules before a command needs them.
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
+EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(), help="Read the query from FILE ('-' for stdin).")
+@click.option("--format", "output_format", type=click.Choice(SPARQL_FORMATS), default="table", show_default=True,
+              help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt.")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the result to FILE (atomically) instead of stdout.")
+@STORE
+@handle_errors
+def sparql(query, query_file, output_format, timeout, output, store):
+    """Run a SPARQL query on the graph and print its result.
+
+    The data and the ontology form the default graph; the prefixes listed by 'profgraph prefixes'
+    need no declaration. A syntax error exits 2, a timeout 3.
+
+    \b
+    Examples:
+      profgraph sparql "SELECT ?p ?label WHERE { ?p pg:status pg:Emerging ; skos:prefLabel ?label FILTER(lang(?label) = 'en') }"
+      profgraph sparql -f examples/queries/exposure-by-sector.rq --format csv
+      profgraph sparql "ASK { profession:cashier pg:status pg:Disappearing }"
+    """
+    from .errors import UsageError
+    from .sparql import read_query_file, run_query
+
+    if (query is None) == (query_file is None):
+        raise UsageError("give a QUERY or -f FILE (one of them)")
+    if query_file is not None:
+        query = read_query_file(query_file)
+    dataset = _load(store)
+    if output:
+        from .atomic import atomic_file
+
+        with atomic_file(output) as handle:
+            run_query(dataset, query, handle, output_format, timeout)
+        return
+    stdout = sys.stdout.buffer
+    try:
+        run_query(dataset, query, stdout, output_format, timeout)
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        sys.exit(1)
+
+
+@main.command()
+def prefixes():
+    """List the prefixes SPARQL queries may use without declaring them (as PREFIX lines)."""
+    from .vocab import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        click.echo(f"PREFIX {prefix + ':':<16}<{namespace}>")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="RDF: ttl, nt, nq, jsonld, rdfxml; graph: graphml, gexf; tables: csv (PATH is a folder).")
+@click.option("-o", "--output", required=True, type=click.Path(), help="File to write (a folder for csv).")
+@click.option("--with-ontology/--without-ontology", default=True, show_default=True,
+              help="Include the ontology in RDF exports.")
+@STORE
+@handle_errors
+def export(output_format, output, with_ontology, store):
+    """Export the graph: RDF, GraphML/GEXF (Gephi, Cytoscape) or CSV tables.
+
+    \b
+    Examples:
+      profgraph export --format ttl -o profgraph.ttl
+      profgraph export --format graphml -o professions-skills.graphml
+      profgraph export --format csv -o tables/
+    """
+    from .export import export as export_dataset
+
+    path = export_dataset(_load(store), output_format, output, with_ontology)
+    click.echo(f"Wrote {path}", err=True)

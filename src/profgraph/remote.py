@@ -98,6 +98,34 @@ class RemoteDataset(Dataset):
         return "ok", output_format, body
 
 
+def execute_remote(dataset: RemoteDataset, sparql: str, timeout: float | None = None):
+    """Send ``sparql`` (the project's prefixes declared) to the dataset's endpoint and return the
+    answer as :func:`profgraph.sparql.execute` would: ``QuerySolutions``, ``QueryBoolean`` or, for
+    CONSTRUCT/DESCRIBE, a list of triples. Raises :class:`~profgraph.sparql.QuerySyntaxError` when
+    the server rejects the query as malformed, :class:`RemoteError` when it cannot be asked."""
+    from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+
+    from .sparql import QuerySyntaxError
+    from .vocab import PREFIXES
+
+    declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    accept = "application/sparql-results+json, application/n-triples;q=0.9"
+    try:
+        content_type, body = _http(dataset.endpoint, urllib.parse.urlencode({"query": declared + sparql}).encode(),
+                                   {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+                                   timeout=timeout or TIMEOUT)
+    except RemoteError as error:
+        if " answered 400:" in str(error):
+            raise QuerySyntaxError(f"the server rejected the query: {str(error).split(' answered 400: ', 1)[1]}") from None
+        raise
+    media = content_type.split(";")[0].strip().lower()
+    if media == "application/n-triples":
+        return list(parse(body, format=RdfFormat.N_TRIPLES))
+    if media == "application/sparql-results+json":
+        return parse_query_results(body, format=QueryResultsFormat.JSON)
+    raise RemoteError(f"{dataset.endpoint} answered with an unexpected type {content_type!r}")
+
+
 def _where(graph: str | None) -> str:
     return f"GRAPH <{check_iri(graph)}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
 

@@ -1,0 +1,205 @@
+"""Exports of a dataset for other tools: RDF serialisations, the profession-skill graph, CSV tables.
+
+- RDF (``ttl``, ``nt``, ``rdfxml``, ``jsonld``): one graph holding the data and, unless asked
+  otherwise, the ontology; ``nq`` keeps them in their named graphs
+  (:data:`~profgraph.vocab.DATA_GRAPH`, :data:`~profgraph.vocab.ONTOLOGY_GRAPH`). Written by
+  Oxigraph straight from the store, streaming; JSON-LD is written here, streaming too, compacted
+  with the project's prefixes as its ``@context``.
+- ``graphml`` and ``gexf`` (Gephi, Cytoscape): the profession-skill graph, see :func:`skill_graph`.
+- ``csv``: a folder of ``professions.csv``, ``skills.csv`` and ``requirements.csv``, see :func:`tables`.
+
+Every output is written atomically (:mod:`profgraph.atomic`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .atomic import atomic_file, atomic_folder
+from .errors import UsageError
+from .model import Model
+from .vocab import DATA_GRAPH, LANGUAGES, ONTOLOGY_GRAPH, PREFIXES, RDF, XSD
+
+RDF_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml")
+FORMATS = (*RDF_FORMATS, "graphml", "gexf", "csv")
+CSV_TABLES = ("professions.csv", "skills.csv", "requirements.csv")
+RELATION_WEIGHT = {"essential": 1.0, "optional": 0.5}
+
+
+def export(dataset, output_format: str, path: str | Path, with_ontology: bool = True) -> Path:
+    """Write ``dataset`` (a :class:`profgraph.store.Dataset`) to ``path`` in ``output_format`` and return the path.
+
+    ``path`` is a file, or for ``csv`` a folder (new, empty, or an earlier CSV export).
+    ``with_ontology`` matters to the RDF formats only. Raises
+    :class:`~profgraph.errors.UsageError` for an unknown format or an unusable path.
+    """
+    path = Path(path)
+    if output_format not in FORMATS:
+        raise UsageError(f"unknown export format {output_format!r}; use one of {', '.join(FORMATS)}")
+    if output_format == "csv":
+        with atomic_folder(path, CSV_TABLES) as folder:
+            for name, frame in tables(dataset.model).items():
+                frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8")
+        return path
+    with atomic_file(path) as handle:
+        if output_format in RDF_FORMATS:
+            write_rdf(dataset.rdf, handle, output_format, with_ontology)
+        else:
+            import networkx as nx
+
+            writer = nx.write_graphml if output_format == "graphml" else nx.write_gexf
+            writer(skill_graph(dataset.model), handle)
+    return path
+
+
+def rdf_quads(store, with_ontology: bool = True) -> Iterator:
+    """Yield the quads of the ontology graph (when ``with_ontology``) and of the data graph of the
+    :class:`pyoxigraph.Store` ``store``, each graph's quads grouped by subject."""
+    from pyoxigraph import NamedNode
+
+    graphs = [ONTOLOGY_GRAPH, DATA_GRAPH] if with_ontology else [DATA_GRAPH]
+    for graph in graphs:
+        yield from store.quads_for_pattern(None, None, None, NamedNode(graph))
+
+
+def write_rdf(store, output: BinaryIO, output_format: str, with_ontology: bool = True) -> None:
+    """Serialise the RDF of ``store`` to the binary stream ``output`` in one of :data:`RDF_FORMATS`.
+
+    Every format but ``nq`` merges the data and ontology graphs into one graph.
+    """
+    from pyoxigraph import RdfFormat, serialize
+
+    quads = rdf_quads(store, with_ontology)
+    if output_format == "nq":
+        serialize(quads, output, RdfFormat.N_QUADS)
+        return
+    triples = (quad.triple for quad in quads)
+    if output_format == "jsonld":
+        write_jsonld(triples, output)
+        return
+    rdf_format = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}[output_format]
+    serialize(triples, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
+
+
+def write_jsonld(triples, output: BinaryIO) -> None:
+    """Write ``triples`` as one JSON-LD document ``{"@context": prefixes, "@graph": [nodes]}``, streaming.
+
+    Triples of one subject must come together (as :func:`rdf_quads` yields them) to share one node
+    object; were they not, the document would still hold the same triples, in several node objects.
+    IRIs under a known prefix are written compact (``pg:Profession``).
+    """
+    from pyoxigraph import Literal
+
+    output.write(b'{\n"@context": ' + json.dumps(PREFIXES).encode() + b',\n"@graph": [')
+    first = True
+    for subject, group in itertools.groupby(triples, key=lambda triple: triple.subject):
+        node: dict = {"@id": _node_id(subject)}
+        for triple in group:
+            predicate = triple.predicate.value
+            if predicate == RDF + "type" and not isinstance(triple.object, Literal):
+                node.setdefault("@type", []).append(_node_id(triple.object))
+            else:
+                node.setdefault(_compact_iri(predicate), []).append(_jsonld_value(triple.object))
+        output.write((b"\n" if first else b",\n") + json.dumps(node, ensure_ascii=False).encode("utf-8"))
+        first = False
+    output.write(b"\n]\n}\n")
+
+
+_NAMESPACES = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def _compact_iri(iri: str) -> str:
+    for prefix, namespace in _NAMESPACES:
+        if iri.startswith(namespace) and not iri[len(namespace):].startswith("//"):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _node_id(term) -> str:
+    from pyoxigraph import BlankNode
+
+    return f"_:{term.value}" if isinstance(term, BlankNode) else _compact_iri(term.value)
+
+
+def _jsonld_value(term) -> dict:
+    from pyoxigraph import Literal
+
+    if not isinstance(term, Literal):
+        return {"@id": _node_id(term)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == XSD + "string":
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": _compact_iri(term.datatype.value)}
+
+
+def skill_graph(model: Model):
+    """Return the profession-skill graph of ``model`` as a :class:`networkx.DiGraph`.
+
+    Nodes are ``profession:ID`` and ``skill:ID``. Every node has ``kind`` (profession or skill),
+    ``iri``, ``label`` (English) and ``label_kk``, ``label_ru``, ``label_en``; professions have
+    ``status``, ``sector``, ``isco08``, ``automation_exposure``, ``exposure_source`` and ``esco_uri``
+    where known, skills ``skill_type`` and ``esco_uri``. An edge runs from a profession to each skill
+    it requires, with ``relation`` (essential or optional) and ``weight`` (1 or 0.5). Attributes
+    with no value are left out, as GraphML and GEXF have no null.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph(name=model.name)
+    for skill in model.skills.values():
+        graph.add_node(f"skill:{skill.id}", **_present(
+            kind="skill", iri=skill.iri, **_labels(skill), skill_type=skill.type, esco_uri=skill.esco_uri))
+    for profession in model.professions.values():
+        node = f"profession:{profession.id}"
+        graph.add_node(node, **_present(
+            kind="profession", iri=profession.iri, **_labels(profession), status=profession.status,
+            sector=profession.sector, isco08=profession.isco08, automation_exposure=profession.exposure,
+            exposure_source=profession.exposure_source, esco_uri=profession.esco_uri))
+        for relation, skill_ids in (("essential", profession.essential), ("optional", profession.optional)):
+            for skill_id in skill_ids:
+                graph.add_edge(node, f"skill:{skill_id}", relation=relation, weight=RELATION_WEIGHT[relation])
+    return graph
+
+
+def _labels(entity) -> dict:
+    labels = {f"label_{lang}": entity.labels.get(lang) for lang in LANGUAGES}
+    return {"label": entity.labels.get("en") or next(iter(entity.labels.values()), entity.id), **labels}
+
+
+def _present(**attributes) -> dict:
+    return {key: value for key, value in attributes.items() if value is not None}
+
+
+def tables(model: Model) -> dict:
+    """Return ``{"professions", "skills", "requirements"}`` as :class:`pandas.DataFrame` tables.
+
+    The columns are those of the curated tables in ``data/`` plus ``iri``; alternative labels are
+    joined with `` | ``; a missing value is an empty cell.
+    """
+    import pandas as pd
+
+    def alts(entity) -> dict:
+        return {f"alt_{lang}": " | ".join(entity.alt_labels.get(lang, ())) for lang in LANGUAGES}
+
+    def labels(entity) -> dict:
+        return {f"label_{lang}": entity.labels.get(lang, "") for lang in LANGUAGES}
+
+    professions = pd.DataFrame([
+        {"id": p.id, "iri": p.iri, **labels(p), **alts(p), "isco08": p.isco08, "sector": p.sector,
+         "status": p.status, "automation_exposure": p.exposure, "exposure_source": p.exposure_source,
+         "esco_uri": p.esco_uri}
+        for p in model.professions.values()])
+    skills = pd.DataFrame([
+        {"id": s.id, "iri": s.iri, "type": s.type, **labels(s), **alts(s), "esco_uri": s.esco_uri}
+        for s in model.skills.values()])
+    requirements = pd.DataFrame(
+        [{"profession": p.id, "skill": skill_id, "relation": relation}
+         for p in model.professions.values()
+         for relation, skill_ids in (("essential", p.essential), ("optional", p.optional))
+         for skill_id in skill_ids],
+        columns=["profession", "skill", "relation"])
+    return {"professions": professions, "skills": skills, "requirements": requirements}

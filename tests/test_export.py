@@ -1,0 +1,180 @@
+"""`profgraph export`: every format parses with a standard reader and holds what the tables say;
+outputs are written atomically."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pandas as pd
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from click.testing import CliRunner
+from rdflib.namespace import OWL, RDF, SKOS
+
+from profgraph import export as export_module
+from profgraph.cli import main
+from profgraph.resources import data_dir
+
+BASE = "https://w3id.org/profgraph/"
+PG = rdflib.Namespace(BASE + "ontology#")
+XSD_DECIMAL = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def ground(graph) -> set:
+    """The triples of ``graph`` that hold no blank node."""
+    return {triple for triple in graph if not any(isinstance(term, rdflib.BNode) for term in triple)}
+
+
+def table(name):
+    return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def exported(curated, tmp_path_factory):
+    """Every RDF export of the curated data, with and without the ontology, parsed by rdflib."""
+    folder = tmp_path_factory.mktemp("exports")
+    graphs = {}
+    for output_format, rdflib_format in RDFLIB_FORMAT.items():
+        for flag in ("--with-ontology", "--without-ontology"):
+            path = folder / f"{flag}.{output_format}"
+            result = run("export", "--format", output_format, "-o", str(path), flag)
+            assert result.exit_code == 0, result.output
+            graphs[output_format, flag] = rdflib.Graph().parse(path, format=rdflib_format)
+    return folder, graphs
+
+
+@pytest.mark.parametrize("output_format", list(RDFLIB_FORMAT))
+def test_rdf_exports_hold_the_same_graph(exported, output_format):
+    _, graphs = exported
+    full, data_only = graphs[output_format, "--with-ontology"], graphs[output_format, "--without-ontology"]
+    # the ontology's Data Cube structure has blank nodes: compare up to their renaming
+    assert isomorphic(full, graphs["nt", "--with-ontology"])
+    assert isomorphic(data_only, graphs["nt", "--without-ontology"])
+    assert set(data_only) == ground(data_only) < ground(full)
+    # the ontology comes with --with-ontology only
+    assert (PG.Profession, RDF.type, OWL.Class) in full and (PG.Profession, RDF.type, OWL.Class) not in data_only
+    assert (PG.Emerging, SKOS.notation, rdflib.Literal("emerging")) in full
+
+
+def test_rdf_export_agrees_with_the_tables(exported):
+    graph = exported[1]["ttl", "--without-ontology"]
+    professions = table("professions")
+    assert set(graph.subjects(RDF.type, PG.Profession)) == {rdflib.URIRef(f"{BASE}profession/{p}") for p in professions.id}
+    for p in professions.itertuples():
+        node = rdflib.URIRef(f"{BASE}profession/{p.id}")
+        assert set(graph.objects(node, SKOS.prefLabel)) == {
+            rdflib.Literal(getattr(p, f"label_{lang}"), lang=lang) for lang in ("kk", "ru", "en")}
+        exposure = graph.value(node, PG.automationExposure)
+        assert exposure.datatype == XSD_DECIMAL and float(exposure) == pytest.approx(float(p.automation_exposure), abs=5e-5)
+    requirements = table("requirements")
+    essential = {(rdflib.URIRef(f"{BASE}profession/{r.profession}"), rdflib.URIRef(f"{BASE}skill/{r.skill}"))
+                 for r in requirements.itertuples() if r.relation == "essential"}
+    assert set(graph.subject_objects(PG.essentialSkill)) == essential
+    assert len(set(graph.subjects(RDF.type, PG.SkillRequirement))) == len(requirements)
+
+
+def test_nquads_keep_the_named_graphs(exported, curated):
+    folder, graphs = exported
+    path = folder / "dataset.nq"
+    assert run("export", "--format", "nq", "-o", str(path)).exit_code == 0
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format="nquads")
+    named = {str(graph.identifier): graph for graph in dataset.graphs() if len(graph)}
+    assert set(named) == {BASE + "graph/data", BASE + "graph/ontology"}
+    assert set(named[BASE + "graph/data"]) == set(graphs["nt", "--without-ontology"])
+    union = rdflib.Graph()
+    for graph in named.values():
+        for triple in graph:
+            union.add(triple)
+    assert isomorphic(union, graphs["nt", "--with-ontology"])
+
+
+def test_jsonld_is_compact(exported):
+    document = json.loads((exported[0] / "--with-ontology.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"]["pg"] == BASE + "ontology#"
+    cashier = next(node for node in document["@graph"] if node["@id"] == "profession:cashier")
+    assert cashier["@type"] == ["pg:Profession"]
+    assert {"@value": "кассир", "@language": "ru"} in cashier["skos:prefLabel"]
+
+
+@pytest.mark.parametrize("output_format", ["graphml", "gexf"])
+def test_profession_skill_graph(curated, tmp_path, output_format):
+    path = tmp_path / f"graph.{output_format}"
+    assert run("export", "--format", output_format, "-o", str(path)).exit_code == 0
+    graph = nx.read_graphml(path) if output_format == "graphml" else nx.read_gexf(path)
+    professions, skills, requirements = table("professions"), table("skills"), table("requirements")
+    assert set(graph.nodes) == {f"profession:{p}" for p in professions.id} | {f"skill:{s}" for s in skills.id}
+    assert graph.number_of_edges() == len(requirements)
+    for r in requirements.itertuples():
+        edge = graph.edges[f"profession:{r.profession}", f"skill:{r.skill}"]
+        assert edge["relation"] == r.relation
+        assert float(edge["weight"]) == (1.0 if r.relation == "essential" else 0.5)
+    for p in professions.itertuples():
+        node = graph.nodes[f"profession:{p.id}"]
+        assert node["kind"] == "profession" and node["status"] == p.status and node["sector"] == p.sector
+        assert (node["label_kk"], node["label_ru"], node["label_en"]) == (p.label_kk, p.label_ru, p.label_en)
+        assert float(node["automation_exposure"]) == pytest.approx(float(p.automation_exposure))
+    for s in skills.itertuples():
+        node = graph.nodes[f"skill:{s.id}"]
+        assert node["kind"] == "skill" and node["skill_type"] == s.type and node["label_ru"] == s.label_ru
+
+
+def test_csv_tables(curated, tmp_path):
+    folder = tmp_path / "tables"
+    assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["professions.csv", "requirements.csv", "skills.csv"]
+    for name in ("professions", "skills", "requirements"):
+        written = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        original = table(name)
+        if name == "professions":  # numbers come back as numbers; compare them as such
+            assert pd.to_numeric(written.pop("automation_exposure")).tolist() == \
+                pd.to_numeric(original.pop("automation_exposure")).tolist()
+        normalise = {column: original[column].str.replace(r"\s*\|\s*", " | ", regex=True)
+                     for column in original if column.startswith("alt_")}
+        key = ["profession", "skill"] if name == "requirements" else ["id"]
+        pd.testing.assert_frame_equal(
+            written[list(original.columns)].sort_values(key, ignore_index=True),
+            original.assign(**normalise).sort_values(key, ignore_index=True))
+        if name != "requirements":
+            assert (written.iri == BASE + name[:-1] + "/" + written.id).all()
+    # a second export replaces the first
+    assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0
+
+
+def test_csv_export_never_deletes_other_files(curated, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run("export", "--format", "csv", "-o", str(folder))
+    assert result.exit_code == 2 and "holds other files" in result.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
+
+
+def test_a_failed_export_leaves_the_old_file(curated, tmp_path, monkeypatch):
+    path = tmp_path / "graph.ttl"
+    path.write_text("old", encoding="utf-8")
+
+    def broken(store, output, output_format, with_ontology=True):
+        output.write(b"@prefix half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export_module, "write_rdf", broken)
+    result = run("export", "--format", "ttl", "-o", str(path))
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert path.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+@pytest.mark.parametrize("target, message", [("missing/graph.ttl", "does not exist"), (".", "is a folder")])
+def test_bad_export_paths(curated, tmp_path, target, message):
+    result = run("export", "--format", "ttl", "-o", str(tmp_path / target))
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -34,6 +34,7 @@ DEFAULT_MAX_NODES = 1000
 MIN_MAX_NODES = 10
 MAX_MAX_NODES = 3000  # the Python layout holds a few node x node matrices; vis-network slows down past this
 EDGES_PER_NODE = 4  # the edge cap is this many times the node cap
+WHOLE_GRAPH_PROFESSION_SHARE = 0.5  # of a capped whole-graph view's nodes, at most this share are professions
 SIMILAR_LIMIT = 8  # professions a worker can move to or from, shown around each profession of a neighbourhood
 DIMMED_OPACITY = 0.25  # nodes and edges off the highlighted paths
 
@@ -379,7 +380,10 @@ class _Assembly:
         else:
             candidate_sectors = _sectors_of(model, [origin])
             pool = set(model.professions[origin].skills)
-        kept = list(dict.fromkeys(forced + professions))[:max(len(forced), max_nodes - len(candidate_sectors))]
+        room = max_nodes - len(candidate_sectors)
+        if origin is None:  # leave skills room, or a capped whole graph is professions without links
+            room = int(room * WHOLE_GRAPH_PROFESSION_SHARE)
+        kept = list(dict.fromkeys(forced + professions))[:max(len(forced), room)]
         sectors = candidate_sectors if origin is not None else _sectors_of(model, kept)
         shared = Counter(skill for pid in kept for skill in model.professions[pid].skills if skill in pool)
         order = {skill: index for index, skill in enumerate(model.skills)}

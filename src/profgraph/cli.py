@@ -51,6 +51,11 @@ def handle_errors(command):
         except ProfgraphError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(error.exit_code)
+        except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as error:
             click.echo(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
             sys.exit(1)
@@ -568,14 +573,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
         with atomic_file(output) as handle:
             run_query(dataset, query, handle, output_format, timeout)
         return
-    stdout = sys.stdout.buffer
-    try:
-        run_query(dataset, query, stdout, output_format, timeout)
-    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
-        sys.exit(1)
+    run_query(dataset, query, sys.stdout.buffer, output_format, timeout)
 
 
 @main.command()

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -93,29 +98,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(curated):
-    """``profgraph serve`` in a child process on a free loopback port; yields its base URL."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "profgraph", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+@contextmanager
+def serving(command: list[str], probe: str, timeout: float = 60.0):
+    """Run the server ``command`` in a child process until the block ends; wait until the URL
+    ``probe`` answers first. Fails the test with the server's stderr if it never does."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                urllib.request.urlopen(base + "/", timeout=2).read()
+                urllib.request.urlopen(probe, timeout=2).read()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read().decode())
-                time.sleep(0.2)
-        yield base
+                    raise AssertionError(process.stderr.read().decode()) from None
+                time.sleep(0.1)
+        yield
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def live_server(curated):
+    """``profgraph serve`` in a child process on a free loopback port; yields its base URL."""
+    base = f"http://127.0.0.1:{free_port()}"
+    with serving([sys.executable, "-m", "profgraph", "serve", "--port", base.rsplit(":", 1)[1]], base + "/"):
+        yield base

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +13,8 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.errors import UsageError
+
+from conftest import free_port, serving
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 if not Path(OXIGRAPH).exists():
@@ -27,26 +25,10 @@ if not Path(OXIGRAPH).exists():
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """An Oxigraph server in a temporary folder on a free loopback port; yields its base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read().decode())
-                time.sleep(0.1)
+    base = f"http://127.0.0.1:{free_port()}"
+    with serving([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                  "--bind", base.removeprefix("http://")], f"{base}/query?query=ASK%7B%7D", timeout=30):
         yield base
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def skill_order_free(value):

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
 TINY = TESTS / "data" / "tiny"
-SHARED_DATA = TESTS.parent.parent / "shared" / "data"
+# ../shared/data beside the checkout; a git worktree further down finds it in an ancestor folder.
+SHARED_DATA = next((folder / "shared" / "data" for folder in TESTS.parents[1:] if (folder / "shared" / "data").is_dir()),
+                   TESTS.parent.parent / "shared" / "data")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -51,3 +58,70 @@ def edit_csv(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def curated_site(curated, tmp_path_factory) -> Path:
+    """The static site of the curated data in kk, ru and en, built once for the session."""
+    from profgraph.site import build_site
+
+    return build_site(curated, tmp_path_factory.mktemp("site") / "site").folder
+
+
+ESCO_DOWNLOAD = SHARED_DATA / "esco-v1.1.1"
+NESTA_RISK = SHARED_DATA / "nesta-mcc" / "mcc_risk_All_occupations.csv"
+
+
+@pytest.fixture(scope="session")
+def esco(tmp_path_factory):
+    """The full ESCO v1.1.1 download with Nesta's risk table, imported once per session through the CLI."""
+    if not (ESCO_DOWNLOAD.is_dir() and NESTA_RISK.is_file()):
+        pytest.skip(f"the ESCO reference data are not in {SHARED_DATA}")
+    from click.testing import CliRunner
+
+    from profgraph.cli import main
+    from profgraph.store import open_store
+
+    store = tmp_path_factory.mktemp("esco") / "store"
+    result = CliRunner().invoke(main, ["import", "esco", str(ESCO_DOWNLOAD), "--risk", str(NESTA_RISK),
+                                       "--store", str(store)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return open_store(store)
+
+
+def free_port() -> int:
+    """Return a TCP port on the loopback interface that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(command: list[str], probe: str, timeout: float = 60.0):
+    """Run the server ``command`` in a child process until the block ends; wait until the URL
+    ``probe`` answers first. Fails the test with the server's stderr if it never does."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(probe, timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(process.stderr.read().decode()) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def live_server(curated):
+    """``profgraph serve`` in a child process on a free loopback port; yields its base URL."""
+    base = f"http://127.0.0.1:{free_port()}"
+    with serving([sys.executable, "-m", "profgraph", "serve", "--port", base.rsplit(":", 1)[1]], base + "/"):
+        yield base

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import pytest
 from click.testing import CliRunner
@@ -20,14 +21,19 @@ def run(*args):
 
 
 def independent_coverage():
-    """coverage(A -> B) recomputed from the CSV tables, without profgraph's code."""
+    """coverage(A -> B) recomputed from the CSV tables as the README defines it, without profgraph's code."""
     required: dict[str, dict[str, float]] = {}
     with (data_dir() / "requirements.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             required.setdefault(row["profession"], {})[row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
+    required_by: dict[str, int] = {}
+    for skills in required.values():
+        for skill in skills:
+            required_by[skill] = required_by.get(skill, 0) + 1
+    specificity = {skill: math.log(1 + len(required) / count) for skill, count in required_by.items()}
 
     def coverage(a: str, b: str) -> float:
-        needed = required[b]
+        needed = {skill: weight * specificity[skill] for skill, weight in required[b].items()}
         return sum(w for skill, w in needed.items() if skill in required[a]) / sum(needed.values())
 
     return coverage, required
@@ -128,3 +134,24 @@ def test_version_and_help():
     for command in ("path", "show", "search"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_stats_json_matches_the_tables(curated):
+    import pandas as pd
+
+    result = run("stats", "--format", "json")
+    stats = json.loads(result.output)
+    professions = pd.read_csv(data_dir() / "professions.csv", dtype=str, keep_default_na=False)
+    skills = pd.read_csv(data_dir() / "skills.csv", dtype=str, keep_default_na=False)
+    assert stats["professions"]["total"] == len(professions)
+    assert stats["professions"]["by_status"] == {s: int((professions["status"] == s).sum())
+                                                 for s in ("emerging", "transforming", "stable", "disappearing")}
+    assert stats["professions"]["by_sector"] == professions["sector"].value_counts().to_dict()
+    exposure = pd.to_numeric(professions["automation_exposure"])
+    assert stats["professions"]["high_exposure_share"] == pytest.approx((exposure >= 0.5).mean(), abs=1e-4)
+    assert stats["skills"]["total"] == len(skills)
+    assert stats["skills"]["by_type"] == skills["type"].value_counts().reindex(SKILL_TYPES, fill_value=0).to_dict()
+    assert stats["links"]["esco_professions"] == pytest.approx((professions["esco_uri"] != "").mean(), abs=1e-4)
+    assert stats["stranded"] == []
+    text = run("stats").output
+    assert "239" in text and "52%" in text

@@ -200,3 +200,15 @@ def _(answer, t):
     assert {(s, o) for s, p, o in triples if p.endswith("rdf-schema#label")} == expected_labels
     assert {(s, o) for s, p, o in triples if p == PG + "status"} == expected_status
     assert len(triples) == len(edges) + 2 * len(nodes)
+
+
+@check("indicator-series")
+def _(answer, t):
+    observations = pd.read_csv(data_dir() / "observations.csv", dtype=str, keep_default_na=False)
+    units = pd.read_csv(data_dir() / "indicators.csv", dtype=str).set_index("id")["unit"]
+    expected = sorted((row.indicator, row.area, row.period, row.sector or None, float(row.value),
+                       units[row.indicator], row.source) for row in observations.itertuples())
+    got = [(i, a, p, s, float(v), u, src) for i, a, p, s, v, u, src in
+           rows(answer, "indicator", "area", "period", "sector", "value", "unit", "source")]
+    assert got == sorted(expected, key=lambda row: (row[0], row[1], row[2], row[3] or ""))
+    assert len(got) == len(observations) > 0

@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -30,12 +31,19 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
     try:
         with handle:
             yield handle
-        os.chmod(handle.name, 0o666 & ~_umask())
+        os.chmod(handle.name, 0o666 & ~_umask())  # the temporary file is private; an output is for sharing
         os.replace(handle.name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(handle.name)
         raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` with :func:`atomic_file`. Returns the path."""
+    with atomic_file(path) as handle:
+        handle.write(text.encode("utf-8"))
+    return Path(path)
 
 
 @contextlib.contextmanager
@@ -59,21 +67,33 @@ def atomic_folder(path: str | Path, names: tuple[str, ...]) -> Iterator[Path]:
     try:
         yield workspace
         workspace.chmod(0o777 & ~_umask())
-        retired = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
-        try:
-            if path.exists():
-                os.rename(path, retired / path.name)
-            try:
-                os.rename(workspace, path)
-            except OSError:
-                if (retired / path.name).exists():
-                    os.rename(retired / path.name, path)
-                raise
-        finally:
-            shutil.rmtree(retired, ignore_errors=True)
+        replace_folder(workspace, path)
     except BaseException:
         shutil.rmtree(workspace, ignore_errors=True)
         raise
+
+
+def replace_folder(workspace: Path, destination: Path) -> None:
+    """Put the finished folder ``workspace`` where ``destination`` is.
+
+    The old ``destination`` is moved aside first and removed after. If another process
+    put a folder at ``destination`` in between, that one stands and ``workspace`` is
+    dropped. Raises OSError when the move fails otherwise (the old folder is put back).
+    """
+    retired = None
+    if destination.exists():
+        retired = destination.with_name(f".{destination.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        os.rename(destination, retired)
+    try:
+        os.rename(workspace, destination)
+    except OSError:
+        shutil.rmtree(workspace, ignore_errors=True)
+        if not destination.exists():
+            if retired is not None:
+                os.rename(retired, destination)
+            raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _umask() -> int:

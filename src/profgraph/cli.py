@@ -17,11 +17,23 @@ from .vocab import LANGUAGES, SKILL_TYPES
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
                     help="Language of the labels printed.")
-STORE = click.option("--store", "store", type=click.Path(file_okay=False), envvar="PROFGRAPH_STORE",
-                     help="A store folder built by 'profgraph import' (env PROFGRAPH_STORE); "
-                          "default: the embedded curated data.")
+_STORE = click.option("--store", "store", type=click.Path(file_okay=False), envvar="PROFGRAPH_STORE",
+                      help="A store folder built by 'profgraph import' (env PROFGRAPH_STORE); "
+                           "default: the embedded curated data.")
+# --endpoint rides along with --store: _load reads it from the context, so no command signature changes.
+_ENDPOINT = click.option("--endpoint", envvar="PROFGRAPH_ENDPOINT", expose_value=False, is_eager=False,
+                         callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.endpoint", value),
+                         help="A SPARQL 1.1 query endpoint holding the dataset (env PROFGRAPH_ENDPOINT; its "
+                              "graph: env PROFGRAPH_GRAPH), instead of a local store.")
+
+
+def STORE(command):
+    """The --store and --endpoint options of every reading command."""
+    return _STORE(_ENDPOINT(command))
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
+MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
+                            help="Least coverage for a transition to be viable.")
 
 SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
                     "socio_behavioural": "socio-behavioural", "professional": "professional"}
@@ -39,6 +51,11 @@ def handle_errors(command):
         except ProfgraphError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(error.exit_code)
+        except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as error:
             click.echo(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
             sys.exit(1)
@@ -49,7 +66,9 @@ def handle_errors(command):
 def _load(store):
     from .store import load
 
-    return load(store)
+    context = click.get_current_context(silent=True)
+    endpoint = context.meta.get("profgraph.endpoint") if context else None
+    return load(store, endpoint=endpoint)
 
 
 def _print_json(value) -> None:
@@ -58,6 +77,10 @@ def _print_json(value) -> None:
 
 def _exposure(value) -> str:
     return "n/a" if value is None else f"{value:.2f}"
+
+
+def _target_name(target: dict) -> str:
+    return target.get("status") or target.get("set") or target["profession"]["label"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,11 +99,11 @@ def main():
 @main.command()
 @click.argument("name")
 @click.option("--to", "to", required=True,
-              help="A status (emerging, transforming, stable) or a profession name.")
+              help="A status (emerging, transforming, stable), 'safer' (lower automation exposure, "
+                   "not in the top quartile) or a profession name.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to print.")
 @click.option("--max-steps", type=int, default=3, show_default=True, help="Most transitions in one path.")
-@click.option("--min-coverage", type=float, default=0.4, show_default=True,
-              help="Least coverage for a transition to be viable.")
+@MIN_COVERAGE
 @LANG
 @FORMAT
 @STORE
@@ -92,6 +115,7 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
     Examples:
       profgraph path "кассир" --to emerging
       profgraph path kassir --to "e-commerce manager" --lang en --format json
+      profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
     from .reports import reskilling_report
 
@@ -102,9 +126,9 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
         return
     origin = report["origin"]
     target = report["target"]
-    wanted = target.get("status") or target["profession"]["label"]
-    click.echo(f"From: {origin['label']} ({origin['status']}, automation exposure {_exposure(origin['automation_exposure'])})")
-    click.echo(f"To:   {wanted}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
+    click.echo(f"From: {origin['label']} ({origin['status'] or 'no status'}, "
+               f"automation exposure {_exposure(origin['automation_exposure'])})")
+    click.echo(f"To:   {_target_name(target)}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
     if not report["paths"]:
         click.echo("\nNo viable path. Try a lower --min-coverage or more --max-steps.")
         return
@@ -114,7 +138,7 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
         route = " -> ".join([steps[0]["from"]["label"]] + [step["to"]["label"] for step in steps])
         click.echo(f"\n#{path_['rank']}  {route}")
         click.echo(f"    score {path_['score']:.2f} (lower is better), {path_['new_skills_total']} new skills, "
-                   f"ends {end['status']} at exposure {_exposure(end['automation_exposure'])}")
+                   f"ends {end['status'] or 'with no status'} at exposure {_exposure(end['automation_exposure'])}")
         for number, step in enumerate(steps, 1):
             click.echo(f"    step {number}: {step['from']['label']} -> {step['to']['label']}  "
                        f"(coverage {step['coverage']:.2f})")
@@ -200,6 +224,311 @@ def search(text, kind, limit, lang, output_format, store):
         click.echo(f"{hit['score']:5.1f}  {hit['kind']:<10}  {hit['label']}  [{hit['id']}]{matched}")
 
 
+@main.command()
+@STORE
+@handle_errors
+def validate(store):
+    """Check the dataset: SHACL shapes over the RDF graph plus the table checks.
+
+    Exits 1 when there is any violation; warnings alone exit 0.
+
+    \b
+    Example:
+      profgraph validate
+    """
+    from .validate import validate as run_checks
+
+    dataset = _load(store)
+    findings = run_checks(dataset, complete_languages=dataset.manifest.get("name") == "curated")
+    violations = [f for f in findings if f.severity == "violation"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    for finding in findings:
+        click.echo(f"{finding.severity:<9} {finding.check:<18} {finding.focus}: {finding.message}")
+    model = dataset.model
+    click.echo(f"checked {len(model.professions)} professions, {len(model.skills)} skills: "
+               f"{len(violations)} violation(s), {len(warnings)} warning(s)")
+    if violations:
+        sys.exit(1)
+
+
+ATLAS_COUNTS = {"emerging": 239, "transforming": 95, "disappearing": 129}
+ARTICLE_HIGH_EXPOSURE_SHARE = 0.52
+
+
+@main.command()
+@FORMAT
+@STORE
+@handle_errors
+def stats(output_format, store):
+    """Counts by status, sector and skill type, automation exposure, ESCO links, stranded professions.
+
+    \b
+    Example:
+      profgraph stats --format json
+    """
+    from .stats import dataset_stats
+
+    result = dataset_stats(_load(store))
+    if output_format == "json":
+        _print_json(result)
+        return
+    professions, skills = result["professions"], result["skills"]
+    click.echo(f"professions: {professions['total']}   (Atlas of new professions, 2021: "
+               f"{ATLAS_COUNTS['emerging']} emerging, {ATLAS_COUNTS['transforming']} transforming, "
+               f"{ATLAS_COUNTS['disappearing']} disappearing)")
+    for status, count in professions["by_status"].items():
+        atlas = f"   Atlas: {ATLAS_COUNTS[status]}" if status in ATLAS_COUNTS else ""
+        click.echo(f"  {status:<14}{count:>5}{atlas}")
+    click.echo("by sector:")
+    for sector, count in professions["by_sector"].items():
+        click.echo(f"  {sector:<24}{count:>5}")
+    if professions["high_exposure_share"] is not None:
+        click.echo(f"high or significant automation exposure (>= {professions['high_exposure_threshold']}): "
+                   f"{professions['high_exposure_share']:.0%} of {professions['with_exposure']} professions "
+                   f"(article, share of jobs in Kazakhstan: {ARTICLE_HIGH_EXPOSURE_SHARE:.0%})")
+    click.echo(f"skills: {skills['total']}")
+    for skill_type, count in skills["by_type"].items():
+        click.echo(f"  {SKILL_TYPE_NAMES[skill_type]:<19}{count:>5}")
+    click.echo(f"requirements: {result['requirements']['total']} ({result['requirements']['essential']} essential)")
+    click.echo(f"transformations: {result['transformations']}")
+    click.echo(f"linked to ESCO: {result['links']['esco_professions']:.0%} of professions, "
+               f"{result['links']['esco_skills']:.0%} of skills")
+    stranded = result["stranded"]
+    click.echo(f"stranded (disappearing, no path to emerging): {len(stranded)}"
+               + (f": {', '.join(stranded)}" if stranded else ""))
+
+
+@main.group(name="import")
+def import_():
+    """Build a store from a published classification."""
+
+
+@import_.command(name="esco")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--risk", type=click.Path(exists=True, dir_okay=False),
+              help="An automation-risk table (Nesta-style CSV: risk 1..5 by ESCO URI or ISCO code).")
+@click.option("--lang", "esco_lang", default="en", show_default=True, help="Language of the ESCO files to read.")
+@click.option("--store", "store", required=True, type=click.Path(file_okay=False),
+              help="The store folder to build (replaced atomically if it exists).")
+@handle_errors
+def import_esco(paths, risk, esco_lang, store):
+    """Import the ESCO CSV download (zips, CSV files or folders) into the store folder.
+
+    \b
+    Example:
+      profgraph import esco ../shared/data/esco-v1.1.1 --risk ../shared/data/nesta-mcc/mcc_risk_All_occupations.csv --store esco-store
+      profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
+    """
+    from .sources.esco import import_esco as run_import, import_steps
+
+    with click.progressbar(length=import_steps(risk is not None), label="Importing ESCO", file=sys.stderr,
+                           item_show_func=lambda step: step or "") as bar:
+        dataset, summary = run_import(paths, store, risk=risk, lang=esco_lang, progress=lambda step: bar.update(1, step))
+    reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in summary["links_dropped"].items() if n)
+    click.echo(f"Imported ESCO into {dataset.path}: {summary['professions']} professions, {summary['skills']} skills, "
+               f"{summary['requirements']} requirements from {summary['links_read']} links"
+               + (f" (dropped: {reasons})" if reasons else ""))
+    click.echo("skill types: " + ", ".join(f"{SKILL_TYPE_NAMES[t]} {n}" for t, n in summary["skill_types"].items()))
+    if summary["exposure"]:
+        basis = summary["exposure"]
+        click.echo(f"automation exposure: {basis['own']} own estimate, {basis['broader']} from a broader occupation, "
+                   f"{basis['isco']} from the ISCO group, {basis['none']} none")
+    click.echo(f"transitions with coverage >= {dataset.manifest['transitions_floor']}: {dataset.manifest['transitions']}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--top", type=int, default=10, show_default=True, help="How many professions to list.")
+@LANG
+@FORMAT
+@STORE
+@handle_errors
+def similar(name, top, lang, output_format, store):
+    """The professions most similar to NAME by the skills they require.
+
+    Similarity is the cosine of skill vectors weighted by essential/optional and by how
+    specific each skill is (see README). Coverage is the share of each profession's skills
+    that a worker in NAME already has.
+
+    \b
+    Examples:
+      profgraph similar "кассир"
+      profgraph similar "software developer" --store esco-store --top 5 --format json
+    """
+    from .reports import similar_report
+
+    report = similar_report(_load(store), name, top=top, lang=lang)
+    if output_format == "json":
+        _print_json(report)
+        return
+    origin = report["origin"]
+    click.echo(f"Most similar to {origin['label']}  [{origin['id']}]")
+    for rank, other in enumerate(report["similar"], 1):
+        click.echo(f"{rank:3}  {other['similarity']:.2f}  {other['label']}  [{other['id']}]  coverage "
+                   f"{other['coverage']:.2f} there, {other['coverage_back']:.2f} back, {other['shared_skills']} shared skills")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--to", "to", default="safer", show_default=True,
+              help="Destinations: 'safer', a status (emerging, transforming, stable) or a profession name.")
+@click.option("--top", type=int, default=5, show_default=True, help="How many skill sets to list.")
+@click.option("--max-skills", type=int, default=1, show_default=True, help="Most skills in one set (1 to 3).")
+@MIN_COVERAGE
+@LANG
+@FORMAT
+@STORE
+@handle_errors
+def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store):
+    """Which skills, learned on top of NAME's, unlock the most new viable transitions.
+
+    \b
+    Examples:
+      profgraph upskill "кассир" --to emerging --max-skills 2
+      profgraph upskill "legal administrative assistant" --store esco-store --lang en
+    """
+    from .reports import upskill_report
+
+    report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, min_coverage=min_coverage,
+                            lang=lang)
+    if output_format == "json":
+        _print_json(report)
+        return
+    origin, target = report["origin"], report["target"]
+    click.echo(f"From: {origin['label']} (automation exposure {_exposure(origin['automation_exposure'])})")
+    click.echo(f"To:   {_target_name(target)}  ({target.get('count', 1)} professions, {target['viable_now']} viable now "
+               f"at coverage >= {min_coverage:.2f})")
+    if not report["options"]:
+        click.echo(f"\nNo set of up to {max_skills} skills unlocks a new transition. Try --max-skills or --min-coverage.")
+        return
+    for option in report["options"]:
+        skills = ", ".join(f"{skill['label']} ({SKILL_TYPE_NAMES[skill['type']]})" for skill in option["skills"])
+        click.echo(f"\n#{option['rank']}  learn {skills}")
+        click.echo(f"    unlocks {len(option['unlocks'])}: "
+                   + ", ".join(f"{p['label']} ({p['coverage']:.2f})" for p in option["unlocks"]))
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--depth", type=int, default=1, show_default=True,
+              help="Hops out from NAME over professions a worker can move to or from, and transformations.")
+@click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status, 'safer' or a "
+                                 "profession.")
+@click.option("--status", "statuses", multiple=True,
+              help="Keep only professions with this status: emerging, transforming, stable or disappearing "
+                   "(repeatable).")
+@click.option("--sector", "sectors", multiple=True,
+              help="Keep only professions in this sector: id, code or name (repeatable).")
+@click.option("--top", type=int, default=5, show_default=True, help="How many paths to highlight with --to.")
+@click.option("--max-nodes", type=int, default=1000, show_default=True,
+              help="Most nodes drawn; the page says what it hid.")
+@LANG
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@STORE
+@handle_errors
+def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store):
+    """An interactive graph page of profession NAME's neighbourhood, or of the whole graph.
+
+    The page is one file that works offline: open it in any browser.
+
+    \b
+    Examples:
+      profgraph render "кассир" --to emerging --lang kk -o cashier.html
+      profgraph render --sector finance --lang en -o finance.html
+    """
+    from .render import build_view, write_graph_page
+
+    view = build_view(_load(store), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
+                      max_nodes=max_nodes, top=top)
+    write_graph_page(view, output)
+    summary = f"Wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} links"
+    click.echo(summary + (f", {len(view.paths)} paths highlighted" if view.report is not None else ""))
+    for note in view.notes:
+        click.echo(note)
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="The folder to write (replaced if it holds an earlier site).")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
+              help="A language of the site (repeatable; default: kk, ru and en).")
+@click.option("--top", type=int, default=5, show_default=True, help="Reskilling paths shown per profession.")
+@STORE
+@handle_errors
+def site(output, languages, top, store):
+    """A static site of every profession and skill, in Kazakh, Russian and English.
+
+    It needs no server and no network: open OUTPUT/index.html from disk, copy the folder to a
+    USB stick, or put it on any web host.
+
+    \b
+    Example:
+      profgraph site -o site/
+    """
+    from .site import build_site
+
+    summary = build_site(_load(store), output, languages or LANGUAGES, top=top)
+    click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
+               f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--sparql-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (answered 503).")
+@click.option("--max-result-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024, show_default=True,
+              help="Largest SPARQL result sent; a larger one is refused (400) with a hint to add LIMIT.")
+@click.option("--sparql-workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Processes answering SPARQL queries in parallel.")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
+              help="A language of the pages (repeatable; default: kk, ru and en).")
+@STORE
+@handle_errors
+def serve(host, port, sparql_timeout, max_result_bytes, sparql_workers, languages, store):
+    """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
+
+    \b
+    Pages: http://HOST:PORT/  (search, profession pages, path finder, graph)
+    API:   /api/search?q=  /api/profession/ID  /api/path?from=&to=  /api/similar?name=
+           described by /api/openapi.json
+    SPARQL 1.1 Protocol: /sparql
+
+    \b
+    Example:
+      profgraph serve --port 8000
+      curl 'http://127.0.0.1:8000/api/path?from=кассир&to=emerging'
+    """
+    from .server import ServerSettings, serve as run_server
+
+    settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
+                              sparql_workers=sparql_workers)
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    run_server(_load(store), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
+
+
+@main.command()
+@click.option("--endpoint", "store_url", required=True,
+              help="The Graph Store endpoint (SPARQL 1.1 Graph Store HTTP Protocol), e.g. http://host:7878/store.")
+@click.option("--graph", help="The named graph to replace (default: the default graph).")
+@_STORE
+@handle_errors
+def push(store_url, graph, store):
+    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT).
+
+    \b
+    Example:
+      oxigraph serve --location db --bind 127.0.0.1:7878 &
+      profgraph push --endpoint http://127.0.0.1:7878/store
+      profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
+    """
+    from .remote import push as push_dataset
+    from .store import load
+
+    count = push_dataset(load(store), store_url, graph)
+    click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")
+
 
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports
 # The format lists repeat profgraph.sparql.FORMATS and profgraph.export.FORMATS (a test keeps them
@@ -244,14 +573,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
         with atomic_file(output) as handle:
             run_query(dataset, query, handle, output_format, timeout)
         return
-    stdout = sys.stdout.buffer
-    try:
-        run_query(dataset, query, stdout, output_format, timeout)
-    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
-        sys.exit(1)
+    run_query(dataset, query, sys.stdout.buffer, output_format, timeout)
 
 
 @main.command()

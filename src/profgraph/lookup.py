@@ -36,6 +36,7 @@ FUZZY_CAP = 92.0  # below every prefix match
 PREFIX_FLOOR = 93.0  # a word of a label starts with the query
 LABEL_PREFIX_FLOOR = 95.0  # the label itself starts with the query
 PARTIAL_SCALE = 0.9
+PARTIAL_CUTOFF = 75.0
 
 
 def search_key(text: str) -> str:
@@ -68,12 +69,15 @@ class NameIndex:
     def __init__(self, model: Model):
         self.keys: list[str] = []
         self.entries: list[tuple[str, str, str, str]] = []  # (kind, id, label, lang)
+        self.preferred: set[int] = set()  # entries that are a preferred label or an id, not a synonym
         for kind, entities in (("profession", model.professions), ("skill", model.skills)):
             for entity in entities.values():
-                names = [(lang, text) for lang, text in entity.labels.items()]
-                names += [(lang, text) for lang, texts in entity.alt_labels.items() for text in texts]
-                names.append(("id", entity.id))
-                for lang, text in names:
+                names = [(lang, text, True) for lang, text in entity.labels.items()]
+                names += [(lang, text, False) for lang, texts in entity.alt_labels.items() for text in texts]
+                names.append(("id", entity.id, True))
+                for lang, text, preferred in names:
+                    if preferred:
+                        self.preferred.add(len(self.entries))
                     self.keys.append(search_key(text))
                     self.entries.append((kind, entity.id, text, lang))
 
@@ -107,9 +111,9 @@ class NameIndex:
                 offer(index, 94.0 - min(len(key) - len(query), 20) * 0.05)  # 93..94
         # Whole-label similarity decides whether a name resolves; partial matches (WRatio)
         # only rank search hits, scaled below the threshold at which :meth:`resolve` accepts.
-        for scorer, scale in ((fuzz.ratio, 1.0), (fuzz.WRatio, PARTIAL_SCALE)):
+        for scorer, scale, cutoff in ((fuzz.ratio, 1.0, FUZZY_CUTOFF), (fuzz.WRatio, PARTIAL_SCALE, PARTIAL_CUTOFF)):
             for _, score, index in process.extract(query, self.keys, scorer=scorer,
-                                                   score_cutoff=FUZZY_CUTOFF, limit=limit * 20):
+                                                   score_cutoff=cutoff, limit=limit * 20):
                 offer(index, min(score * scale, FUZZY_CAP))
         ranked = sorted(best.values(), key=lambda match: (-match.score, match.label))
         return ranked[:limit]
@@ -117,12 +121,28 @@ class NameIndex:
     def resolve(self, text: str, kind: str = "profession", suggestions: int = 5) -> Match:
         """Return the single entity of ``kind`` that ``text`` names.
 
-        A unique exact match wins; else a unique prefix match (the start of a label or of one
+        A unique exact match wins, or among several exact matches the unique one that is a
+        preferred label (not a synonym) or an id; else a unique prefix match (the start of a label or of one
         of its words); else the best fuzzy match when it scores at least
         :data:`RESOLVE_THRESHOLD` and clearly beats the runner-up. Raises
         :class:`~profgraph.errors.Ambiguous` when several match equally well, and
         :class:`~profgraph.errors.NotFound` (with the closest labels) when none matches well.
         """
+        query = search_key(text)
+        exact: dict[str, int] = {}  # entity id -> its first entry whose key is the query's
+        preferred: dict[str, int] = {}  # the same among preferred labels and ids
+        for index, key in enumerate(self.keys):
+            if key == query and self.entries[index][0] == kind:
+                exact.setdefault(self.entries[index][1], index)
+                if index in self.preferred:
+                    preferred.setdefault(self.entries[index][1], index)
+        # One exact match wins; among several, the one whose preferred label it is ("baker" is
+        # ESCO's baker, not the pastry chef who has it as a synonym). Both skip the fuzzy
+        # matching, which is slow on large datasets.
+        for found in (exact, preferred):
+            if len(found) == 1:
+                _, entity_id, label, lang = self.entries[next(iter(found.values()))]
+                return Match(entity_id, kind, label, lang, 100.0)
         matches = self.search(text, kind=kind, limit=max(suggestions, 10))
         if not matches or matches[0].score < RESOLVE_THRESHOLD:
             raise NotFound(text, [match.label for match in matches[:suggestions]], kind)

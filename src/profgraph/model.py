@@ -82,6 +82,29 @@ class Transformation:
     source: str
 
 
+@dataclass(frozen=True)
+class Indicator:
+    """A labour-market indicator (unemployment rate, digital literacy...) and its ``unit``."""
+
+    id: str
+    iri: str
+    labels: dict[str, str]
+    unit: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value of an indicator for an ``area`` (ISO 3166 code or WORLD), a ``period`` and maybe a sector."""
+
+    indicator: str
+    area: str
+    period: str
+    sector: str | None
+    value: float
+    source: str
+    note: str = ""
+
+
 @dataclass
 class Model:
     """A whole dataset. Dicts keep insertion order, so iteration order is the file order."""
@@ -92,6 +115,8 @@ class Model:
     sectors: dict[str, Sector] = field(default_factory=dict)
     transformations: list[Transformation] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    observations: list[Observation] = field(default_factory=list)
 
     def successors(self, profession_id: str) -> list[str]:
         """Return the ids of the professions that ``profession_id`` transforms into."""

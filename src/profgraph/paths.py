@@ -31,30 +31,54 @@ UNKNOWN_EXPOSURE = 0.5  # charged for a destination that has no exposure estimat
 GRAPH_FLOOR = 0.2  # the cached transition graph keeps edges with at least this coverage
 
 
+def transition_table(model: Model, floor: float = GRAPH_FLOOR) -> dict:
+    """Return every transition A -> B with coverage >= ``floor`` as numpy arrays.
+
+    The dict holds ``ids`` (profession ids, row order), ``floor``, and the CSR arrays of
+    :func:`profgraph.similarity.coverage_edges` (``indptr``, ``indices``, ``coverage``, ``gap``).
+    A store keeps it as ``transitions.npz``, which loads without scipy.
+    """
+    import numpy as np
+
+    from .similarity import coverage_edges, skill_matrices
+
+    matrices = skill_matrices(model)
+    table = coverage_edges(matrices, floor)
+    table["ids"] = np.array(matrices.profession_ids)
+    table["floor"] = np.float64(floor)
+    return table
+
+
+def graph_from_table(table, min_coverage: float) -> "nx.DiGraph":
+    """Return the transition graph holding the edges of ``table`` (:func:`transition_table`) with
+    coverage >= ``min_coverage``. Raises ValueError if ``min_coverage`` is below the table's floor."""
+    import networkx as nx
+    import numpy as np
+
+    if min_coverage < float(table["floor"]):
+        raise ValueError(f"the transition table keeps coverage >= {float(table['floor'])}, above {min_coverage}")
+    ids = table["ids"].tolist()
+    indptr, coverage = table["indptr"], table["coverage"]
+    keep = coverage >= min_coverage
+    sources = np.repeat(np.arange(len(ids)), np.diff(indptr))[keep]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ids)
+    graph.add_edges_from(
+        (ids[a], ids[b], {"coverage": c, "gap": g})
+        for a, b, c, g in zip(sources.tolist(), table["indices"][keep].tolist(), coverage[keep].tolist(),
+                              table["gap"][keep].tolist())
+    )
+    graph.graph["floor"] = min_coverage
+    return graph
+
+
 def transition_graph(model: Model, floor: float = GRAPH_FLOOR) -> "nx.DiGraph":
     """Return the directed graph of professions with an edge A -> B where coverage >= ``floor``.
 
     Each edge carries ``coverage`` (in [0, 1]) and ``gap`` (weighted skills of B that A lacks).
     Every profession is a node, linked or not.
     """
-    import networkx as nx
-    import numpy as np
-
-    from .similarity import coverage_matrix, skill_matrices
-
-    matrices = skill_matrices(model)
-    coverage, gap = coverage_matrix(matrices)
-    np.fill_diagonal(coverage, 0.0)
-    ids = matrices.profession_ids
-    graph = nx.DiGraph()
-    graph.add_nodes_from(ids)
-    sources, targets = np.nonzero(coverage >= floor)
-    graph.add_edges_from(
-        (ids[a], ids[b], {"coverage": float(coverage[a, b]), "gap": float(gap[a, b])})
-        for a, b in zip(sources.tolist(), targets.tolist())
-    )
-    graph.graph["floor"] = floor
-    return graph
+    return graph_from_table(transition_table(model, floor), floor)
 
 
 @dataclass
@@ -81,8 +105,8 @@ class ReskillingPath:
 
 
 def _hop_bounded_costs(graph: "nx.DiGraph", origin: str, max_steps: int, min_coverage: float,
-                       step_penalty: float) -> dict[str, list[str]]:
-    """Return, for every profession reachable in <= max_steps viable moves, its cheapest route."""
+                       step_penalty: float) -> dict[str, tuple[float, list[str]]]:
+    """Return, for every profession reachable in <= max_steps viable moves, its cheapest route and its cost."""
     best = {origin: (0.0, [origin])}
     frontier = {origin}
     for _ in range(max_steps):
@@ -100,7 +124,7 @@ def _hop_bounded_costs(graph: "nx.DiGraph", origin: str, max_steps: int, min_cov
         frontier = set(improved)
         if not frontier:
             break
-    return {node: route for node, (cost, route) in best.items() if node != origin}
+    return {node: found for node, found in best.items() if node != origin}
 
 
 def find_paths(model: Model, graph: "nx.DiGraph", origin: str, targets: set[str], *,
@@ -116,20 +140,21 @@ def find_paths(model: Model, graph: "nx.DiGraph", origin: str, targets: set[str]
     """
     if graph.graph.get("floor", 0.0) > min_coverage:
         raise ValueError(f"the transition graph keeps coverage >= {graph.graph['floor']}, above {min_coverage}")
-    routes = _hop_bounded_costs(graph, origin, max_steps, min_coverage, step_penalty)
-    paths = [_build_path(model, graph, route, step_penalty, exposure_weight)
-             for node, route in routes.items() if node in targets]
-    paths.sort(key=lambda path: (path.score, len(path.steps), path.destination))
-    return paths[:top]
+    ranked = []
+    for node, (cost, route) in _hop_bounded_costs(graph, origin, max_steps, min_coverage, step_penalty).items():
+        if node in targets:
+            exposure = model.professions[node].exposure
+            score = round(cost + exposure_weight * (UNKNOWN_EXPOSURE if exposure is None else exposure), 4)
+            ranked.append((score, len(route), node, route))
+    ranked.sort(key=lambda item: item[:3])
+    return [_build_path(model, graph, route, score) for score, _, _, route in ranked[:top]]
 
 
-def _build_path(model: Model, graph: "nx.DiGraph", route: list[str], step_penalty: float,
-                exposure_weight: float) -> ReskillingPath:
+def _build_path(model: Model, graph: "nx.DiGraph", route: list[str], score: float) -> ReskillingPath:
     held = set(model.professions[route[0]].skills)
-    steps, learned, cost = [], [], 0.0
+    steps, learned = [], []
     for origin, destination in zip(route, route[1:]):
         edge = graph.edges[origin, destination]
-        cost += edge["gap"] + step_penalty
         grouped = {skill_type: [] for skill_type in SKILL_TYPES}
         for skill_id in model.professions[destination].skills:
             if skill_id not in held:
@@ -137,9 +162,7 @@ def _build_path(model: Model, graph: "nx.DiGraph", route: list[str], step_penalt
                 held.add(skill_id)
                 learned.append(skill_id)
         steps.append(Step(origin, destination, edge["coverage"], grouped))
-    exposure = model.professions[route[-1]].exposure
-    cost += exposure_weight * (UNKNOWN_EXPOSURE if exposure is None else exposure)
-    return ReskillingPath(steps, round(cost, 4), len(learned))
+    return ReskillingPath(steps, score, len(learned))
 
 
 def target_set(model: Model, target: str | None = None, status: str | None = None) -> set[str]:
@@ -147,3 +170,33 @@ def target_set(model: Model, target: str | None = None, status: str | None = Non
     if status is not None:
         return {pid for pid, profession in model.professions.items() if profession.status == status}
     return {target}
+
+
+def top_quartile_floor(model: Model) -> float | None:
+    """Return the third quartile of the professions' automation exposures (None when none has one).
+
+    A profession is in the highest-exposure quartile when its exposure is above this value.
+    """
+    import statistics
+
+    exposures = [p.exposure for p in model.professions.values() if p.exposure is not None]
+    if len(exposures) < 2:
+        return exposures[0] if exposures else None
+    return statistics.quantiles(exposures, n=4, method="inclusive")[2]
+
+
+def safer_set(model: Model, origin: str) -> set[str]:
+    """Return the professions *safer* than ``origin``: an automation exposure below the origin's
+    and not in the dataset's highest-exposure quartile (:func:`top_quartile_floor`).
+
+    Professions without an exposure estimate are never safer. Raises
+    :class:`~profgraph.errors.UsageError` when the origin has no estimate.
+    """
+    from .errors import UsageError
+
+    ceiling = model.professions[origin].exposure
+    if ceiling is None:
+        raise UsageError(f"{origin} has no automation exposure estimate, so no profession is known to be safer")
+    quartile = top_quartile_floor(model)
+    return {pid for pid, profession in model.professions.items()
+            if profession.exposure is not None and profession.exposure < ceiling and profession.exposure <= quartile}

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .model import Model
-from .vocab import (DATA_GRAPH, DCT, PG, PROV, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT, XSD, iri)
+from .vocab import (DATA_GRAPH, DCT, INDICATOR_DATASET, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_DIMENSION,
+                    SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT, XSD, iri)
 
 _GRAPH = NamedNode(DATA_GRAPH)
 _TYPE = NamedNode(RDF + "type")
@@ -106,3 +107,40 @@ def model_quads(model: Model) -> Iterator[Quad]:
         yield Quad(node, _pg("fromProfession"), origin, _GRAPH)
         yield Quad(node, _pg("toProfession"), successor, _GRAPH)
         yield Quad(node, NamedNode(DCT + "source"), NamedNode(model.sources[transformation.source].iri), _GRAPH)
+
+    yield from _indicator_quads(model)
+
+
+def _indicator_quads(model: Model) -> Iterator[Quad]:
+    """The indicators as SKOS concepts and their observations as an RDF Data Cube data set."""
+    if not model.observations:
+        return
+    dataset = NamedNode(INDICATOR_DATASET)
+    yield Quad(dataset, _TYPE, NamedNode(QB + "DataSet"), _GRAPH)
+    yield Quad(dataset, NamedNode(QB + "structure"), _pg("indicatorStructure"), _GRAPH)
+    yield Quad(dataset, NamedNode(RDFS + "label"), Literal("Labour-market indicators", language="en"), _GRAPH)
+    for indicator in model.indicators.values():
+        node = NamedNode(indicator.iri)
+        yield Quad(node, _TYPE, _pg("Indicator"), _GRAPH)
+        yield Quad(node, _IN_SCHEME, _pg("IndicatorScheme"), _GRAPH)
+        yield Quad(node, _NOTATION, Literal(indicator.id), _GRAPH)
+        yield Quad(node, _pg("unit"), Literal(indicator.unit), _GRAPH)
+        yield from _labels(node, indicator.labels)
+    for observation in model.observations:
+        key = "--".join(part.replace("/", "-").lower() for part in
+                        (observation.indicator, observation.area, observation.period, observation.sector or "")
+                        if part)
+        node = NamedNode(iri("observation", key))
+        yield Quad(node, _TYPE, NamedNode(QB + "Observation"), _GRAPH)
+        yield Quad(node, NamedNode(QB + "dataSet"), dataset, _GRAPH)
+        yield Quad(node, _pg("indicator"), NamedNode(model.indicators[observation.indicator].iri), _GRAPH)
+        yield Quad(node, NamedNode(SDMX_DIMENSION + "refArea"), Literal(observation.area), _GRAPH)
+        yield Quad(node, NamedNode(SDMX_DIMENSION + "refPeriod"), Literal(observation.period), _GRAPH)
+        if observation.sector:
+            yield Quad(node, _pg("refSector"), NamedNode(model.sectors[observation.sector].iri), _GRAPH)
+        yield Quad(node, NamedNode(SDMX_MEASURE + "obsValue"), Literal(repr(observation.value), datatype=_DECIMAL), _GRAPH)
+        yield Quad(node, NamedNode(SDMX_ATTRIBUTE + "unitMeasure"),
+                   Literal(model.indicators[observation.indicator].unit), _GRAPH)
+        yield Quad(node, NamedNode(DCT + "source"), NamedNode(model.sources[observation.source].iri), _GRAPH)
+        if observation.note:
+            yield Quad(node, NamedNode(RDFS + "comment"), Literal(observation.note, language="en"), _GRAPH)

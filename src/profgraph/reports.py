@@ -7,7 +7,7 @@ from __future__ import annotations
 from .errors import UsageError
 from .model import Model, label
 from .paths import (DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP, ReskillingPath, find_paths,
-                    target_set)
+                    safer_set, target_set, top_quartile_floor)
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
 
 
@@ -72,35 +72,68 @@ def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str) -> dict
     }
 
 
+def _check_options(top: int, lang: str, min_coverage: float = DEFAULT_MIN_COVERAGE) -> None:
+    if top < 1:
+        raise UsageError(f"--top must be at least 1, not {top}")
+    if not 0.0 < min_coverage <= 1.0:
+        raise UsageError(f"--min-coverage must be in (0, 1], not {min_coverage}")
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+
+
+def target_arguments(dataset, to: str) -> dict:
+    """Return what ``to`` (a status, ``safer`` or a profession name) names, as the keyword arguments
+    ``status`` or ``destination`` (an id) of :func:`reskilling_report_for`. Raises
+    :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a name that does not resolve."""
+    wanted = to.strip().lower()
+    if wanted in STATUSES or wanted == "safer":
+        return {"status": wanted}
+    return {"destination": dataset.names.resolve(to).id}
+
+
+def _targets(model: Model, origin: str, lang: str, status: str | None = None,
+             destination: str | None = None) -> tuple[set[str], dict]:
+    """Return the destination ids for ``origin`` and the report's description of them: the professions
+    of a ``status``, those ``safer`` (:func:`profgraph.paths.safer_set`) or the one ``destination``."""
+    if status == "safer":
+        targets = safer_set(model, origin)
+        return targets, {"set": "safer", "exposure_below": model.professions[origin].exposure,
+                         "top_quartile_above": top_quartile_floor(model), "count": len(targets)}
+    if status is not None:
+        targets = target_set(model, status=status) - {origin}
+        return targets, {"status": status, "count": len(targets)}
+    if destination == origin:
+        raise UsageError("the origin and the target are the same profession")
+    return {destination}, {"profession": profession_summary(model, destination, lang)}
+
+
 def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_TOP,
                       max_steps: int = DEFAULT_MAX_STEPS, min_coverage: float = DEFAULT_MIN_COVERAGE,
                       lang: str = "en") -> dict:
     """Return ranked reskilling paths from the profession ``origin_name`` to ``to``.
 
-    ``to`` is a status (emerging, transforming, stable, disappearing) or a profession name.
+    ``to`` is a status (emerging, transforming, stable, disappearing), ``safer`` or a profession name.
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
     name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
     """
-    if top < 1:
-        raise UsageError(f"--top must be at least 1, not {top}")
+    origin = dataset.names.resolve(origin_name).id
+    return reskilling_report_for(dataset, origin, **target_arguments(dataset, to), top=top, max_steps=max_steps,
+                                 min_coverage=min_coverage, lang=lang)
+
+
+def reskilling_report_for(dataset, origin: str, *, status: str | None = None, destination: str | None = None,
+                          top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+                          min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en") -> dict:
+    """Return what :func:`reskilling_report` returns, for the profession id ``origin`` and either a
+    ``status`` (or ``"safer"``) or the profession id ``destination``. Raises
+    :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the
+    origin, or ``safer`` from an origin without an exposure estimate.
+    """
+    _check_options(top, lang, min_coverage)
     if not 1 <= max_steps <= 6:
         raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
-    if not 0.0 < min_coverage <= 1.0:
-        raise UsageError(f"--min-coverage must be in (0, 1], not {min_coverage}")
-    if lang not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     model = dataset.model
-    origin = dataset.names.resolve(origin_name).id
-    if to.strip().lower() in STATUSES:
-        status = to.strip().lower()
-        targets = target_set(model, status=status) - {origin}
-        target = {"status": status, "count": len(targets)}
-    else:
-        destination = dataset.names.resolve(to).id
-        if destination == origin:
-            raise UsageError("the origin and the target are the same profession")
-        targets = {destination}
-        target = {"profession": profession_summary(model, destination, lang)}
+    targets, target = _targets(model, origin, lang, status, destination)
     graph = dataset.transition_graph(min_coverage)
     paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, min_coverage=min_coverage)
     return {
@@ -120,3 +153,72 @@ def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, 
         hits.append({"id": match.id, "kind": match.kind, "label": label(entity, lang),
                      "matched": match.label, "matched_lang": match.lang, "score": match.score})
     return hits
+
+
+def similar_report(dataset, name: str, top: int = 10, lang: str = "en") -> dict:
+    """Return the ``top`` professions most similar to the profession ``name``
+    (:mod:`profgraph.similarity`), best first, each with its coverage from the origin
+    (``coverage``), to the origin (``coverage_back``) and the number of skills both require.
+
+    Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
+    name that does not resolve, :class:`~profgraph.errors.UsageError` for ``top`` < 1.
+    """
+    import numpy as np
+
+    from .similarity import coverage_from, coverage_to, most_similar
+
+    _check_options(top, lang)
+    model = dataset.model
+    matrices = dataset.skill_matrices
+    origin = dataset.names.resolve(name).id
+    row = matrices.rows[origin]
+    found = most_similar(dataset.similarity_vectors, row, top)
+    rows = np.array([other for other, _ in found], dtype=np.int64)
+    forward, backward = coverage_from(matrices, row), coverage_to(matrices, row)
+    shared = np.asarray((matrices.has[rows] @ matrices.has[row].T).todense()).ravel()
+    return {
+        "origin": {**profession_summary(model, origin, lang), "isco08": model.professions[origin].isco08},
+        "similar": [
+            {**profession_summary(model, matrices.profession_ids[other], lang),
+             "isco08": model.professions[matrices.profession_ids[other]].isco08,
+             "similarity": round(similarity, 4),
+             "coverage": round(float(forward[other]), 4),
+             "coverage_back": round(float(backward[other]), 4),
+             "shared_skills": int(count)}
+            for (other, similarity), count in zip(found, shared)
+        ],
+    }
+
+
+def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = DEFAULT_TOP, max_skills: int = 1,
+                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en") -> dict:
+    """Return the skill sets that unlock the most new viable transitions from ``origin_name`` to ``to``
+    (:func:`profgraph.upskill.upskill`); ``to`` as for :func:`reskilling_report`.
+
+    Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
+    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
+    """
+    from .similarity import coverage_from
+    from .upskill import upskill
+
+    _check_options(top, lang, min_coverage)
+    model = dataset.model
+    matrices = dataset.skill_matrices
+    origin = dataset.names.resolve(origin_name).id
+    targets, target = _targets(model, origin, lang, **target_arguments(dataset, to))
+    coverage = coverage_from(matrices, matrices.rows[origin])
+    viable = sum(1 for pid in targets if coverage[matrices.rows[pid]] >= min_coverage)
+    options = upskill(matrices, origin, targets, min_coverage=min_coverage, max_skills=max_skills, top=top)
+    return {
+        "origin": profession_summary(model, origin, lang),
+        "target": {**target, "viable_now": viable},
+        "settings": {"min_coverage": min_coverage, "max_skills": max_skills, "top": top},
+        "options": [
+            {"rank": rank,
+             "skills": [{"id": sid, "label": label(model.skills[sid], lang), "type": model.skills[sid].type}
+                        for sid in option.skills],
+             "unlocks": [{**profession_summary(model, pid, lang), "coverage": round(value, 4)}
+                         for pid, value in option.unlocks]}
+            for rank, option in enumerate(options, 1)
+        ],
+    }

@@ -204,6 +204,12 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
     """
     if output_format not in FORMATS:
         raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}")
+    if getattr(dataset, "endpoint", None):  # a remote store: the server answers, within the timeout
+        from .remote import execute_remote
+
+        write_result(execute_remote(dataset, sparql, timeout), output, output_format)
+        output.flush()
+        return
     if timeout is None:
         write_result(execute(dataset.rdf, sparql), output, output_format)
         output.flush()

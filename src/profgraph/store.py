@@ -2,7 +2,9 @@
 
 A store folder contains ``manifest.json`` (what it holds and the fingerprint of its inputs),
 ``model.pickle`` (the :class:`~profgraph.model.Model` and its name index),
-``graph.pickle`` (the transition graph) and ``oxigraph/`` (the RDF dataset, for SPARQL).
+``transitions.npz`` (every transition with coverage >= :data:`~profgraph.paths.GRAPH_FLOOR`
+as sparse arrays; the networkx graph is built from it on demand, for the coverage asked) and
+``oxigraph/`` (the RDF dataset, for SPARQL).
 The embedded curated data get a store in the user's cache folder, built on first use and
 rebuilt whenever the data, the ontology or the building code change. Stores are built in a
 temporary folder and renamed into place, so a reader never sees a half-built one.
@@ -21,11 +23,12 @@ from functools import cached_property
 from pathlib import Path
 
 from . import __version__
+from .atomic import replace_folder
 from .errors import ProfgraphError
 from .model import Model
 
-FORMAT = 1
-MANIFEST, MODEL_FILE, GRAPH_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "graph.pickle", "oxigraph"
+FORMAT = 2
+MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "transitions.npz", "oxigraph"
 _BUILD_CODE = ("model.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
 
 
@@ -39,6 +42,7 @@ class Dataset:
     def __init__(self, path: Path, manifest: dict):
         self.path = path
         self.manifest = manifest
+        self._graphs: dict[float, object] = {}
 
     @cached_property
     def _model_and_names(self):
@@ -56,18 +60,42 @@ class Dataset:
         return self._model_and_names[1]
 
     @cached_property
+    def transitions(self) -> dict:
+        """The stored transition table (:func:`profgraph.paths.transition_table`)."""
+        import numpy as np
+
+        with np.load(self.path / TRANSITIONS_FILE, allow_pickle=False) as arrays:
+            return dict(arrays)
+
+    @property
     def graph(self):
-        """The cached transition graph (:func:`profgraph.paths.transition_graph`)."""
-        with (self.path / GRAPH_FILE).open("rb") as handle:
-            return pickle.load(handle)
+        """The transition graph at the stored floor (:func:`profgraph.paths.transition_graph`)."""
+        return self.transition_graph(float(self.transitions["floor"]))
 
     def transition_graph(self, min_coverage: float):
-        """Return a transition graph holding every edge with coverage >= ``min_coverage``."""
-        if self.graph.graph["floor"] <= min_coverage:
-            return self.graph
-        from .paths import transition_graph
+        """Return a transition graph holding every edge with coverage >= ``min_coverage`` (built once per value)."""
+        if min_coverage not in self._graphs:
+            from .paths import graph_from_table, transition_graph
 
-        return transition_graph(self.model, floor=min_coverage)
+            if min_coverage >= float(self.transitions["floor"]):
+                self._graphs[min_coverage] = graph_from_table(self.transitions, min_coverage)
+            else:
+                self._graphs[min_coverage] = transition_graph(self.model, floor=min_coverage)
+        return self._graphs[min_coverage]
+
+    @cached_property
+    def skill_matrices(self):
+        """The profession-by-skill matrices (:func:`profgraph.similarity.skill_matrices`)."""
+        from .similarity import skill_matrices
+
+        return skill_matrices(self.model)
+
+    @cached_property
+    def similarity_vectors(self):
+        """The professions' similarity vectors (:func:`profgraph.similarity.similarity_vectors`)."""
+        from .similarity import similarity_vectors
+
+        return similarity_vectors(self.skill_matrices)
 
     @cached_property
     def rdf(self):
@@ -88,16 +116,19 @@ def fingerprint(inputs: list[Path]) -> str:
 
 
 def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
-                progress=None) -> Dataset:
+                progress=None, details: dict | None = None) -> Dataset:
     """Build every view of ``model`` into the folder ``destination`` and return it opened.
 
-    The build happens in a temporary sibling folder that replaces ``destination`` only when
-    complete; on any error nothing at ``destination`` changes.
+    ``progress``, if given, is called with the name of each view when it is built;
+    ``details`` go into the manifest as they are. The build happens in a temporary sibling
+    folder that replaces ``destination`` only when complete; on any error nothing at
+    ``destination`` changes.
     """
+    import numpy as np
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     from .lookup import NameIndex
-    from .paths import transition_graph
+    from .paths import transition_table
     from .rdf import model_quads
     from .resources import ontology_dir
     from .vocab import ONTOLOGY_GRAPH
@@ -108,11 +139,12 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
     try:
         with (workspace / MODEL_FILE).open("wb") as handle:
             pickle.dump((model, NameIndex(model)), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        graph = transition_graph(model)
-        with (workspace / GRAPH_FILE).open("wb") as handle:
-            pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
         if progress:
-            progress("graph")
+            progress("names")
+        transitions = transition_table(model)
+        np.savez(workspace / TRANSITIONS_FILE, **transitions)
+        if progress:
+            progress("transitions")
         rdf = Store(str(workspace / RDF_FOLDER))
         ontology_file = (ontology or ontology_dir()) / "profgraph.ttl"
         rdf.load(path=str(ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_GRAPH))
@@ -131,28 +163,16 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
             "professions": len(model.professions),
             "skills": len(model.skills),
             "requirements": sum(len(p.skills) for p in model.professions.values()),
-            "transitions": graph.number_of_edges(),
+            "transitions": len(transitions["indices"]),
+            "transitions_floor": float(transitions["floor"]),
+            **(details or {}),
         }
         (workspace / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _swap_into_place(workspace, destination)
+        replace_folder(workspace, destination)
     except BaseException:
         shutil.rmtree(workspace, ignore_errors=True)
         raise
     return Dataset(destination, manifest)
-
-
-def _swap_into_place(workspace: Path, destination: Path) -> None:
-    retired = None
-    if destination.exists():
-        retired = destination.with_name(f".{destination.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        os.rename(destination, retired)
-    try:
-        os.rename(workspace, destination)
-    except OSError:
-        # Another process put a store there first; keep it and drop ours.
-        shutil.rmtree(workspace, ignore_errors=True)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def open_store(path: str | Path) -> Dataset:
@@ -204,11 +224,17 @@ def curated_store(data: str | Path | None = None) -> Dataset:
     return build_store(read_curated(folder), destination, stamp, ontology)
 
 
-def load(store: str | Path | None = None, data: str | Path | None = None) -> Dataset:
-    """Return the dataset to work on: the store folder ``store`` (or ``$PROFGRAPH_STORE``) if given,
-    else the curated tables in ``data`` (or ``$PROFGRAPH_DATA``; default: the embedded data),
-    built and cached on first use.
+def load(store: str | Path | None = None, data: str | Path | None = None, endpoint: str | None = None) -> Dataset:
+    """Return the dataset to work on: the one at the SPARQL endpoint ``endpoint`` (or
+    ``$PROFGRAPH_ENDPOINT``, graph ``$PROFGRAPH_GRAPH``; see :mod:`profgraph.remote`) if given, else
+    the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the curated tables in ``data`` (or
+    ``$PROFGRAPH_DATA``; default: the embedded data), built and cached on first use.
     """
+    endpoint = endpoint or os.environ.get("PROFGRAPH_ENDPOINT")
+    if endpoint:
+        from .remote import open_remote
+
+        return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
     store = store or os.environ.get("PROFGRAPH_STORE")
     if store:
         return open_store(store)

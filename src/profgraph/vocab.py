@@ -16,6 +16,10 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 QB = "http://purl.org/linked-data/cube#"
 ESCO = "http://data.europa.eu/esco/"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
+INDICATOR_DATASET = BASE + "dataset/indicators"
 
 LANGUAGES = ("kk", "ru", "en")
 

@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 
 from ..errors import DataError
-from ..model import Model, Profession, Sector, Skill, Source, Transformation
+from ..model import Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation
 from ..vocab import LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
 
-TABLES = ("sources", "sectors", "skills", "professions", "requirements", "transformations")
+TABLES = ("sources", "sectors", "skills", "professions", "requirements", "transformations", "indicators",
+          "observations")
 COLUMNS = {
     "sources": ("id", "title", "publisher", "year", "url", "note"),
     "sectors": ("id", "code", "label_kk", "label_ru", "label_en"),
@@ -26,6 +27,8 @@ COLUMNS = {
     ),
     "requirements": ("profession", "skill", "relation"),
     "transformations": ("from", "to", "source"),
+    "indicators": ("id", "label_kk", "label_ru", "label_en", "unit"),
+    "observations": ("indicator", "area", "period", "sector", "value", "source", "note"),
 }
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALT_SEPARATOR = "|"
@@ -118,7 +121,7 @@ def _exposure(table: _Table, line: int, row: dict, sources) -> tuple[float | Non
 
 
 def read_curated(folder: str | Path, name: str = "curated") -> Model:
-    """Read the six tables in ``folder`` and return the :class:`Model` they describe.
+    """Read the tables of :data:`TABLES` in ``folder`` and return the :class:`Model` they describe.
 
     Raises :class:`DataError` (file, line, column) for a missing file or column, an empty
     required cell, a bad slug, status, type, relation or exposure, a duplicate id or a
@@ -187,11 +190,34 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             table.reference(line, row, "source", sources, "source"),
         ))
 
+    indicators: dict[str, Indicator] = {}
+    table = tables["indicators"]
+    for line, row in table.rows:
+        iid = table.slug(line, row, "id")
+        table.unique(line, "id", iid, indicators)
+        indicators[iid] = Indicator(iid, iri("indicator", iid), _labels(table, line, row),
+                                    table.required(line, row, "unit"))
+
+    observations = []
+    table = tables["observations"]
+    for line, row in table.rows:
+        text = table.required(line, row, "value")
+        try:
+            value = float(text)
+        except ValueError:
+            raise table.fail(line, "value", f"{text!r} is not a number") from None
+        observations.append(Observation(
+            table.reference(line, row, "indicator", indicators, "indicator"),
+            table.required(line, row, "area"), table.required(line, row, "period"),
+            table.reference(line, row, "sector", sectors, "sector") if row["sector"] else None,
+            value, table.reference(line, row, "source", sources, "source"), row["note"],
+        ))
+
     professions = {
         pid: Profession(**fields, essential=tuple(required[pid]["essential"]), optional=tuple(required[pid]["optional"]))
         for pid, fields in rows.items()
     }
-    return Model(name, professions, skills, sectors, transformations, sources)
+    return Model(name, professions, skills, sectors, transformations, sources, indicators, observations)
 
 
 def table_paths(folder: str | Path) -> list[Path]:

@@ -10,12 +10,19 @@ published scores crowd into a narrow band (about 2.8 to 3.9 on the 1..5 scale), 
 rescaling would leave every occupation near 0.6; the percentile keeps their order and
 spreads them over [0, 1]. An exposure of 0.8 reads "riskier than 80% of the occupations
 assessed".
+
+Inheritance (:meth:`RiskTable.inherited`): an ESCO occupation without its own row takes the
+exposure of its nearest broader occupation that has one (walking up ESCO's occupation
+hierarchy), else that of its ISCO-08 group: the mean exposure of the table's occupations in
+that unit group, or the group's own row in a table of ISCO groups (the longest code prefix
+the table knows).
 """
 
 from __future__ import annotations
 
 import bisect
 import csv
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +44,26 @@ class RiskTable:
                 return self.by_isco[isco], isco
             isco = isco[:-1]
         return None
+
+    def inherited(self, uri: str, isco: str | None,
+                  broader: Mapping[str, Sequence[str]]) -> tuple[float, str] | None:
+        """Return ``(exposure, basis)`` for the ESCO occupation ``uri`` by the inheritance rule, or None.
+
+        ``basis`` is "own" (the table's row for ``uri``), "broader" (the nearest broader
+        occupation with a row; ``broader`` maps an occupation URI to its broader occupations'
+        URIs) or "isco" (the ISCO-08 group of ``isco``).
+        """
+        if uri in self.by_uri:
+            return self.by_uri[uri], "own"
+        level, seen = [uri], {uri}
+        while level:  # breadth first: the nearest broader occupation with a row wins
+            level = [up for node in level for up in broader.get(node, ()) if up not in seen]
+            seen.update(level)
+            for up in level:
+                if up in self.by_uri:
+                    return self.by_uri[up], "broader"
+        found = self.exposure_for_isco(isco)
+        return (found[0], "isco") if found else None
 
 
 def percentile_exposures(risks: list[float]) -> list[float]:

@@ -1,0 +1,446 @@
+"""``profgraph serve``: one web server for counsellors (HTML pages), other systems (a JSON API) and
+researchers (a SPARQL 1.1 endpoint), over one dataset.
+
+Starlette under uvicorn: a small, well-kept ASGI toolkit whose test client drives the app without
+a socket. The pages are the templates of the static site (:mod:`profgraph.site`) rendered with
+:class:`ServerUrls`, plus a search page and a path finder; the API returns what
+:mod:`profgraph.reports` returns, as JSON. Routes:
+
+- ``/``, ``/{lang}/``, ``/{lang}/sectors``, ``/{lang}/skills``, ``/{lang}/graph``,
+  ``/{lang}/profession/{id}``, ``/{lang}/skill/{id}``, ``/{lang}/search?q=``,
+  ``/{lang}/path?from=&to=`` (``/search`` and ``/path`` redirect to the Russian pages);
+- ``/assets/{name}``: the site's fixed set of assets (no file system path is ever built from a request);
+- ``/api/search``, ``/api/profession/{id}``, ``/api/path``, ``/api/similar``, described by ``/api/openapi.json``;
+- ``/sparql``: the SPARQL 1.1 Protocol (:mod:`profgraph.endpoint`), read-only.
+
+Query strings and request bodies are size-limited (:class:`LimitRequests`); every page is
+rendered with Jinja's autoescaping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, urlencode
+
+from .errors import Ambiguous, NotFound, ProfgraphError
+from .i18n import LANGUAGE_NAMES, STATUS_NAMES, texts
+from .pages import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, asset_path, render
+from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP
+from .vocab import LANGUAGES
+
+MAX_QUERY_STRING = 8 * 1024  # bytes; longer URLs get 414
+MAX_BODY = 64 * 1024  # bytes; larger request bodies get 413
+MAX_TEXT = 200  # characters of a name or search text
+MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What ``profgraph serve`` may spend on one request: the SPARQL query timeout (seconds), the
+    largest SPARQL result (bytes), the largest request body and query string (bytes)."""
+
+    sparql_timeout: float = 10.0
+    max_result_bytes: int = 10 * 1024 * 1024
+    max_body: int = MAX_BODY
+    max_query_string: int = MAX_QUERY_STRING
+    sparql_workers: int = 2
+
+
+class ServerUrls:
+    """The links of one page served by ``profgraph serve``: the same methods as
+    :class:`profgraph.pages.RelativeUrls`, plus ``search()`` and ``path_finder()``.
+
+    ``query`` (a dict) is kept when the page links to itself in another language.
+    """
+
+    def __init__(self, lang: str, languages, kind: str, entity_id: str | None = None, query: dict | None = None):
+        self.lang, self.languages, self.kind, self.entity_id = lang, tuple(languages), kind, entity_id
+        self.query = query or {}
+
+    def page(self, kind: str, entity_id: str | None = None, lang: str | None = None) -> str:
+        """Return the absolute path of a page (``lang`` defaults to this page's language)."""
+        lang = lang or self.lang
+        if kind == "index":
+            return f"/{lang}/"
+        if kind in PAGE_KINDS or kind in ("search", "path"):
+            return f"/{lang}/{kind}"
+        return f"/{lang}/{kind}/{quote(entity_id, safe='')}"
+
+    def asset(self, name: str) -> str:
+        """Return the path of the shared asset ``name``."""
+        return f"/assets/{name}"
+
+    def language(self, lang: str) -> str:
+        """Return the path of this same page in ``lang``, with the same query."""
+        query = urlencode(self.query)
+        return self.page(self.kind, self.entity_id, lang) + (f"?{query}" if query else "")
+
+    def home(self) -> str:
+        """Return the path of the language chooser."""
+        return "/"
+
+    def search(self) -> str:
+        """Return the path of the search page."""
+        return self.page("search")
+
+    def path_finder(self) -> str:
+        """Return the path of the path finder."""
+        return self.page("path")
+
+
+class LimitRequests:
+    """ASGI middleware: refuse a query string longer than ``max_query_string`` bytes (414) and a
+    body larger than ``max_body`` bytes (413), whether it declares its length or streams it."""
+
+    def __init__(self, app, max_query_string: int = MAX_QUERY_STRING, max_body: int = MAX_BODY):
+        self.app, self.max_query_string, self.max_body = app, max_query_string, max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        from starlette.responses import PlainTextResponse
+
+        if len(scope.get("query_string", b"")) > self.max_query_string:
+            return await PlainTextResponse(f"query string longer than {self.max_query_string} bytes",
+                                           414)(scope, receive, send)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            return await PlainTextResponse(f"request body larger than {self.max_body} bytes", 413)(scope, receive, send)
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _BodyTooLarge()
+            return message
+
+        started = False
+
+        async def tracked_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracked_send)
+        except _BodyTooLarge:
+            if not started:
+                await PlainTextResponse(f"request body larger than {self.max_body} bytes", 413)(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BadRequest(ProfgraphError):
+    """A request parameter is missing or out of range (answered with 400)."""
+
+
+def _text(params, name: str, required: bool = True, default: str = "") -> str:
+    value = params.get(name, default).strip()
+    if required and not value:
+        raise BadRequest(f"the parameter {name!r} is required")
+    if len(value) > MAX_TEXT:
+        raise BadRequest(f"the parameter {name!r} is longer than {MAX_TEXT} characters")
+    return value
+
+
+def _number(params, name: str, kind, default, low, high):
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise BadRequest(f"the parameter {name!r} must be a number, not {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise BadRequest(f"the parameter {name!r} must be between {low} and {high}, not {raw}")
+    return value
+
+
+def _lang(params) -> str:
+    lang = params.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise BadRequest(f"the parameter 'lang' must be one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _status_code(error: Exception) -> int:
+    return 404 if isinstance(error, NotFound) else 400
+
+
+def _error_json(error: ProfgraphError):
+    from starlette.responses import JSONResponse
+
+    body = {"error": str(error)}
+    if isinstance(error, NotFound):
+        body["suggestions"] = error.suggestions
+    if isinstance(error, Ambiguous):
+        body["candidates"] = error.candidates
+    return JSONResponse(body, _status_code(error))
+
+
+# The API's parameters: one table that both parses requests and documents them in OpenAPI.
+API = {
+    "/api/search": ("Professions and skills whose labels match q, in any language (reports.search_report).", [
+        ("q", "string", True, None, "the text to look for"),
+        ("kind", "string", False, None, "profession or skill (default: both)"),
+        ("limit", "integer", False, 10, "most hits, 1 to 100"),
+        ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
+    "/api/profession/{id}": ("The card of one profession (reports.profession_card).", [
+        ("id", "path", True, None, "the profession's id (see /api/search)"),
+        ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
+    "/api/path": ("Ranked reskilling paths (reports.reskilling_report).", [
+        ("from", "string", True, None, "the profession a worker has (a name in any language or an id)"),
+        ("to", "string", True, None, "emerging, transforming, stable, safer or a profession name"),
+        ("top", "integer", False, DEFAULT_TOP, "how many paths, 1 to 50"),
+        ("max_steps", "integer", False, DEFAULT_MAX_STEPS, "most transitions in one path, 1 to 6"),
+        ("min_coverage", "number", False, DEFAULT_MIN_COVERAGE, "least coverage of a viable transition, (0, 1]"),
+        ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
+    "/api/similar": ("The professions most similar by skills (reports.similar_report).", [
+        ("name", "string", True, None, "a profession name in any language or an id"),
+        ("top", "integer", False, 10, "how many professions, 1 to 100"),
+        ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
+}
+
+
+def openapi() -> dict:
+    """Return the OpenAPI 3 description of the JSON API, built from :data:`API`."""
+    from . import __version__
+
+    kinds = {"string": "string", "path": "string", "integer": "integer", "number": "number"}
+    paths = {}
+    for route, (summary, parameters) in API.items():
+        paths[route] = {"get": {"summary": summary, "parameters": [
+            {"name": name, "in": "path" if kind == "path" else "query", "required": required, "description": text,
+             "schema": {"type": kinds[kind], **({} if default is None else {"default": default})}}
+            for name, kind, required, default, text in parameters],
+            "responses": {"200": {"description": "the answer as JSON"},
+                          "400": {"description": "a bad parameter or an ambiguous name: {error}"},
+                          "404": {"description": "a name that matches nothing: {error, suggestions}"}}}}
+    return {"openapi": "3.0.3", "info": {"title": "profgraph API", "version": __version__}, "paths": paths}
+
+
+def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=LANGUAGES):
+    """Return the ASGI application serving ``dataset`` (a :class:`profgraph.store.Dataset` or a
+    remote dataset, :mod:`profgraph.remote`) with ``settings``, its pages in ``languages``."""
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.routing import Route
+
+    from . import reports, site
+    from .endpoint import SparqlEndpoint
+
+    languages = tuple(languages)
+    model = dataset.model
+    sparql = SparqlEndpoint(dataset, settings)
+    # Build the lazy views now: the request threads then only read them.
+    dataset.names
+    dataset.transition_graph(DEFAULT_MIN_COVERAGE)
+
+    def common(lang: str) -> dict:
+        return {"lang": lang, "words": texts(lang), "language_names": LANGUAGE_NAMES, "footer": footer(lang)}
+
+    @lru_cache(maxsize=None)
+    def footer(lang: str) -> str:
+        from .render import footer as render_footer
+
+        return render_footer(model, lang)
+
+    def page_lang(request) -> str:
+        lang = request.path_params["lang"]
+        if lang not in languages:
+            raise HTTPException(404, f"no pages in {lang!r}")
+        return lang
+
+    def html(template: str, urls: ServerUrls, status_code: int = 200, **context) -> HTMLResponse:
+        return HTMLResponse(render(template, urls=urls, **common(urls.lang), **context), status_code)
+
+    @lru_cache(maxsize=None)
+    def list_page(lang: str, kind: str) -> str:
+        contexts = {"index": site.index_context, "sectors": site.sectors_context, "skills": site.skills_context}
+        urls = ServerUrls(lang, languages, kind)
+        if kind == "graph":
+            return render("site/graph.html", urls=urls, **common(lang), **site.graph_context(dataset, lang, urls))
+        return render(f"site/{kind}.html", urls=urls, **common(lang), **contexts[kind](model, lang))
+
+    def languages_page(request):
+        urls = ServerUrls(languages[0], languages, "home")
+        return HTMLResponse(render("site/languages.html", urls=urls, **site.languages_context(languages)))
+
+    def index_page(request):
+        return HTMLResponse(list_page(page_lang(request), "index"))
+
+    def named_page(request):
+        kind = request.path_params["kind"]
+        if kind not in ("sectors", "skills", "graph"):
+            raise HTTPException(404)
+        return HTMLResponse(list_page(page_lang(request), kind))
+
+    def profession_page(request):
+        lang, pid = page_lang(request), request.path_params["id"]
+        if pid not in model.professions:
+            raise HTTPException(404, "no such profession")
+        urls = ServerUrls(lang, languages, "profession", pid)
+        return html("site/profession.html", urls, **site.profession_context(dataset, pid, lang, urls))
+
+    def skill_page(request):
+        lang, sid = page_lang(request), request.path_params["id"]
+        if sid not in model.skills:
+            raise HTTPException(404, "no such skill")
+        urls = ServerUrls(lang, languages, "skill", sid)
+        return html("site/skill.html", urls, **site.skill_context(model, sid, lang, requirements()))
+
+    @lru_cache(maxsize=1)
+    def requirements():
+        return site.needed_by(model)
+
+    def search_page(request):
+        lang = page_lang(request)
+        params = request.query_params
+        query = params.get("q", "")[:MAX_TEXT]
+        urls = ServerUrls(lang, languages, "search", query={"q": query})
+        words = texts(lang)
+        hits, error = [], None
+        if query.strip():
+            hits = reports.search_report(dataset, query, limit=20, lang=lang)
+        return html("site/search.html", urls, 200, title=words["search_results"].format(query=query),
+                    query=query, hits=hits, error=error)
+
+    def path_page(request):
+        from .render import build_view
+
+        lang = page_lang(request)
+        params = request.query_params
+        origin, target = params.get("from", "")[:MAX_TEXT], params.get("to", "emerging")[:MAX_TEXT]
+        urls = ServerUrls(lang, languages, "path", query={"from": origin, "to": target})
+        words = texts(lang)
+        statuses = [(value, name) for value, name in STATUS_NAMES[lang].items()] + [("safer", words["safer"])]
+        report = graph = error = None
+        status_code = 200
+        if origin.strip() and target.strip():
+            try:
+                view = build_view(dataset, origin, to=target, lang=lang, page_url=site.page_links(urls))
+                report, graph = view.report, view.widget_context(show_paths=True)
+            except ProfgraphError as failure:
+                error, status_code = str(failure), _status_code(failure)
+        return html("site/path.html", urls, status_code, title=words["path_finder"], origin=origin, target=target,
+                    statuses=statuses, report=report, graph=graph, error=error,
+                    skill_type_names=site.SKILL_TYPE_NAMES[lang])
+
+    def redirect_to_lang(request):
+        kind = request.url.path.strip("/")
+        query = request.url.query
+        return RedirectResponse(f"/{languages[0] if 'ru' not in languages else 'ru'}/{kind}"
+                                + (f"?{query}" if query else ""), 302)
+
+    def asset(request):
+        name = request.path_params["name"]
+        if name not in OWN_ASSETS + VIS_ASSETS:  # a fixed list: nothing from the request reaches the file system
+            raise HTTPException(404)
+        path = asset_path(name)
+        return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), headers={"Cache-Control": "max-age=3600"})
+
+    @lru_cache(maxsize=4096)
+    def cached_answer(function, query: tuple, path: tuple) -> bytes:
+        # The dataset does not change while it is served, so an answer can be reused as it is.
+        return JSONResponse(function(dict(query), dict(path))).body
+
+    def api(function):
+        async def endpoint(request):
+            query = tuple(sorted(request.query_params.items()))
+            try:
+                body = await run_in_threadpool(cached_answer, function, query,
+                                               tuple(sorted(request.path_params.items())))
+            except ProfgraphError as error:
+                return _error_json(error)
+            return Response(body, media_type="application/json")
+        return endpoint
+
+    def api_search(params, _):
+        kind = params.get("kind") or None
+        if kind not in (None, "profession", "skill"):
+            raise BadRequest("the parameter 'kind' must be profession or skill")
+        return reports.search_report(dataset, _text(params, "q"), kind=kind,
+                                     limit=_number(params, "limit", int, 10, 1, 100), lang=_lang(params))
+
+    def api_profession(params, path_params):
+        pid = path_params["id"]
+        if pid not in model.professions:
+            raise NotFound(pid[:MAX_TEXT], [match.id for match in dataset.names.search(pid[:MAX_TEXT], "profession", 5)])
+        return reports.profession_card(model, pid, _lang(params))
+
+    def api_path(params, _):
+        return reports.reskilling_report(dataset, _text(params, "from"), _text(params, "to"),
+                                         top=_number(params, "top", int, DEFAULT_TOP, 1, 50),
+                                         max_steps=_number(params, "max_steps", int, DEFAULT_MAX_STEPS, 1, 6),
+                                         min_coverage=_number(params, "min_coverage", float, DEFAULT_MIN_COVERAGE,
+                                                              0.01, 1.0),
+                                         lang=_lang(params))
+
+    def api_similar(params, _):
+        return reports.similar_report(dataset, _text(params, "name"), top=_number(params, "top", int, 10, 1, 100),
+                                      lang=_lang(params))
+
+    def api_description(request):
+        return JSONResponse(openapi())
+
+    async def sparql_route(request):
+        return await sparql.handle(request)
+
+    async def not_found(request, exc):
+        status = getattr(exc, "status_code", 404)
+        detail = getattr(exc, "detail", "not found")
+        if request.url.path.startswith(("/api/", "/sparql")):
+            return JSONResponse({"error": detail}, status)
+        return Response(detail, status, media_type="text/plain; charset=utf-8")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        sparql.close()
+
+    routes = [
+        Route("/", languages_page),
+        Route("/search", redirect_to_lang),
+        Route("/path", redirect_to_lang),
+        Route("/assets/{name}", asset),
+        Route("/api/search", api(api_search)),
+        Route("/api/profession/{id}", api(api_profession)),
+        Route("/api/path", api(api_path)),
+        Route("/api/similar", api(api_similar)),
+        Route("/api/openapi.json", api_description),
+        Route("/sparql", sparql_route, methods=["GET", "POST"]),
+        Route("/{lang}/", index_page),
+        Route("/{lang}/search", search_page),
+        Route("/{lang}/path", path_page),
+        Route("/{lang}/profession/{id}", profession_page),
+        Route("/{lang}/skill/{id}", skill_page),
+        Route("/{lang}/{kind}", named_page),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found},
+                    middleware=[Middleware(LimitRequests, max_query_string=settings.max_query_string,
+                                           max_body=settings.max_body)],
+                    lifespan=lifespan)
+    app.state.dataset = dataset
+    return app
+
+
+def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSettings = ServerSettings(),
+          languages=LANGUAGES) -> None:
+    """Serve ``dataset`` on ``host``:``port`` with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(dataset, settings, languages), host=host, port=port, log_level="warning",
+                h11_max_incomplete_event_size=settings.max_query_string + 8 * 1024)
+
+
+__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "create_app", "serve", "openapi"]

@@ -1,0 +1,436 @@
+"""Reader for the ESCO classification as the European Commission publishes it: the CSV download.
+
+The files are found by name in any number of zips and folders (a folder's zips are opened
+too), tolerating the v1.1 names (``occupationSkillRelations.csv``) and the later ones with a
+language suffix (``occupationSkillRelations_en.csv``). Only the needed columns are read, as
+text, with pandas' C parser.
+
+Mapping to the model: an occupation becomes a :class:`~profgraph.model.Profession` whose IRI
+is its ESCO URI and whose id is ``esco-`` and the first two groups of the URI's UUID
+(``esco-00030d09-2b3a``; the whole UUID where two would clash), with the preferred and
+alternative labels in the language read, its ISCO-08 group and no status (ESCO has none). A
+skill keeps its ESCO URI as IRI. ``occupationSkillRelations`` gives the essential and optional
+requirements; links to an occupation or skill that the occupation and skill files lack are
+dropped and counted (v1.1.1 has 67, all to one occupation missing from ``occupations_en.csv``).
+
+Skill types, from ESCO's own structure (``skillsHierarchy`` and ``broaderRelationsSkillPillar``):
+
+1. **digital**: a member of the digital skills collection, or a skill filed under the
+   skills-pillar group "working with computers" (S5), directly or through its groups'
+   broader groups (a skill filed under no group takes the groups of its broader skill);
+2. **cognitive** / **socio-behavioural** (and **digital**, **professional**): for skills
+   that ESCO marks as reusable across sectors (reuse level "transversal" or "cross-sector"),
+   the branch of the transversal skills hierarchy that the skill, or any broader skill it
+   specialises, belongs to, by :data:`TRANSVERSAL_TYPES`; where branches disagree the first
+   of digital, cognitive, socio-behavioural, professional wins;
+3. **professional**: every other skill, including sector- and occupation-specific
+   specialisations of a transversal skill ("advise customers on clocks" is a trade skill,
+   though ESCO files it under "advise others").
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DataError
+from ..model import Model, Profession, Skill, Source
+from ..vocab import SKILL_TYPES, iri
+
+# logical table -> (file name stem, the columns read)
+TABLES = {
+    "occupations": ("occupations", ("conceptUri", "iscoGroup", "preferredLabel", "altLabels")),
+    "skills": ("skills", ("conceptUri", "preferredLabel", "altLabels", "reuseLevel")),
+    "relations": ("occupationSkillRelations", ("occupationUri", "relationType", "skillUri")),
+    "occupation_broader": ("broaderRelationsOccPillar", ("conceptType", "conceptUri", "broaderType", "broaderUri")),
+    "skill_broader": ("broaderRelationsSkillPillar", ("conceptUri", "broaderUri")),
+    "hierarchy": ("skillsHierarchy", tuple(f"Level {level} {part}" for level in range(4) for part in ("URI", "code"))),
+    "digital": ("digitalSkillsCollection", ("conceptUri",)),
+}
+DIGITAL_GROUP = "S5"  # skills pillar: "working with computers"
+TRANSVERSAL_REUSE = ("transversal", "cross-sector")
+# Transversal skills hierarchy code -> skill type; the longest code that prefixes a group's code wins.
+TRANSVERSAL_TYPES = {
+    "T1.1": "socio_behavioural",  # mastering languages: communicating with people
+    "T1.2": "cognitive",  # working with numbers and measures
+    "T1.3": "digital",  # working with digital devices and applications
+    "T2": "cognitive",  # thinking skills and competences
+    "T3": "socio_behavioural",  # self-management skills and competences
+    "T4": "socio_behavioural",  # social and communication skills and competences
+    "T5": "professional",  # physical and manual skills: the trade's own craft
+    "T6.1": "socio_behavioural",  # life skills: health-related
+    "T6.2": "socio_behavioural",  # environmental
+    "T6.3": "socio_behavioural",  # civic
+    "T6.4": "socio_behavioural",  # cultural
+    "T6.5": "cognitive",  # entrepreneurial and financial
+    "T6.6": "cognitive",  # applying general knowledge
+}
+ESCO_SOURCE = Source("esco", iri("source", "esco"),
+                     "ESCO: European Skills, Competences, Qualifications and Occupations",
+                     "European Commission", url="https://esco.ec.europa.eu/")
+_UUID_HEAD = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class EscoFile:
+    """Where one ESCO table was found: a CSV file, or ``member`` of the zip ``container``."""
+
+    container: Path
+    member: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.container}:{self.member}" if self.member else str(self.container)
+
+
+@dataclass
+class EscoImport:
+    """A model read from ESCO and what the reading found."""
+
+    model: Model
+    files: dict[str, EscoFile]
+    links_read: int
+    links_dropped: dict[str, int]
+    exposure_basis: dict[str, int]
+
+    def summary(self) -> dict:
+        """Return the counts of the import as a JSON-ready dict."""
+        model = self.model
+        types = Counter(skill.type for skill in model.skills.values())
+        return {
+            "files": {table: str(found) for table, found in self.files.items()},
+            "professions": len(model.professions),
+            "skills": len(model.skills),
+            "skill_types": {skill_type: types.get(skill_type, 0) for skill_type in SKILL_TYPES},
+            "links_read": self.links_read,
+            "links_dropped": self.links_dropped,
+            "requirements": sum(len(p.skills) for p in model.professions.values()),
+            "exposure": self.exposure_basis,
+        }
+
+
+def _pattern(stem: str, lang: str) -> re.Pattern:
+    return re.compile(rf"^{stem}(?:_{re.escape(lang)})?\.csv$", re.IGNORECASE)
+
+
+def find_files(paths: Iterable[str | Path], lang: str = "en") -> dict[str, EscoFile]:
+    """Return where each of :data:`TABLES` is among the zips, CSV files and folders ``paths``.
+
+    Raises :class:`DataError` for a path that is missing, not a zip, CSV or folder, or a
+    corrupt zip, for a table found twice and for a table found nowhere.
+    """
+    candidates: list[tuple[str, EscoFile]] = []
+
+    def add_zip(path: Path) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError) as error:
+            raise DataError(f"not a readable zip archive (truncated or corrupt?): {error}", str(path)) from None
+        candidates.extend((name.rsplit("/", 1)[-1], EscoFile(path, name)) for name in names if not name.endswith("/"))
+
+    for path in map(Path, paths):
+        if path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                if inner.suffix.lower() == ".zip":
+                    add_zip(inner)
+                elif inner.suffix.lower() == ".csv":
+                    candidates.append((inner.name, EscoFile(inner)))
+        elif not path.exists():
+            raise DataError("no such file or folder", str(path))
+        elif path.suffix.lower() == ".zip":
+            add_zip(path)
+        elif path.suffix.lower() == ".csv":
+            candidates.append((path.name, EscoFile(path)))
+        else:
+            raise DataError("not an ESCO zip, CSV file or folder", str(path))
+    found: dict[str, EscoFile] = {}
+    for table, (stem, _) in TABLES.items():
+        pattern = _pattern(stem, lang)
+        matches = [where for name, where in candidates if pattern.match(name)]
+        if not matches:
+            raise DataError(f"no {stem}.csv or {stem}_{lang}.csv among {', '.join(map(str, paths))}")
+        if len(matches) > 1:
+            raise DataError(f"{stem} found more than once: {matches[0]} and {matches[1]}")
+        found[table] = matches[0]
+    return found
+
+
+def read_table(where: EscoFile, columns: tuple[str, ...]):
+    """Return the ``columns`` of the CSV file ``where`` as a pandas DataFrame of strings ("" when empty).
+
+    Raises :class:`DataError` for a missing column and for a file that cannot be read.
+    """
+    import pandas as pd
+
+    try:
+        if where.member is None:
+            frame = pd.read_csv(where.container, usecols=lambda c: c in columns, dtype=str, na_filter=False)
+        else:
+            with zipfile.ZipFile(where.container) as archive, archive.open(where.member) as handle:
+                frame = pd.read_csv(handle, usecols=lambda c: c in columns, dtype=str, na_filter=False)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise DataError(f"corrupt or truncated archive member: {error}", str(where)) from None
+    except UnicodeDecodeError as error:
+        raise DataError(f"not UTF-8 ({error.reason} at byte {error.start})", str(where)) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("empty file", str(where)) from None
+    except pd.errors.ParserError as error:
+        raise DataError(f"malformed CSV: {error}", str(where)) from None
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}", str(where), 1)
+    return frame
+
+
+def _require(frame, where: EscoFile, column: str, unique: bool = False) -> None:
+    """Raise :class:`DataError` naming the first record whose ``column`` is empty (or repeated)."""
+    values = frame[column]
+    bad = (values == "") | (values.duplicated() if unique else False)
+    if bad.any():
+        record = int(bad.to_numpy().argmax())
+        problem = "is empty" if values.iloc[record] == "" else f"repeats {values.iloc[record]!r}"
+        raise DataError(f"record {record + 1} {problem}", str(where), column=column)
+
+
+def short_ids(uris: list[str]) -> list[str]:
+    """Return a stable slug per URI: ``esco-`` and the UUID's first two groups, or its whole last segment
+    where that is not a UUID or two short forms clash."""
+    tails = [uri.rstrip("/").rsplit("/", 1)[-1].lower() for uri in uris]
+    short = []
+    for tail in tails:
+        head = _UUID_HEAD.match(tail)
+        short.append("esco-" + (head.group(1) if head else re.sub(r"[^a-z0-9]+", "-", tail).strip("-")))
+    clashes = Counter(short)
+    return [slug if clashes[slug] == 1 else "esco-" + re.sub(r"[^a-z0-9]+", "-", tail).strip("-")
+            for slug, tail in zip(short, tails)]
+
+
+def _split_labels(text: str, preferred: str) -> tuple[str, ...]:
+    """ESCO lists alternative labels one per line; drop blanks, repeats and the preferred label."""
+    if not text:
+        return ()
+    labels = dict.fromkeys(map(str.strip, text.split("\n")))
+    labels.pop("", None)
+    labels.pop(preferred, None)
+    return tuple(labels)
+
+
+def _group_codes(hierarchy) -> dict[str, str]:
+    """Return skill group URI -> hierarchy code (``S5``, ``T2.1``...) from the skills hierarchy table."""
+    codes = {}
+    for level in range(4):
+        for uri, code in zip(hierarchy[f"Level {level} URI"].tolist(), hierarchy[f"Level {level} code"].tolist()):
+            if uri and code:
+                codes[uri] = code
+    return codes
+
+
+def _transversal_type(code: str) -> str | None:
+    for length in range(len(code), 0, -1):
+        prefix = code[:length]
+        if prefix in TRANSVERSAL_TYPES and (length == len(code) or code[length] == "."):
+            return TRANSVERSAL_TYPES[prefix]
+    return None
+
+
+def skill_types(skills, broader, hierarchy, digital) -> list[str]:
+    """Return the type of every skill (rows of the skills table) by the rule in the module docstring."""
+    codes = _group_codes(hierarchy)
+    parents: dict[str, list[str]] = {}
+    for child, parent in zip(broader["conceptUri"].tolist(), broader["broaderUri"].tolist()):
+        parents.setdefault(child, []).append(parent)
+    group_memo: dict[str, frozenset] = {}
+    filed_memo: dict[str, frozenset] = {}
+    all_memo: dict[str, frozenset] = {}
+
+    def group_codes(group: str) -> frozenset:
+        """The codes of a group and of every broader group."""
+        if group not in group_memo:
+            group_memo[group] = frozenset()  # guards against a cycle
+            found = {codes[group]}
+            for parent in parents.get(group, ()):
+                if parent in codes:
+                    found |= group_codes(parent)
+            group_memo[group] = frozenset(found)
+        return group_memo[group]
+
+    def own_groups(skill: str) -> frozenset:
+        return frozenset().union(*(group_codes(p) for p in parents.get(skill, ()) if p in codes))
+
+    def filed_codes(skill: str) -> frozenset:
+        """Where ESCO files the skill: its groups, else its broader skills' groups."""
+        if skill not in filed_memo:
+            filed_memo[skill] = frozenset()
+            found = own_groups(skill)
+            if not found:
+                found = frozenset().union(*(filed_codes(p) for p in parents.get(skill, ()) if p not in codes))
+            filed_memo[skill] = found
+        return filed_memo[skill]
+
+    def all_codes(skill: str) -> frozenset:
+        """The groups of the skill and of every broader skill it specialises."""
+        if skill not in all_memo:
+            all_memo[skill] = frozenset()
+            all_memo[skill] = own_groups(skill).union(
+                *(all_codes(p) for p in parents.get(skill, ()) if p not in codes))
+        return all_memo[skill]
+
+    digital_members = set(digital["conceptUri"].tolist())
+    types = []
+    for uri, reuse in zip(skills["conceptUri"].tolist(), skills["reuseLevel"].tolist()):
+        if uri in digital_members or any(c == DIGITAL_GROUP or c.startswith(DIGITAL_GROUP + ".")
+                                         for c in filed_codes(uri)):
+            types.append("digital")
+            continue
+        found = {_transversal_type(code) for code in all_codes(uri)} if reuse in TRANSVERSAL_REUSE else set()
+        types.append(next((t for t in SKILL_TYPES if t in found), "professional"))
+    return types
+
+
+def _risk_sources(path: Path, bases: Iterable[str]) -> dict[str, Source]:
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "risk"
+    notes = {
+        "own": "the occupation's own estimate",
+        "broader": "inherited from the nearest broader ESCO occupation with an estimate",
+        "isco": "the ISCO-08 group's estimate (mean of the table's occupations in the group)",
+    }
+    sources = {}
+    for basis in bases:
+        sid = slug if basis == "own" else f"{slug}-{basis}"
+        sources[basis] = Source(sid, iri("source", sid), f"Automation risk table {path.name} ({notes[basis]})",
+                                note="exposure = percentile of the 1..5 risk among the table's rows; " + notes[basis])
+    return sources
+
+
+def _first_bad(mask, where: EscoFile, column: str, values, problem: str) -> None:
+    """Raise :class:`DataError` naming the first record where ``mask`` is true."""
+    if mask.any():
+        record = int(mask.to_numpy().argmax())
+        raise DataError(f"record {record + 1}: {values.iloc[record]!r} {problem}", str(where), column=column)
+
+
+def _requirements(occupation_uris: list[str], skill_uris: list[str], skill_ids: list[str], relations):
+    """Return the essential and optional skill ids of each occupation (lists by row) and the links dropped."""
+    import pandas as pd
+
+    occupation_row = pd.Index(occupation_uris).get_indexer(relations["occupationUri"])
+    skill_row = pd.Index(skill_uris).get_indexer(relations["skillUri"])
+    known = (occupation_row >= 0) & (skill_row >= 0)
+    repeated = known & pd.DataFrame({"o": occupation_row, "s": skill_row}).duplicated().to_numpy()
+    kept = known & ~repeated
+    dropped = {"unknown_occupation": int((occupation_row < 0).sum()),
+               "unknown_skill": int(((occupation_row >= 0) & (skill_row < 0)).sum()),
+               "repeated": int(repeated.sum())}
+    essential: list[list[str]] = [[] for _ in occupation_uris]
+    optional: list[list[str]] = [[] for _ in occupation_uris]
+    is_essential = (relations["relationType"] == "essential").to_numpy()
+    for o, s, ess in zip(occupation_row[kept].tolist(), skill_row[kept].tolist(), is_essential[kept].tolist()):
+        (essential if ess else optional)[o].append(skill_ids[s])
+    return essential, optional, dropped
+
+
+def _broader_occupations(links) -> dict[str, list[str]]:
+    """Return occupation URI -> the URIs of its broader occupations (ISCO groups left out)."""
+    between = (links["conceptType"] == "Occupation") & (links["broaderType"] == "Occupation")
+    broader: dict[str, list[str]] = {}
+    for child, parent in zip(links["conceptUri"][between].tolist(), links["broaderUri"][between].tolist()):
+        broader.setdefault(child, []).append(parent)
+    return broader
+
+
+def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = "en",
+              progress: Callable[[str], None] | None = None) -> EscoImport:
+    """Read the ESCO CSV download in ``paths`` (zips, CSV files, folders) and return the import.
+
+    ``risk`` is an automation-risk table (:func:`profgraph.sources.nesta.read_risk_table`);
+    occupations without their own row inherit as documented there. ``progress`` is called
+    with the name of each step when it is done.
+    Raises :class:`DataError` for missing files or columns, corrupt zips, empty or repeated
+    URIs, bad ISCO codes, unknown relation types and a risk table of unknown format.
+    """
+    from .nesta import read_risk_table
+
+    table = read_risk_table(risk) if risk is not None else None  # a bad table fails before the long read
+    files = find_files(list(paths), lang)
+    frames = {}
+    for name, (_, columns) in TABLES.items():
+        frames[name] = read_table(files[name], columns)
+        if progress:
+            progress(name)
+    occupations, skills, relations = frames["occupations"], frames["skills"], frames["relations"]
+    for frame, name in ((occupations, "occupations"), (skills, "skills")):
+        _require(frame, files[name], "conceptUri", unique=True)
+        _require(frame, files[name], "preferredLabel")
+    isco = occupations["iscoGroup"]
+    _first_bad(~isco.str.fullmatch(r"\d{0,4}"), files["occupations"], "iscoGroup", isco, "is not an ISCO-08 code")
+    relation = relations["relationType"]
+    _first_bad(~relation.isin(("essential", "optional")), files["relations"], "relationType", relation,
+               "is neither essential nor optional")
+
+    skill_uris = skills["conceptUri"].tolist()
+    skill_ids = short_ids(skill_uris)
+    types = skill_types(skills, frames["skill_broader"], frames["hierarchy"], frames["digital"])
+    model_skills = {}
+    for sid, uri, text, alts, skill_type in zip(skill_ids, skill_uris, skills["preferredLabel"].tolist(),
+                                                 skills["altLabels"].tolist(), types):
+        alt = _split_labels(alts, text)
+        model_skills[sid] = Skill(sid, uri, skill_type, {lang: text}, {lang: alt} if alt else {}, esco_uri=uri)
+
+    occupation_uris = occupations["conceptUri"].tolist()
+    essential, optional, dropped = _requirements(occupation_uris, skill_uris, skill_ids, relations)
+    exposures = [None] * len(occupation_uris)
+    sources = {ESCO_SOURCE.id: ESCO_SOURCE}
+    if table is not None:
+        broader = _broader_occupations(frames["occupation_broader"])
+        exposures = [table.inherited(uri, code or None, broader) for uri, code in zip(occupation_uris, isco.tolist())]
+        risk_sources = _risk_sources(Path(risk), sorted({found[1] for found in exposures if found}))
+        sources.update({source.id: source for source in risk_sources.values()})
+        if progress:
+            progress("risk")
+
+    professions = {}
+    for index, (pid, uri, code, text, alts) in enumerate(zip(
+            short_ids(occupation_uris), occupation_uris, isco.tolist(), occupations["preferredLabel"].tolist(),
+            occupations["altLabels"].tolist())):
+        alt = _split_labels(alts, text)
+        found = exposures[index]
+        professions[pid] = Profession(
+            pid, uri, {lang: text}, {lang: alt} if alt else {}, isco08=code or None,
+            exposure=None if found is None else float(found[0]),
+            exposure_source=None if found is None else risk_sources[found[1]].id,
+            esco_uri=uri, essential=tuple(essential[index]), optional=tuple(optional[index]))
+    if progress:
+        progress("model")
+    basis = {}
+    if table is not None:
+        counts = Counter(found[1] if found else "none" for found in exposures)
+        basis = {name: counts.get(name, 0) for name in ("own", "broader", "isco", "none")}
+    return EscoImport(Model("esco", professions, model_skills, sources=sources), files, len(relations), dropped, basis)
+
+
+def import_steps(with_risk: bool) -> int:
+    """Return how many times :func:`import_esco` calls its ``progress`` callback."""
+    return len(TABLES) + 1 + int(with_risk) + 3  # the tables, the model, the risk table, the store's three views
+
+
+def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
+                lang: str = "en", progress: Callable[[str], None] | None = None):
+    """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
+
+    Returns ``(dataset, summary)``: the opened :class:`~profgraph.store.Dataset` and
+    :meth:`EscoImport.summary`, which the store's manifest keeps too. Raises
+    :class:`DataError` as :func:`read_esco` does; ``destination`` is then left as it was.
+    """
+    from ..store import build_store, fingerprint
+
+    found = read_esco(paths, risk=risk, lang=lang, progress=progress)
+    inputs = sorted({where.container for where in found.files.values()} | ({Path(risk)} if risk else set()))
+    summary = found.summary()
+    dataset = build_store(found.model, Path(destination), fingerprint(inputs), progress=progress,
+                          details={"import": summary})
+    return dataset, summary

@@ -1,0 +1,215 @@
+"""Upskilling: which skills, learned on top of a profession's own, open the most new transitions.
+
+A set of skills *unlocks* a destination B for a worker in profession A when the transition
+A -> B is not viable now (coverage(A -> B) < ``min_coverage``) and is viable once the worker
+also has those skills: coverage then counts them among B's requirements with their weights
+(:mod:`profgraph.similarity`). :func:`upskill` returns the sets of at most ``max_skills``
+skills (1 to 3) that unlock the most destinations among the targets, each with the
+destinations it unlocks. A set is listed only when each of its skills counts: dropping any one
+of them unlocks fewer destinations (otherwise the best single skill plus any other skill
+would crowd the list).
+
+Everything is computed at once with sparse and dense matrices: only destinations that
+``max_skills`` skills can reach, and only skills that can take part in reaching one, enter
+the enumeration. Every single skill and every pair of those skills is counted; 3-skill sets
+are counted only where they can list: a set in which each skill counts is a union of
+*generators* (a skill that unlocks a destination alone, a pair that unlocks one that neither
+skill unlocks alone, or a triple inside one destination's needs that needs all three), and a
+set whose skills between them touch fewer destinations than the current last place cannot
+rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import UsageError
+from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
+from .similarity import SkillMatrices, coverage_ratio, coverage_totals
+
+MAX_SKILLS = 3
+MAX_SETS = 20_000_000  # candidate 3-skill sets beyond which --max-skills 3 is refused (time and memory)
+SLACK = 1e-9  # bounds and candidate rules err this much on the generous side of the threshold
+
+
+@dataclass(frozen=True)
+class SkillSet:
+    """Skills to learn (ids, in id order) and the destinations they unlock as (profession id, coverage
+    once learned), highest coverage first."""
+
+    skills: tuple[str, ...]
+    unlocks: tuple[tuple[str, float], ...]
+
+
+def _top_sums(rows: np.ndarray, gains: np.ndarray, count: int, size: int) -> np.ndarray:
+    """Return, per row 0..size-1, the sum of its ``count`` largest ``gains`` (entries given as parallel arrays)."""
+    if count == 0 or len(rows) == 0:
+        return np.zeros(size)
+    order = np.lexsort((-gains, rows))
+    rows, gains = rows[order], gains[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    best = rank < count
+    return np.bincount(rows[best], weights=gains[best], minlength=size)
+
+
+def _all_sets(n: int, size: int) -> np.ndarray:
+    """Return every ``size``-subset of range(n) as rows of increasing indices, in lexicographic order."""
+    if size == 1:
+        return np.arange(n)[:, None]
+    if size == 2:
+        return np.column_stack(np.triu_indices(n, 1))
+    parts = []
+    for first in range(n - 2):
+        second, third = np.triu_indices(n - first - 1, 1)
+        parts.append(np.column_stack((np.full(len(second), first), second + first + 1, third + first + 1)))
+    return np.concatenate(parts) if parts else np.empty((0, 3), dtype=np.int64)
+
+
+def _opens(base: float, total: float, gained: np.ndarray, min_coverage: float, slack: float = 0.0) -> np.ndarray:
+    """Whether gaining ``gained`` makes a destination viable (with ``slack`` added to the coverage)."""
+    return coverage_ratio(base + gained, np.full(np.shape(gained), total)) + slack >= min_coverage
+
+
+def _triple_candidates(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_coverage: float,
+                       single: np.ndarray, least: int) -> np.ndarray:
+    """Return the 3-sets of columns (rows a < b < c, unique, in order) that are unions of generators (module
+    docstring) and whose columns between them touch at least ``least`` rows (counting a row once per column)."""
+    singles = np.nonzero(single > 0)[0]
+    parts, pairs = [singles[_all_sets(len(singles), 3)]], [np.empty((0, 2), dtype=np.int64)]
+    for row in range(gains.shape[0]):
+        support = np.nonzero(gains[row])[0]
+        needs = gains[row, support]
+        weak = ~_opens(base[row], total[row], needs, min_coverage, -SLACK)
+        duo = _all_sets(int(weak.sum()), 2)
+        opened = _opens(base[row], total[row], needs[weak][duo].sum(axis=1), min_coverage, SLACK)
+        pairs.append(support[weak][duo[opened]])
+        trio = _all_sets(len(support), 3)
+        sums = needs[trio].sum(axis=1)
+        all_needed = _opens(base[row], total[row], sums, min_coverage, SLACK) & \
+            ~_opens(base[row], total[row], sums - needs[trio].max(axis=1), min_coverage, -SLACK)
+        parts.append(support[trio[all_needed]])
+    pairs = np.unique(np.concatenate(pairs), axis=0)
+    with_single = np.column_stack((np.repeat(pairs, len(singles), axis=0), np.tile(singles, len(pairs))))
+    parts.append(with_single[(with_single[:, 2] != with_single[:, 0]) & (with_single[:, 2] != with_single[:, 1])])
+    ends = np.concatenate((pairs, pairs[:, ::-1]))  # two pairs sharing a skill make a triple
+    ends = ends[np.argsort(ends[:, 0], kind="stable")]
+    shared, starts = np.unique(ends[:, 0], return_index=True)
+    for skill, start, stop in zip(shared.tolist(), starts.tolist(), [*starts[1:].tolist(), len(ends)]):
+        partners = ends[start:stop, 1]
+        duo = _all_sets(len(partners), 2)
+        parts.append(np.column_stack((np.full(len(duo), skill), partners[duo])))
+    found = np.concatenate([part.reshape(-1, 3) for part in parts])
+    found = np.sort(found[(gains > 0).sum(axis=0)[found].sum(axis=1) >= least], axis=1)
+    width = gains.shape[1]
+    keys = np.sort((found[:, 0] * width + found[:, 1]) * width + found[:, 2])
+    keys = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys  # unique, in order
+    return np.column_stack((keys // (width * width), keys // width % width, keys % width))
+
+
+def _unlocked(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_coverage: float,
+              sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per set of columns, how many destinations (rows of ``gains``) it unlocks and the sum of
+    their coverages once learned (rounded to 9 places, so that summation order does not matter)."""
+    counts = np.empty(len(sets), dtype=np.int64)
+    reached = np.empty(len(sets))
+    chunk = max(1, 4_000_000 // max(1, gains.shape[0] * sets.shape[1]))
+    for start in range(0, len(sets), chunk):
+        part = sets[start:start + chunk]
+        coverage = coverage_ratio(base[:, None] + gains[:, part].sum(axis=2),
+                                  np.broadcast_to(total[:, None], (len(total), len(part))))
+        opened = coverage >= min_coverage
+        counts[start:start + chunk] = opened.sum(axis=0)
+        reached[start:start + chunk] = np.where(opened, coverage, 0.0).sum(axis=0)
+    return counts, reached.round(9)
+
+
+def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_coverage: float = DEFAULT_MIN_COVERAGE,
+            max_skills: int = 1, top: int = DEFAULT_TOP) -> list[SkillSet]:
+    """Return the ``top`` skill sets that unlock the most destinations in ``targets`` for profession ``origin``.
+
+    Sets are ranked by the number of destinations they unlock, then fewer skills first, then
+    by the sum of the coverages they reach (higher first), then by their skill ids. Raises
+    :class:`~profgraph.errors.UsageError` when ``max_skills`` is not 1..3 or when a 3-skill
+    search would count more than :data:`MAX_SETS` sets.
+    """
+    if not 1 <= max_skills <= MAX_SKILLS:
+        raise UsageError(f"--max-skills must be between 1 and {MAX_SKILLS}, not {max_skills}")
+    weight = matrices.valued  # coverage counts relation weight times specificity
+    total = coverage_totals(matrices)
+    row_of = matrices.rows
+    origin_row = row_of[origin]
+    held = np.zeros(weight.shape[1], dtype=bool)
+    held[matrices.has[origin_row].indices] = True
+    base = weight @ held.astype(np.float64)  # the weight of each profession's requirements the origin has
+    wanted = np.zeros(weight.shape[0], dtype=bool)
+    wanted[[row_of[pid] for pid in targets if pid in row_of]] = True
+    wanted[origin_row] = False
+    wanted &= (total > 0) & ~(coverage_ratio(base, total) >= min_coverage)
+    destinations = np.nonzero(wanted)[0]
+
+    # The skills each destination requires and the origin lacks, as parallel arrays (row, skill, gain).
+    block = weight[destinations]
+    entry_rows = np.repeat(np.arange(len(destinations)), np.diff(block.indptr))
+    missing = ~held[block.indices]
+    entry_rows, entry_skills, entry_gains = entry_rows[missing], block.indices[missing], block.data[missing]
+    dest_base, dest_total = base[destinations], total[destinations]
+
+    # Reachable destinations: the max_skills largest gains are enough. Useful skills: with the
+    # max_skills - 1 largest other gains they reach some destination (an overestimate, so none is lost).
+    best = _top_sums(entry_rows, entry_gains, max_skills, len(destinations))
+    reachable = coverage_ratio(dest_base + best, dest_total) + SLACK >= min_coverage
+    helpers = _top_sums(entry_rows, entry_gains, max_skills - 1, len(destinations))
+    useful = reachable[entry_rows] & (coverage_ratio(dest_base[entry_rows] + entry_gains + helpers[entry_rows],
+                                                     dest_total[entry_rows]) + SLACK >= min_coverage)
+    skill_ids = np.array(matrices.skill_ids)
+    candidates = np.unique(entry_skills[useful])
+    candidates = candidates[np.argsort(skill_ids[candidates], kind="stable")]  # id order: sets come out sorted
+    rows = np.nonzero(reachable)[0]
+    gains = np.zeros((len(rows), len(candidates)))
+    position = np.full(weight.shape[1], -1)
+    position[candidates] = np.arange(len(candidates))
+    row_position = np.full(len(destinations), -1)
+    row_position[rows] = np.arange(len(rows))
+    inside = (row_position[entry_rows] >= 0) & (position[entry_skills] >= 0)
+    gains[row_position[entry_rows[inside]], position[entry_skills[inside]]] = entry_gains[inside]
+    base_rows, total_rows = dest_base[rows], dest_total[rows]
+
+    ranked: list[tuple[int, int, float, tuple[int, ...]]] = []
+    single = pair = None  # how many destinations each skill, and each pair of skills, unlocks
+    for size in range(1, max_skills + 1):
+        if size < 3:
+            sets = _all_sets(len(candidates), size)
+        else:
+            # a set unlocks only destinations its skills need; it must beat the current last place
+            last = -sorted(ranked)[top - 1][0] if len(ranked) >= top else 0
+            sets = _triple_candidates(gains, base_rows, total_rows, min_coverage, single, last + 1)
+            if len(sets) > MAX_SETS:
+                raise UsageError(f"{len(sets)} candidate 3-skill sets are too many here; use --max-skills 2")
+        counts, reached = _unlocked(gains, base_rows, total_rows, min_coverage, sets)
+        if size == 1:
+            single, keep = counts, counts > 0
+        elif size == 2:
+            keep = counts > np.maximum(single[sets[:, 0]], single[sets[:, 1]])
+            pair = np.zeros((len(candidates), len(candidates)), dtype=np.int64)
+            pair[sets[:, 0], sets[:, 1]] = pair[sets[:, 1], sets[:, 0]] = counts
+        else:
+            a, b, c = sets.T
+            keep = counts > np.maximum.reduce([pair[a, b], pair[a, c], pair[b, c]])
+        kept_sets, kept_counts, kept_reached = sets[keep], counts[keep], reached[keep]
+        best = np.lexsort((*kept_sets.T[::-1], -kept_reached, -kept_counts))[:top]
+        ranked.extend((-int(kept_counts[i]), size, -float(kept_reached[i]), tuple(kept_sets[i].tolist()))
+                      for i in best)
+    ranked.sort()
+
+    answers = []
+    for *_, members in ranked[:top]:
+        columns = list(members)
+        coverage = coverage_ratio(base_rows + gains[:, columns].sum(axis=1), total_rows)
+        opened = np.nonzero(coverage >= min_coverage)[0]
+        unlocks = sorted(((matrices.profession_ids[destinations[rows[i]]], float(coverage[i])) for i in opened),
+                         key=lambda item: (-item[1], item[0]))
+        answers.append(SkillSet(tuple(skill_ids[candidates[columns]].tolist()), tuple(unlocks)))
+    return answers
+

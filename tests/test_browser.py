@@ -1,0 +1,255 @@
+"""The graph pages and the static site in a real browser: headless Chromium driven by Playwright.
+
+Every page is opened from disk with the network cut: any http(s) request is aborted and counted,
+and there must be none. Console errors and page errors fail the test. Screenshots go to
+test-artifacts/ (see what the counsellor sees). Skips only when Chromium or Playwright is missing;
+.ci/run installs both.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from profgraph.render import build_view, write_graph_page
+from profgraph.resources import data_dir
+
+from conftest import edit_csv
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+XSS_LABEL = "<script>window.pwned=1</script>аналитик"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
+
+CANVAS_INK = """() => {
+  const canvas = document.querySelector('#pg-network canvas');
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i + 3] > 0 && (pixels[i] < 235 || pixels[i + 1] < 235 || pixels[i + 2] < 235)) ink++;
+  }
+  return ink;
+}"""
+
+
+def table(name: str) -> dict[str, dict]:
+    with (data_dir() / f"{name}.csv").open(encoding="utf-8") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Tab:
+    """One browser page with the network cut off, its blocked requests and its console errors."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.route("http://**/*", self._block)
+        self.page.route("https://**/*", self._block)
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", lambda dialog: (self.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+
+    def _block(self, route):
+        self.requests.append(route.request.url)
+        route.abort()
+
+    def open(self, path: Path, graph: bool = True, timeout: float = 60.0):
+        """Load the file; with ``graph``, wait until the graph is drawn and laid out."""
+        self.page.goto(path.resolve().as_uri())
+        if graph:
+            started = time.monotonic()
+            # polled from Python: the graph page's CSP forbids the eval that wait_for_function needs
+            while not self.page.evaluate("() => !!(window.profgraph && window.profgraph.ready)"):
+                assert time.monotonic() - started < timeout, f"{path.name}: graph not laid out in {timeout} s"
+                self.page.wait_for_timeout(50)
+        return self.page
+
+    def check_clean(self):
+        assert self.requests == [], f"network requests: {self.requests}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+    def screenshot(self, name: str, full_page: bool = False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+@pytest.fixture
+def tab(browser):
+    tab = Tab(browser)
+    yield tab
+    tab.page.close()
+
+
+@pytest.fixture(scope="module")
+def cashier_page(curated, tmp_path_factory) -> Path:
+    return write_graph_page(build_view(curated, "кассир", to="emerging", lang="kk"),
+                            tmp_path_factory.mktemp("render") / "cashier.html")
+
+
+def test_cashier_paths_page_offline(tab, cashier_page):
+    page = tab.open(cashier_page)
+    professions = table("professions")
+    assert page.evaluate(CANVAS_INK) > 5000
+    state = page.evaluate("""() => ({nodes: window.profgraph.nodes.get(), paths: window.profgraph.data.paths,
+                                     highlighted: window.profgraph.highlighted})""")
+    assert state["highlighted"] == [1, 2, 3, 4, 5]
+    for node in state["nodes"]:
+        kind, entity = node["id"].split(":", 1)
+        if kind == "profession":
+            assert node["label"] == professions[entity]["label_kk"]
+            on_path = any(node["id"] in path["nodes"] for path in state["paths"])
+            assert node.get("opacity", 1) == (1 if on_path or entity == "cashier" else pytest.approx(0.25))
+    assert page.locator("#pg-details h2").inner_text() == professions["cashier"]["label_kk"]
+    assert page.locator(".pg-path").count() == 5
+    tab.screenshot("render-cashier-kk.png")
+    page.locator(".pg-path").first.click()
+    assert page.evaluate("() => window.profgraph.highlighted") == [1]
+    tab.check_clean()
+
+
+def test_clicking_a_node_shows_its_details(tab, cashier_page):
+    page = tab.open(cashier_page)
+    target = page.evaluate("""() => {
+      const net = window.profgraph.network, box = document.getElementById('pg-network').getBoundingClientRect();
+      for (const id of window.profgraph.nodes.getIds()) {
+        if (!id.startsWith('profession:') || id === window.profgraph.data.focus) continue;
+        const spot = net.canvasToDOM(net.getPositions([id])[id]);
+        if (spot.x > 0 && spot.y > 0 && spot.x < box.width && spot.y < box.height && net.getNodeAt(spot) === id)
+          return {id: id, x: box.left + spot.x, y: box.top + spot.y};
+      }
+    }""")
+    page.mouse.click(target["x"], target["y"])
+    expected = table("professions")[target["id"].split(":", 1)[1]]
+    assert page.locator("#pg-details h2").inner_text() == expected["label_kk"]
+    assert expected["isco08"] in page.locator("#pg-details").inner_text()
+    tab.check_clean()
+
+
+def test_search_finds_and_focuses_a_profession(tab, curated, tmp_path):
+    path = write_graph_page(build_view(curated, lang="ru"), tmp_path / "all.html")
+    page = tab.open(path)
+    professions = table("professions")
+    query = "оператор"
+    expected = {row["label_ru"] for row in professions.values()
+                if any(query in row[f"label_{lang}"].casefold() for lang in ("kk", "ru", "en"))}
+    page.locator("#pg-search").fill(query)
+    shown = page.locator("#pg-search-results button").all_inner_texts()
+    assert set(shown) <= expected and len(shown) == min(12, len(expected))
+    page.locator("#pg-search").press("Enter")
+    selected = page.evaluate("() => window.profgraph.network.getSelectedNodes()")
+    assert len(selected) == 1 and professions[selected[0].split(":", 1)[1]]["label_ru"] == shown[0]
+    assert page.locator("#pg-details h2").inner_text() == shown[0]
+    tab.screenshot("render-whole-graph-ru.png")
+    tab.check_clean()
+
+
+def test_node_count_matches_the_tables(tab, curated, tmp_path):
+    with (data_dir() / "requirements.csv").open(encoding="utf-8") as handle:
+        requirements = list(csv.DictReader(handle))
+    finance = {pid for pid, row in table("professions").items() if row["sector"] == "finance"}
+    needs: dict[str, int] = {}
+    for row in requirements:
+        if row["profession"] in finance:
+            needs[row["skill"]] = needs.get(row["skill"], 0) + 1
+    expected = len(finance) + sum(1 for count in needs.values() if count >= 2) + 1  # + the sector
+    path = write_graph_page(build_view(curated, sectors=["finance"], lang="en"), tmp_path / "finance.html")
+    page = tab.open(path)
+    assert page.evaluate("() => window.profgraph.nodes.length") == expected
+    assert page.evaluate(CANVAS_INK) > 5000
+    tab.check_clean()
+
+
+def test_labels_show_as_text(tab, tiny_copy, tmp_path):
+    import profgraph
+
+    edit_csv(tiny_copy / "professions.csv", "талдаушы,аналитик,analyst", f"талдаушы,{XSS_LABEL},analyst")
+    view = build_view(profgraph.load(data=tiny_copy), "clerk", depth=2, to="emerging", lang="ru")
+    page = tab.open(write_graph_page(view, tmp_path / "xss.html"))
+    page.locator("#pg-search").fill("script")
+    button = page.locator("#pg-search-results button")
+    assert button.all_inner_texts() == [XSS_LABEL]
+    button.click()
+    assert page.locator("#pg-details h2").inner_text() == XSS_LABEL
+    assert page.evaluate("() => window.pwned") is None
+    assert page.locator("#pg-details script, #pg-details img, .pg-paths script").count() == 0
+    assert XSS_LABEL in page.locator(".pg-paths").inner_text()
+    tab.check_clean()
+
+
+def test_site_in_the_browser(tab, curated_site):
+    professions = table("professions")
+    page = tab.open(curated_site / "index.html", graph=False)
+    page.get_by_role("link", name="Русский").click()
+    assert page.url.endswith("/ru/index.html")
+    tab.screenshot("site-index-ru.png")
+    page.locator("a.profession", has_text=professions["cashier"]["label_ru"]).first.click()
+    assert page.url.endswith("/ru/profession/cashier.html")
+    tab.open(curated_site / "ru" / "profession" / "cashier.html")
+    assert page.evaluate(CANVAS_INK) > 5000
+    assert page.locator("h1").inner_text() == professions["cashier"]["label_ru"]
+    assert page.locator(".path-list > li").count() >= 3
+    tab.screenshot("site-profession-cashier-ru.png", full_page=True)
+    page.locator(".site-languages a[hreflang=kk]").click()
+    assert page.url.endswith("/kk/profession/cashier.html")
+    assert page.locator("h1").inner_text() == professions["cashier"]["label_kk"]
+    assert page.get_attribute("html", "lang") == "kk"
+    tab.check_clean()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_site_pages_load_cleanly(tab, curated_site, lang):
+    skills = table("skills")
+    for page_file in ("index.html", "sectors.html", "skills.html"):
+        tab.open(curated_site / lang / page_file, graph=False)
+    tab.open(curated_site / lang / "skill" / "cash-handling.html", graph=False)
+    assert tab.page.locator("h1").inner_text() == skills["cash-handling"][f"label_{lang}"]
+    page = tab.open(curated_site / lang / "graph.html")
+    assert page.evaluate(CANVAS_INK) > 5000
+    if lang == "kk":
+        tab.screenshot("site-graph-kk.png")
+    first = page.evaluate("() => window.profgraph.nodes.getIds().find(id => id.startsWith('profession:'))")
+    page.evaluate("(id) => window.profgraph.focus(id)", first)
+    link = page.locator("#pg-details a")
+    assert link.get_attribute("href") == f"profession/{first.split(':', 1)[1]}.html"
+    link.click()
+    assert page.url.endswith(f"/{lang}/profession/{first.split(':', 1)[1]}.html")
+    tab.check_clean()
+
+
+def test_whole_graph_lays_out(tab, curated, tmp_path):
+    path = write_graph_page(build_view(curated, lang="en"), tmp_path / "whole.html")
+    page = tab.open(path, timeout=30.0)
+    assert page.evaluate(CANVAS_INK) > 20000
+    assert page.evaluate("() => window.profgraph.stabilizedMs") is not None
+    tab.screenshot("render-whole-graph-en.png")
+    tab.check_clean()
+
+
+def test_copied_site_still_works(tab, curated_site, tmp_path):
+    """A counsellor copies the folder elsewhere (a USB stick): links are relative, so it still works."""
+    copy = tmp_path / "stick" / "atlas"
+    shutil.copytree(curated_site, copy)
+    page = tab.open(copy / "en" / "profession" / "cashier.html")
+    assert page.evaluate(CANVAS_INK) > 5000
+    page.locator("a", has_text="Skills").first.click()
+    assert Path(page.url.removeprefix("file://")).resolve() == (copy / "en" / "skills.html").resolve()
+    tab.check_clean()

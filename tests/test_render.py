@@ -1,0 +1,246 @@
+"""Graph views and the self-contained graph page (no browser; tests/test_browser.py opens them).
+
+On the tiny dataset the views follow by hand from the coverage figures in tests/test_paths.py
+(s4 = ln 2.5, s2 = ln 4, s1 = ln 7 are the specificities of skills four, two and one professions
+need), with the default minimum coverage 0.4:
+  clerk's neighbours: assistant (clerk -> assistant 0.665, assistant -> clerk 3 s4 / (3 s4 + s1)
+  = 0.586) and operator (0.586 both ways; clerk also transforms into operator). The designer is
+  not one: designer -> clerk is 2 s4 / (3 s4 + s1) = 0.39, clerk -> designer 0.212.
+  Two hops out: analyst (assistant -> analyst 0.542) and designer (designer -> assistant
+  2 s4 / (3 s4 + s2) = 0.443). Island links to nothing.
+  Whole graph: 6 professions, 1 sector, and the skills two or more professions need: a, b
+  (clerk, assistant, designer, operator), c (clerk, assistant, analyst, operator), e (assistant,
+  analyst); the nine others (d, f, h, i, j, k, x, y, z) are needed by one profession each.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from profgraph.cli import main
+from profgraph.errors import UsageError
+from profgraph.render import build_view, graph_page, write_graph_page
+from profgraph.resources import data_dir, ontology_dir
+
+from conftest import edit_csv
+
+RUNNER = CliRunner()
+XSS_LABEL = "<script>window.pwned=1</script>аналитик"
+XSS_SKILL = "<img src=x onerror=window.pwned=2>навык с"
+
+
+def table(name: str, folder: Path | None = None) -> list[dict]:
+    with ((folder or data_dir()) / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def ids(view, kind: str) -> set[str]:
+    return {node["id"].split(":", 1)[1] for node in view.nodes if node["id"].startswith(kind + ":")}
+
+
+def page_data(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="pg-graph-data">(.*?)</script>', html, re.S)
+    assert match, "the page has no graph data"
+    return json.loads(match.group(1))
+
+
+def expected_sector_view(sector: str) -> tuple[set[str], set[str]]:
+    """The professions of ``sector`` and the skills two or more of them need, from the CSV tables."""
+    professions = {row["id"] for row in table("professions") if row["sector"] == sector}
+    needs = Counter(row["skill"] for row in table("requirements") if row["profession"] in professions)
+    return professions, {skill for skill, count in needs.items() if count >= 2}
+
+
+def test_neighbourhood_on_tiny(tiny):
+    view = build_view(tiny, "clerk", lang="en")
+    assert ids(view, "profession") == {"clerk", "assistant", "operator"}
+    assert ids(view, "skill") == {"a", "b", "c", "d"}
+    assert ids(view, "sector") == {"office"}
+    assert ids(build_view(tiny, "clerk", depth=2), "profession") == {"clerk", "assistant", "operator", "designer",
+                                                                      "analyst"}
+    assert ids(build_view(tiny, "clerk", depth=0), "profession") == {"clerk"}
+    kinds = Counter(edge["kind"] for edge in view.edges)
+    assert kinds["transformation"] == 1  # clerk -> operator
+    assert kinds["essential"] == 4 + 3 + 3  # clerk a b c d; assistant a b c; operator a b c
+    assert kinds["sector"] == 3
+    link = next(edge for edge in view.edges if edge["kind"] == "transition"
+                and {edge["source"], edge["to"]} == {"profession:clerk", "profession:assistant"})
+    assert link["label"] == "0.66" and link["arrows"] == "to, from"  # viable both ways, the larger shown
+
+
+def test_whole_graph_on_tiny(tiny):
+    view = build_view(tiny, lang="ru")
+    assert ids(view, "profession") == {"clerk", "assistant", "analyst", "designer", "operator", "island"}
+    assert ids(view, "skill") == {"a", "b", "c", "e"}
+    assert view.total_nodes == len(view.nodes) == 11
+    assert any("(9)" in note for note in view.notes)  # the nine skills one profession needs are named as hidden
+
+
+def test_paths_highlighted_on_tiny(tiny):
+    view = build_view(tiny, "clerk", to="emerging", lang="en")
+    assert [path["route"] for path in view.paths] == [["clerk", "assistant", "analyst"], ["clerk", "operator"]]
+    assert "analyst" in ids(view, "profession")  # two hops out, but on a path
+    edges = {edge["id"]: edge for edge in view.edges}
+    first = [(edges[e]["source"], edges[e]["to"]) for e in view.paths[0]["edges"]]
+    assert first == [("profession:clerk", "profession:assistant"), ("profession:assistant", "profession:analyst")]
+    assert all(edges[e]["kind"] == "path" for path in view.paths for e in path["edges"])
+
+
+def test_labels_in_the_chosen_language(curated):
+    professions = {row["id"]: row for row in table("professions")}
+    for lang in ("kk", "ru", "en"):
+        view = build_view(curated, "кассир", lang=lang)
+        for node in view.nodes:
+            kind, entity = node["id"].split(":", 1)
+            if kind == "profession":
+                assert node["label"] == professions[entity][f"label_{lang}"]
+        assert view.details["profession:cashier"]["label"] == professions["cashier"][f"label_{lang}"]
+
+
+def test_cashier_paths_view_matches_the_path_report(curated):
+    result = RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--format", "json", "--lang", "kk"])
+    report = json.loads(result.output)
+    view = build_view(curated, "кассир", to="emerging", lang="kk")
+    assert [path["route"] for path in view.paths] == [
+        [path["steps"][0]["from"]["label"]] + [step["to"]["label"] for step in path["steps"]]
+        for path in report["paths"]]
+    cashier_skills = {row["skill"] for row in table("requirements") if row["profession"] == "cashier"}
+    assert ids(view, "skill") == cashier_skills
+    emerging = {row["id"] for row in table("professions") if row["status"] == "emerging"}
+    assert {path["nodes"][-1].split(":", 1)[1] for path in view.paths} <= emerging
+
+
+def test_sector_filter_counts_match_the_tables(curated):
+    professions, skills = expected_sector_view("finance")
+    view = build_view(curated, sectors=["finance"], lang="en")
+    assert ids(view, "profession") == professions
+    assert ids(view, "skill") == skills
+    assert ids(view, "sector") == {"finance"}
+    emerging = {row["id"] for row in table("professions") if row["status"] == "emerging"}
+    by_label = build_view(curated, sectors=["Финансовая и страховая деятельность"], statuses=["emerging"])
+    assert ids(by_label, "profession") == professions & emerging
+
+
+def test_cap_keeps_the_limit_and_says_so(curated):
+    view = build_view(curated, lang="en", max_nodes=60)
+    assert len(view.nodes) <= 60
+    assert view.total_nodes > 60
+    note = next(note for note in view.notes if f"of {view.total_nodes} nodes" in note)
+    shown, total, cap, professions, skills = map(int, re.findall(r"\d+", note))
+    assert (shown, cap) == (len(view.nodes), 60)
+    assert shown + professions + skills == total  # every hidden node is accounted for
+    assert len(ids(view, "profession")) + professions == len(table("professions"))
+    html = graph_page(view)
+    assert f"of {view.total_nodes} nodes" in html
+    data = page_data(html)
+    assert len(data["nodes"]) == len(view.nodes)
+    # professions leave skills room, so the capped view still shows who needs what
+    assert len(ids(view, "profession")) <= 30 and ids(view, "skill")
+    assert any(edge["from"].startswith("profession:") and edge["to"].startswith("skill:") for edge in data["edges"])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "кассир", "depth": 9}, "--depth"),
+    ({"to": "emerging"}, "NAME"),
+    ({"sectors": ["atlantis"]}, "unknown sector"),
+    ({"statuses": ["booming"]}, "unknown status"),
+    ({"max_nodes": 2}, "--max-nodes"),
+    ({"lang": "de"}, "--lang"),
+])
+def test_bad_options(curated, kwargs, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        build_view(curated, **kwargs)
+
+
+def test_page_is_self_contained(curated, tmp_path):
+    path = write_graph_page(build_view(curated, "кассир", to="emerging", lang="kk"), tmp_path / "cashier.html")
+    html = path.read_text(encoding="utf-8")
+    # nothing is loaded from elsewhere: no external script, stylesheet, image, font or import
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", html, re.I)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html, re.I)
+    assert "@import" not in html
+    assert "default-src 'none'" in html  # and the browser is told to refuse any fetch
+    assert "vis.Network" in html or "Network" in html
+    assert len(page_data(html)["nodes"]) > 10
+
+
+def test_labels_are_escaped(tiny_copy, tmp_path):
+    import profgraph
+
+    edit_csv(tiny_copy / "professions.csv", "талдаушы,аналитик,analyst", f"талдаушы,{XSS_LABEL},analyst")
+    edit_csv(tiny_copy / "skills.csv", "в дағдысы,навык в,", f"в дағдысы,{XSS_SKILL},")
+    dataset = profgraph.load(data=tiny_copy)
+    html = graph_page(build_view(dataset, "clerk", depth=2, to="emerging", lang="ru"))
+    assert "<script>window.pwned" not in html
+    assert "<img src=x" not in html
+    data = page_data(html)
+    labels = [node["label"] for node in data["nodes"]]
+    assert XSS_LABEL in labels and XSS_SKILL in labels  # kept as text, shown as text
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;аналитик" in html  # the paths list, escaped
+
+
+def test_status_and_skill_type_names_follow_the_ontology():
+    from rdflib import Graph, Literal, Namespace
+
+    from profgraph.i18n import SKILL_TYPE_NAMES, STATUS_NAMES
+    from profgraph.vocab import PG, SKILL_TYPE_CONCEPT, STATUS_CONCEPT
+
+    graph = Graph().parse(ontology_dir() / "profgraph.ttl")
+    skos, pg = Namespace("http://www.w3.org/2004/02/skos/core#"), Namespace(PG)
+    for names, concepts in ((STATUS_NAMES, STATUS_CONCEPT), (SKILL_TYPE_NAMES, SKILL_TYPE_CONCEPT)):
+        for lang, by_key in names.items():
+            for key, name in by_key.items():
+                assert (pg[concepts[key]], skos.prefLabel, Literal(name, lang=lang)) in graph
+
+
+def test_render_command(curated, tmp_path):
+    output = tmp_path / "cashier.html"
+    result = RUNNER.invoke(main, ["render", "кассир", "--to", "emerging", "--lang", "kk", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "5 paths highlighted" in result.output
+    data = page_data(output.read_text(encoding="utf-8"))
+    assert len(data["paths"]) == 5 and data["focus"] == "profession:cashier"
+    assert list(tmp_path.iterdir()) == [output]  # no temporary file left behind
+    again = RUNNER.invoke(main, ["render", "--sector", "finance", "-o", str(output), "--lang", "en"])
+    assert again.exit_code == 0
+    professions, skills = expected_sector_view("finance")
+    assert len(page_data(output.read_text(encoding="utf-8"))["nodes"]) == len(professions) + len(skills) + 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["render", "кассирша-астронавт", "-o", "x.html"], "no profession matches"),
+    (["render", "--sector", "atlantis", "-o", "x.html"], "unknown sector 'atlantis'"),
+    (["render", "--to", "emerging", "-o", "x.html"], "NAME"),
+    (["render", "кассир", "-o", "no/such/folder/x.html"], "folder no/such/folder does not exist"),
+])
+def test_render_command_errors(curated, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = RUNNER.invoke(main, args)
+    assert result.exit_code in (1, 2) and message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_force_layout_keeps_linked_nodes_together():
+    from itertools import combinations
+
+    from profgraph.layout import force_layout
+
+    groups = (range(0, 6), range(6, 12))  # two cliques of six joined by one edge
+    edges = [(i, j, 1.0) for group in groups for i, j in combinations(group, 2)] + [(0, 6, 1.0)]
+    positions = force_layout(12, edges)
+
+    def distance(i, j):
+        return float(((positions[i] - positions[j]) ** 2).sum() ** 0.5)
+
+    within = [distance(i, j) for group in groups for i, j in combinations(group, 2)]
+    across = [distance(i, j) for i in groups[0] for j in groups[1]]
+    assert max(within) < min(across)
+    assert (force_layout(12, edges) == positions).all()  # seeded: the same picture every time

@@ -1,0 +1,245 @@
+"""The static site: a page for everything, links that resolve, languages, escaping, safe rebuilds.
+
+Expected contents come from the CSV tables and from the path command's JSON, not from the site code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from profgraph.cli import main
+from profgraph.errors import UsageError
+from profgraph.pages import page_name
+from profgraph.resources import data_dir
+from profgraph.site import MARKER, build_site
+
+from conftest import edit_csv
+
+RUNNER = CliRunner()
+LANGS = ("kk", "ru", "en")
+
+
+def table(name: str) -> list[dict]:
+    with (data_dir() / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+class PageParser(HTMLParser):
+    """Collects a page's links (tag, attribute, value, classes), element ids, the <html lang> and <h1> text."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str, str, str]] = []
+        self.ids: set[str] = set()
+        self.lang = None
+        self.h1 = ""
+        self._in_h1 = False
+        self.section = None
+        self.sections: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+            if tag == "section":
+                self.section = attrs["id"]
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "h1":
+            self._in_h1 = True
+        for name in ("href", "src"):
+            if name in attrs:
+                self.links.append((tag, name, attrs[name], attrs.get("class") or ""))
+                if self.section and tag == "a":
+                    self.sections.setdefault(self.section, []).append(attrs[name])
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1 += data
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_a_page_for_every_profession_and_skill(curated_site):
+    for lang in LANGS:
+        for kind, rows in (("profession", table("professions")), ("skill", table("skills"))):
+            expected = {page_name(row["id"]) for row in rows}
+            assert {path.name for path in (curated_site / lang / kind).iterdir()} == expected
+        for page in ("index.html", "sectors.html", "skills.html", "graph.html"):
+            assert (curated_site / lang / page).is_file()
+    assert (curated_site / "index.html").is_file() and (curated_site / MARKER).is_file()
+
+
+def check_links(site: Path) -> int:
+    """Assert that every link of the site is relative and resolves (fragments too); return how many."""
+    pages = sorted(site.rglob("*.html"))
+    parsed = {path: parse(path) for path in pages}
+    checked = 0
+    for path, page in parsed.items():
+        for tag, attribute, value, classes in page.links:
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https"):
+                # references to ESCO and to data sources: plain links a reader may follow, never fetched
+                assert tag == "a" and "external" in classes, f"{path}: {value}"
+                continue
+            assert not parts.scheme and not parts.netloc and not value.startswith("/"), f"{path}: {value}"
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            assert target.is_file(), f"{path.relative_to(site)} links to missing {value}"
+            assert site.resolve() in target.parents
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in parsed[target].ids, f"{path}: no #{parts.fragment} in {value}"
+            checked += 1
+    return checked
+
+
+def test_every_link_is_relative_and_resolves(curated_site):
+    assert check_links(curated_site) > 10 * len(list(curated_site.rglob("*.html")))
+
+
+def test_a_dataset_without_sectors_statuses_or_slug_ids(tmp_path):
+    """An imported dataset may lack sectors and statuses and have ids that are no safe file names."""
+    from profgraph.model import Model, Profession, Skill, Source
+    from profgraph.store import build_store
+    from profgraph.vocab import iri
+
+    skills = {"py": Skill("py", iri("skill", "py"), "digital", {"en": "Python"}),
+              "Stats.2": Skill("Stats.2", iri("skill", "stats"), "cognitive", {"en": "statistics"})}
+    professions = {
+        "DataScientist_1": Profession("DataScientist_1", iri("profession", "ds"), {"en": "data scientist"},
+                                      essential=("py", "Stats.2")),
+        "analyst": Profession("analyst", iri("profession", "analyst"), {"en": "analyst", "ru": "аналитик"},
+                              essential=("py",), status="emerging", exposure=0.3, exposure_source="src"),
+    }
+    model = Model("imported", professions, skills, sources={"src": Source("src", iri("source", "src"), "A source")})
+    dataset = build_store(model, tmp_path / "store")
+    site = build_site(dataset, tmp_path / "site", ["kk", "en"]).folder
+    assert check_links(site) > 0
+    assert {path.name for path in (site / "en" / "profession").iterdir()} == {
+        page_name("DataScientist_1"), "analyst.html"}
+    assert page_name("DataScientist_1") != "DataScientist_1.html"  # upper case: hashed, safe on FAT sticks
+    page = (site / "kk" / "profession" / page_name("DataScientist_1")).read_text(encoding="utf-8")
+    assert "data scientist" in page and 'href="analyst.html">analyst</a>' in page  # en label, kk missing
+
+
+def test_index_lists_each_profession_under_its_status(curated_site):
+    professions = {row["id"]: row for row in table("professions")}
+    for lang in LANGS:
+        page = parse(curated_site / lang / "index.html")
+        listed = {}
+        for section, links in page.sections.items():
+            for link in links:
+                if link.startswith("profession/"):
+                    profession = posixpath.basename(link)[:-len(".html")]
+                    assert profession not in listed, f"{profession} listed twice"
+                    listed[profession] = section
+        assert listed == {pid: f"status-{row['status']}" for pid, row in professions.items()}
+
+
+def test_language_switch_and_labels(curated_site):
+    cashier = next(row for row in table("professions") if row["id"] == "cashier")
+    for lang in LANGS:
+        page = parse(curated_site / lang / "profession" / "cashier.html")
+        assert page.lang == lang and page.h1.strip() == cashier[f"label_{lang}"]
+        switches = {value for _, _, value, _ in page.links if value.endswith("profession/cashier.html")}
+        assert switches == {f"../../{other}/profession/cashier.html" for other in LANGS if other != lang}
+
+
+def test_profession_page_shows_skills_and_paths(curated_site):
+    html = (curated_site / "en" / "profession" / "cashier.html").read_text(encoding="utf-8")
+    skills = {row["id"]: row for row in table("skills")}
+    for row in table("requirements"):
+        if row["profession"] == "cashier":
+            assert f'href="../skill/{row["skill"]}.html">{skills[row["skill"]]["label_en"]}</a>' in html
+    report = json.loads(RUNNER.invoke(main, ["path", "cashier", "--to", "emerging", "--format", "json",
+                                             "--lang", "en"]).output)
+    position = 0
+    for path in report["paths"]:
+        for step in path["steps"]:
+            anchor = f'href="{step["to"]["id"]}.html">{step["to"]["label"]}</a>'
+            position = html.index(anchor, position)  # in the report's order
+            for labels in step["skills_to_learn"].values():
+                if labels:
+                    assert ", ".join(labels) in html
+    assert "5230" in html and "0.94" in html
+
+
+def test_skill_page_lists_the_professions_that_need_it(curated_site):
+    needing = {row["profession"] for row in table("requirements") if row["skill"] == "cash-handling"}
+    page = parse(curated_site / "ru" / "skill" / "cash-handling.html")
+    linked = {posixpath.basename(value)[:-5] for _, _, value, _ in page.links if value.startswith("../profession/")}
+    assert linked == needing
+
+
+def test_rebuild_replaces_an_old_site_but_never_a_foreign_folder(tiny, tmp_path):
+    target = tmp_path / "site"
+    build_site(tiny, target, ["en"])
+    (target / "en" / "stale.html").write_text("old", encoding="utf-8")
+    summary = build_site(tiny, target, ["kk"])
+    assert summary.languages == ("kk",) and not (target / "en").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no build or retired folders left
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a profgraph site"):
+        build_site(tiny, foreign)
+    assert [path.name for path in foreign.iterdir()] == ["thesis.txt"]
+    result = RUNNER.invoke(main, ["site", "-o", str(foreign)])
+    assert result.exit_code == 2 and "not a profgraph site" in result.output
+
+
+def test_a_failed_build_leaves_the_old_site(tiny, tmp_path, monkeypatch):
+    import profgraph.site
+
+    target = tmp_path / "site"
+    build_site(tiny, target, ["en"])
+    before = sorted(str(path.relative_to(target)) for path in target.rglob("*"))
+    calls = 0
+
+    def failing(template, **context):
+        nonlocal calls
+        calls += 1
+        if calls > 5:
+            raise OSError(28, "No space left on device")
+        return "page"
+
+    monkeypatch.setattr(profgraph.site, "render", failing)
+    with pytest.raises(OSError):
+        build_site(tiny, target, ["en"])
+    assert sorted(str(path.relative_to(target)) for path in target.rglob("*")) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_site_escapes_labels(tiny_copy, tmp_path):
+    import profgraph
+
+    edit_csv(tiny_copy / "professions.csv", "талдаушы,аналитик,analyst", "талдаушы,<script>alert(1)</script>,analyst")
+    folder = build_site(profgraph.load(data=tiny_copy), tmp_path / "site", ["ru"]).folder
+    for page in folder.rglob("*.html"):
+        assert "<script>alert(1)" not in page.read_text(encoding="utf-8"), page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (folder / "ru" / "profession" / "analyst.html").read_text(
+        encoding="utf-8")
+
+
+def test_site_command(tiny_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFGRAPH_DATA", str(tiny_copy))
+    result = RUNNER.invoke(main, ["site", "-o", str(tmp_path / "out"), "--lang", "en", "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    professions = len(tiny_copy.joinpath("professions.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert len(list((tmp_path / "out" / "ru" / "profession").iterdir())) == professions
+    assert not (tmp_path / "out" / "kk").exists()

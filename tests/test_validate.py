@@ -1,0 +1,68 @@
+"""`profgraph validate`: SHACL shapes and table checks find real problems and pass clean data."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from pyoxigraph import NamedNode, RdfFormat
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from profgraph.cli import main
+from profgraph.sources.curated import read_curated
+from profgraph.validate import check_shapes, table_findings
+from profgraph.vocab import DATA_GRAPH, PG
+
+from conftest import edit_csv
+
+P = Namespace(PG)
+
+
+def data_graph(dataset) -> Graph:
+    return Graph().parse(data=dataset.rdf.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(DATA_GRAPH)),
+                         format="nt")
+
+
+def test_curated_data_are_clean(curated):
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "0 violation(s)" in result.output
+
+
+def test_shapes_catch_injected_errors(tiny):
+    graph = data_graph(tiny)
+    assert check_shapes(graph) == []
+    clerk = URIRef("https://w3id.org/profgraph/profession/clerk")
+    graph.set((clerk, P.automationExposure, Literal("1.7", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal"))))
+    graph.add((clerk, SKOS.prefLabel, Literal("second clerk", lang="en")))
+    skill = URIRef("https://w3id.org/profgraph/skill/a")
+    graph.remove((skill, P.skillType, None))
+    analyst = URIRef("https://w3id.org/profgraph/profession/analyst")
+    graph.remove((analyst, P.automationExposureSource, None))
+    findings = check_shapes(graph)
+    by_focus = {}
+    for finding in findings:
+        by_focus.setdefault(finding.focus, []).append(finding.message)
+    assert any("automationExposure" in m for m in by_focus[str(clerk)])
+    assert any("prefLabel" in m for m in by_focus[str(clerk)])
+    assert any("skillType" in m for m in by_focus[str(skill)])
+    assert any("automationExposureSource" in m for m in by_focus[str(analyst)])
+    assert all(f.severity == "violation" for f in findings)
+
+
+def test_table_checks(tiny_copy):
+    findings = table_findings(read_curated(tiny_copy))
+    # every tiny profession but the designer (5 essential + 1 optional) requires fewer than six skills
+    assert {f.focus for f in findings if f.check == "requirements"} == {
+        "clerk", "assistant", "analyst", "operator", "island"}
+    edit_csv(tiny_copy / "skills.csv", "b,professional,б дағдысы,навык б", "b,professional,б дағдысы,навык а")
+    findings = table_findings(read_curated(tiny_copy))
+    duplicates = [f for f in findings if f.check == "unique-labels"]
+    assert [(f.focus, f.severity) for f in duplicates] == [("b", "violation")]
+    assert "'навык а'" in duplicates[0].message
+
+
+def test_validate_exits_1_on_violations(tiny_copy, monkeypatch):
+    monkeypatch.setenv("PROFGRAPH_DATA", str(tiny_copy))
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert "violation" in result.output and "requirements" in result.output

@@ -243,7 +243,7 @@ def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format
         while selector.get_map():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                note = "; the output above is incomplete" if written else ""
+                note = "; the output is incomplete" if written else ""
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout{note}")
             for key, _ in selector.select(remaining):
                 chunk = os.read(key.fileobj.fileno(), 1 << 16)

@@ -91,8 +91,8 @@ def synthetic_model(base: Model, professions: int, skills: int, requirements: in
                 essential=tuple(essential), optional=tuple(optional))
     transformations = [replace(t, origin=f"{t.origin}-{copy}", successor=f"{t.successor}-{copy}")
                        for copy in range(profession_copies) for t in base.transformations]
-    return Model(f"{base.name}-x{profession_copies}", new_professions, new_skills, dict(base.sectors),
-                 transformations, dict(base.sources))
+    return replace(base, name=f"{base.name}-x{profession_copies}", professions=new_professions, skills=new_skills,
+                   transformations=transformations)
 
 
 def store_of(model: Model, folder: Path) -> Store:

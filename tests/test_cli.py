@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.resources import data_dir
-from profgraph.vocab import SKILL_TYPES
+from profgraph.vocab import LEARNABLE_SKILL_TYPES, SKILL_TYPES
 
 RUNNER = CliRunner()
 
@@ -61,12 +61,12 @@ def test_path_json_schema_and_semantics(curated):
         learned = 0
         for step in path_["steps"]:
             assert set(step["from"]) >= {"id", "label", "status", "automation_exposure"}
-            assert set(step["skills_to_learn"]) == set(SKILL_TYPES)
+            assert set(step["skills_to_learn"]) == set(LEARNABLE_SKILL_TYPES)
             assert step["coverage"] == pytest.approx(coverage(step["from"]["id"], step["to"]["id"]), abs=1e-3)
             assert 0.4 <= step["coverage"] <= 1.0
             learned += sum(len(labels) for labels in step["skills_to_learn"].values())
         assert path_["new_skills_total"] == learned
-        assert isinstance(path_["score"], float)
+        assert isinstance(path_["score"], float) and path_["effort"] == path_["score"]
 
 
 def test_path_text_prints_ranked_paths(curated):
@@ -114,9 +114,11 @@ def test_show_card(curated):
     cashier = curated.model.professions["cashier"]
     for text in (cashier.labels["kk"], cashier.labels["ru"], cashier.labels["en"], "disappearing", "5230"):
         assert text in result.output
-    card = json.loads(run("show", "cashier", "--format", "json").output)
+    card = json.loads(run("show", "cashier", "--format", "json", "--lang", "en").output)
     assert card["exposure_source"]["title"]
-    assert sum(map(len, card["essential_skills"].values())) == len(cashier.essential)
+    traits = {s for s in cashier.skills if curated.model.skills[s].type == "trait"}
+    assert sum(map(len, card["essential_skills"].values())) == len(set(cashier.essential) - traits)
+    assert sorted(card["traits"]) == sorted(curated.model.skills[s].labels["en"] for s in traits)
 
 
 def test_search(curated):

@@ -191,15 +191,16 @@ def tables(model: Model) -> dict:
     professions = pd.DataFrame([
         {"id": p.id, "iri": p.iri, **labels(p), **alts(p), "isco08": p.isco08, "sector": p.sector,
          "status": p.status, "automation_exposure": p.exposure, "exposure_source": p.exposure_source,
-         "esco_uri": p.esco_uri}
+         "esco_uri": p.esco_uri, "esco_match": p.esco_match, "esco_note": p.esco_note, "esco_isco08": p.esco_isco08,
+         "isco_note": p.isco_note}
         for p in model.professions.values()])
     skills = pd.DataFrame([
         {"id": s.id, "iri": s.iri, "type": s.type, **labels(s), **alts(s), "esco_uri": s.esco_uri}
         for s in model.skills.values()])
     requirements = pd.DataFrame(
-        [{"profession": p.id, "skill": skill_id, "relation": relation}
+        [{"profession": p.id, "skill": skill_id, "relation": relation, "level": p.levels.get(skill_id, "")}
          for p in model.professions.values()
          for relation, skill_ids in (("essential", p.essential), ("optional", p.optional))
          for skill_id in skill_ids],
-        columns=["profession", "skill", "relation"])
+        columns=["profession", "skill", "relation", "level"])
     return {"professions": professions, "skills": skills, "requirements": requirements}

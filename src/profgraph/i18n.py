@@ -20,11 +20,11 @@ STATUS_NAMES = {
 
 SKILL_TYPE_NAMES = {
     "kk": {"digital": "цифрлық", "cognitive": "когнитивтік", "socio_behavioural": "әлеуметтік-мінез-құлықтық",
-           "professional": "кәсіби"},
+           "professional": "кәсіби", "trait": "жеке қасиеттер"},
     "ru": {"digital": "цифровые", "cognitive": "когнитивные", "socio_behavioural": "социально-поведенческие",
-           "professional": "профессиональные"},
+           "professional": "профессиональные", "trait": "личные качества"},
     "en": {"digital": "digital", "cognitive": "cognitive", "socio_behavioural": "socio-behavioural",
-           "professional": "professional"},
+           "professional": "professional", "trait": "personal qualities"},
 }
 
 _TEXTS = {
@@ -60,6 +60,7 @@ _TEXTS = {
     "optional": ("қосымша дағды", "дополнительный навык", "optional skill"),
     "essential_skills": ("Міндетті дағдылар", "Обязательные навыки", "Essential skills"),
     "optional_skills": ("Қосымша дағдылар", "Дополнительные навыки", "Optional skills"),
+    "traits": ("Жеке қасиеттер", "Личные качества", "Personal qualities"),
     "in_sector": ("саласы", "отрасль", "in sector"),
     "transforms_into": ("айналады", "трансформируется в", "transforms into"),
     "transforms_into_heading": ("Неге айналады", "Во что трансформируется", "Transforms into"),
@@ -74,7 +75,8 @@ _TEXTS = {
     "no_paths": ("Мүмкін жол табылмады", "Возможных путей не найдено", "No viable path found"),
     "new_skills": ("жаңа дағды: {count}", "новых навыков: {count}", "{count} new skills"),
     "coverage": ("қамту", "покрытие", "coverage"),
-    "score": ("құны", "стоимость", "score"),
+    # The cost of a path in the learner's effort (new skills and steps), never a price.
+    "effort": ("еңбек сыйымдылығы", "трудоёмкость", "effort"),
     "step": ("{number}-қадам", "шаг {number}", "step {number}"),
     "skills_to_learn": ("үйрену керек", "чему научиться", "to learn"),
     "details_hint": ("Толығырақ көру үшін түйінді басыңыз немесе кәсіпті іздеңіз.",

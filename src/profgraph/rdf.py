@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .model import Model
-from .vocab import (DATA_GRAPH, DCT, INDICATOR_DATASET, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_DIMENSION,
-                    SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT, XSD, iri)
+from .vocab import (DATA_GRAPH, DCT, ESCO_MATCH_PROPERTY, INDICATOR_DATASET, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE,
+                    SDMX_DIMENSION, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT, XSD, iri)
 
 _GRAPH = NamedNode(DATA_GRAPH)
 _TYPE = NamedNode(RDF + "type")
@@ -86,7 +86,14 @@ def model_quads(model: Model) -> Iterator[Quad]:
             yield Quad(node, _pg("automationExposureSource"),
                        NamedNode(model.sources[profession.exposure_source].iri), _GRAPH)
         if profession.esco_uri and profession.esco_uri != profession.iri:
-            yield Quad(node, _CLOSE, NamedNode(profession.esco_uri), _GRAPH)
+            match = ESCO_MATCH_PROPERTY[profession.esco_match or "close"]
+            yield Quad(node, NamedNode(SKOS + match), NamedNode(profession.esco_uri), _GRAPH)
+            if profession.esco_note:
+                yield Quad(node, _pg("escoMatchNote"), Literal(profession.esco_note, language="en"), _GRAPH)
+        if profession.esco_isco08:
+            yield Quad(node, _pg("escoIscoCode"), Literal(profession.esco_isco08), _GRAPH)
+        if profession.isco_note:
+            yield Quad(node, _pg("iscoNote"), Literal(profession.isco_note, language="en"), _GRAPH)
         for relation, skill_ids in (("Essential", profession.essential), ("Optional", profession.optional)):
             shortcut = _pg("essentialSkill" if relation == "Essential" else "optionalSkill")
             for skill_id in skill_ids:
@@ -97,6 +104,8 @@ def model_quads(model: Model) -> Iterator[Quad]:
                 yield Quad(requirement, _pg("profession"), node, _GRAPH)
                 yield Quad(requirement, _pg("skill"), skill_node, _GRAPH)
                 yield Quad(requirement, _pg("relationType"), _pg(relation), _GRAPH)
+                if skill_id in profession.levels:
+                    yield Quad(requirement, _pg("level"), Literal(profession.levels[skill_id]), _GRAPH)
 
     for transformation in model.transformations:
         origin = NamedNode(model.professions[transformation.origin].iri)
@@ -107,6 +116,8 @@ def model_quads(model: Model) -> Iterator[Quad]:
         yield Quad(node, _pg("fromProfession"), origin, _GRAPH)
         yield Quad(node, _pg("toProfession"), successor, _GRAPH)
         yield Quad(node, NamedNode(DCT + "source"), NamedNode(model.sources[transformation.source].iri), _GRAPH)
+        if transformation.note:
+            yield Quad(node, NamedNode(RDFS + "comment"), Literal(transformation.note, language="en"), _GRAPH)
 
     yield from _indicator_quads(model)
 

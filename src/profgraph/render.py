@@ -42,7 +42,7 @@ DIMMED_OPACITY = 0.25  # nodes and edges off the highlighted paths
 STATUS_COLOURS = {"emerging": "#009E73", "transforming": "#E69F00", "stable": "#0072B2", "disappearing": "#D55E00"}
 UNKNOWN_STATUS_COLOUR = "#9E9E9E"
 SKILL_TYPE_COLOURS = {"digital": "#56B4E9", "cognitive": "#F0E442", "socio_behavioural": "#CC79A7",
-                      "professional": "#B8B8B8"}
+                      "professional": "#B8B8B8", "trait": "#009E73"}
 SECTOR_COLOUR = "#F2F2F2"
 EDGE_COLOURS = {"essential": "#A8A8A8", "optional": "#C8C8C8", "sector": "#D8D8D8", "transformation": "#333333",
                 "transition": "#7A7A7A", "path": "#E6007E"}

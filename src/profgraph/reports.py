@@ -8,7 +8,7 @@ from .errors import UsageError
 from .model import Model, label
 from .paths import (DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP, ReskillingPath, find_paths,
                     safer_set, target_set, top_quartile_floor)
-from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
+from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
 
 
 def profession_summary(model: Model, profession_id: str, lang: str = "en") -> dict:
@@ -22,18 +22,25 @@ def profession_summary(model: Model, profession_id: str, lang: str = "en") -> di
     }
 
 
-def skills_by_type(model: Model, skill_ids, lang: str = "en") -> dict[str, list[str]]:
-    """Return the labels of ``skill_ids`` grouped by skill type, every type present (maybe empty)."""
-    grouped = {skill_type: [] for skill_type in SKILL_TYPES}
+def skills_by_type(model: Model, skill_ids, lang: str = "en", levels: dict | None = None) -> dict[str, list[str]]:
+    """Return the labels of ``skill_ids`` grouped by learnable skill type, every type present (maybe
+    empty); traits are left out. A skill with a level in ``levels`` reads "label (level)"."""
+    grouped = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
     for skill_id in skill_ids:
         skill = model.skills[skill_id]
-        grouped[skill.type].append(label(skill, lang))
+        if skill.type != TRAIT:
+            grouped[skill.type].append(_with_level(label(skill, lang), (levels or {}).get(skill_id)))
     return grouped
+
+
+def _with_level(text: str, level: str | None) -> str:
+    return f"{text} ({level})" if level else text
 
 
 def profession_card(model: Model, profession_id: str, lang: str = "en") -> dict:
     """Return everything a counsellor reads about one profession: labels in every language,
-    classification, status, exposure with its source, skills by type and relation, successors."""
+    classification, status, exposure with its source, skills by type and relation (with the level
+    asked, where one is), personal qualities (traits), successors."""
     profession = model.professions[profession_id]
     sector = model.sectors.get(profession.sector) if profession.sector else None
     source = model.sources.get(profession.exposure_source) if profession.exposure_source else None
@@ -46,8 +53,10 @@ def profession_card(model: Model, profession_id: str, lang: str = "en") -> dict:
         "sector": None if sector is None else {"id": sector.id, "code": sector.code, "label": label(sector, lang)},
         "exposure_source": None if source is None else {"id": source.id, "title": source.title, "url": source.url},
         "esco_uri": profession.esco_uri,
-        "essential_skills": skills_by_type(model, profession.essential, lang),
-        "optional_skills": skills_by_type(model, profession.optional, lang),
+        "esco_match": profession.esco_match,
+        "essential_skills": skills_by_type(model, profession.essential, lang, profession.levels),
+        "optional_skills": skills_by_type(model, profession.optional, lang, profession.levels),
+        "traits": [label(model.skills[s], lang) for s in profession.skills if model.skills[s].type == TRAIT],
         "transforms_into": [profession_summary(model, successor, lang) for successor in model.successors(profession_id)],
         "transforms_from": [profession_summary(model, t.origin, lang)
                             for t in model.transformations if t.successor == profession_id],
@@ -69,6 +78,7 @@ def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str) -> dict
         ],
         "new_skills_total": path.new_skills_total,
         "score": path.score,
+        "effort": path.score,
     }
 
 

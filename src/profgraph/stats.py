@@ -1,12 +1,14 @@
-"""Dataset statistics: counts by status, sector and skill type, exposure, links, and stranded professions."""
+"""Dataset statistics: counts by status, sector and skill type, exposure, profile depth, ESCO links
+and ISCO agreement, successors that paths reach, and stranded professions."""
 
 from __future__ import annotations
 
 from collections import Counter
+from statistics import mean
 
 from .model import Model
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, find_paths, target_set
-from .vocab import SKILL_TYPES, STATUSES
+from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP, GRAPH_FLOOR, find_paths, target_set
+from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
 
@@ -14,11 +16,63 @@ HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupatio
 def stranded(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
              max_steps: int = DEFAULT_MAX_STEPS, min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[str]:
     """Return the ids of professions of ``origin_status`` with no viable path to ``target_status``."""
+    return [pid for pid, paths in best_paths(model, graph, origin_status, target_status, 1, max_steps,
+                                             min_coverage).items() if not paths]
+
+
+def best_paths(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
+               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+               min_coverage: float = DEFAULT_MIN_COVERAGE) -> dict[str, list]:
+    """Return, for each profession of ``origin_status``, its ``top`` reskilling paths to ``target_status``."""
     targets = target_set(model, status=target_status)
-    return [pid for pid, profession in model.professions.items()
-            if profession.status == origin_status
-            and not find_paths(model, graph, pid, targets - {pid}, top=1, max_steps=max_steps,
-                               min_coverage=min_coverage)]
+    return {pid: find_paths(model, graph, pid, targets - {pid}, top=top, max_steps=max_steps,
+                            min_coverage=min_coverage)
+            for pid, profession in model.professions.items() if profession.status == origin_status}
+
+
+def traits_to_learn(model: Model, paths) -> int:
+    """Return how many skills to learn, over all steps of ``paths``, are traits (it should be none)."""
+    return sum(model.skills[skill].type == TRAIT for path in paths for step in path.steps
+               for skills in step.skills_to_learn.values() for skill in skills)
+
+
+def isco_agreement(model: Model) -> dict[str, list[str]]:
+    """Return the ESCO-linked professions by how their ISCO-08 code compares with their ESCO
+    occupation's group: ``agree``, ``explained`` (they differ and ``isco_note`` says why),
+    ``unexplained`` and ``unknown`` (one of the two codes is missing)."""
+    found: dict[str, list[str]] = {"agree": [], "explained": [], "unexplained": [], "unknown": []}
+    for pid, profession in model.professions.items():
+        if not profession.esco_uri or profession.esco_uri == profession.iri:
+            continue
+        if not (profession.isco08 and profession.esco_isco08):
+            found["unknown"].append(pid)
+        elif profession.isco08.startswith(profession.esco_isco08):
+            found["agree"].append(pid)
+        else:
+            found["explained" if profession.isco_note else "unexplained"].append(pid)
+    return found
+
+
+def successor_reachability(model: Model, graph, max_steps: int = DEFAULT_MAX_STEPS,
+                           min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[dict]:
+    """Return, for each "transforms into" link, ``origin``, ``successor``, ``coverage`` (of the direct
+    move; 0 when below the graph's floor), ``direct`` (the move is viable), ``steps`` (of the cheapest
+    path, None when no path of at most ``max_steps`` viable moves reaches the successor) and the link's
+    ``note``. ``graph`` is a transition graph with a floor at most ``min_coverage``."""
+    found = []
+    for link in model.transformations:
+        edge = graph.get_edge_data(link.origin, link.successor)
+        coverage = edge["coverage"] if edge else 0.0
+        paths = find_paths(model, graph, link.origin, {link.successor}, top=1, max_steps=max_steps,
+                           min_coverage=min_coverage)
+        found.append({"origin": link.origin, "successor": link.successor, "coverage": round(coverage, 4),
+                      "direct": coverage >= min_coverage, "steps": len(paths[0].steps) if paths else None,
+                      "note": link.note})
+    return found
+
+
+def _spread(values: list[int]) -> dict:
+    return {"min": min(values), "mean": round(mean(values), 2), "max": max(values)} if values else None
 
 
 def dataset_stats(dataset) -> dict:
@@ -30,6 +84,11 @@ def dataset_stats(dataset) -> dict:
     by_sector = Counter(p.sector for p in professions if p.sector)
     skills_by_type = Counter(skill.type for skill in model.skills.values())
     graph = dataset.transition_graph(DEFAULT_MIN_COVERAGE)
+    linked = [p for p in professions if p.esco_uri and p.esco_uri != p.iri]
+    matches = Counter(p.esco_match or "close" for p in linked)
+    isco = isco_agreement(model)
+    successors = successor_reachability(model, dataset.transition_graph(GRAPH_FLOOR))
+    paths = best_paths(model, graph) if by_status.get("emerging") else {}
     return {
         "dataset": model.name,
         "professions": {
@@ -45,18 +104,37 @@ def dataset_stats(dataset) -> dict:
         "skills": {
             "total": len(model.skills),
             "by_type": {skill_type: skills_by_type.get(skill_type, 0) for skill_type in SKILL_TYPES},
+            "traits": skills_by_type.get(TRAIT, 0),
         },
         "requirements": {
             "total": sum(len(p.skills) for p in professions),
             "essential": sum(len(p.essential) for p in professions),
             "optional": sum(len(p.optional) for p in professions),
+            "with_level": sum(len(p.levels) for p in professions),
+            "per_profession": _spread([len(p.skills) for p in professions]),
+            "skills_per_profession": _spread([sum(model.skills[s].type != TRAIT for s in p.skills)
+                                              for p in professions]),
+            "traits_per_profession": _spread([sum(model.skills[s].type == TRAIT for s in p.skills)
+                                              for p in professions]),
         },
         "transformations": len(model.transformations),
         "links": {
-            "esco_professions": round(sum(bool(p.esco_uri) for p in professions) / len(professions), 4)
-            if professions else 0.0,
+            "esco_professions": round(len(linked) / len(professions), 4) if professions else 0.0,
             "esco_skills": round(sum(bool(s.esco_uri) for s in model.skills.values()) / len(model.skills), 4)
             if model.skills else 0.0,
+            "esco_matches": {match: matches.get(match, 0) for match in ESCO_MATCHES},
         },
-        "stranded": stranded(model, graph) if by_status.get("emerging") else [],
+        "isco": {"linked": len(linked), **{key: len(ids) for key, ids in isco.items()},
+                 "unexplained_professions": isco["unexplained"]},
+        "successors": {
+            "total": len(successors),
+            "directly_viable": sum(s["direct"] for s in successors),
+            "reachable": sum(s["steps"] is not None for s in successors),
+            "unreachable": sum(s["steps"] is None for s in successors),
+            "unexplained": [f"{s['origin']} -> {s['successor']}" for s in successors
+                            if s["steps"] is None and not s["note"]],
+        },
+        "paths_checked": sum(len(found) for found in paths.values()),
+        "traits_in_skills_to_learn": sum(traits_to_learn(model, found) for found in paths.values()),
+        "stranded": [pid for pid, found in paths.items() if not found],
     }

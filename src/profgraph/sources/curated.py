@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..model import Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation
-from ..vocab import LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
+from ..vocab import ESCO_MATCHES, LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
 
 TABLES = ("sources", "sectors", "skills", "professions", "requirements", "transformations", "indicators",
           "observations")
@@ -30,6 +30,13 @@ COLUMNS = {
     "indicators": ("id", "label_kk", "label_ru", "label_en", "unit"),
     "observations": ("indicator", "area", "period", "sector", "value", "source", "note"),
 }
+# Columns a table may have (tables written before they existed still read).
+OPTIONAL_COLUMNS = {
+    "professions": ("esco_match", "esco_note", "esco_isco08", "isco_note"),
+    "requirements": ("level",),
+    "transformations": ("note",),
+}
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALT_SEPARATOR = "|"
 
@@ -51,7 +58,14 @@ class _Table:
                 for row in reader:
                     if None in row:
                         raise DataError("more cells than the header has columns", str(self.path), reader.line_num)
-                    self.rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+                    for column, value in row.items():
+                        if value and CONTROL.search(value):
+                            raise DataError("holds a control character (a line break, tab or similar)",
+                                            str(self.path), reader.line_num, column)
+                    cells = {k: (v or "").strip() for k, v in row.items()}
+                    for column in OPTIONAL_COLUMNS.get(name, ()):
+                        cells.setdefault(column, "")
+                    self.rows.append((reader.line_num, cells))
         except FileNotFoundError:
             raise DataError("file not found", str(self.path)) from None
         except UnicodeDecodeError as error:
@@ -120,12 +134,21 @@ def _exposure(table: _Table, line: int, row: dict, sources) -> tuple[float | Non
     return value, source
 
 
+def _esco_match(table: _Table, line: int, row: dict) -> str | None:
+    """The ESCO match of a profession row: None without a link, "close" when the link has no match type."""
+    if not row["esco_uri"]:
+        if row["esco_match"]:
+            raise table.fail(line, "esco_match", "is set but esco_uri is empty")
+        return None
+    return table.choice(line, row, "esco_match", ESCO_MATCHES) if row["esco_match"] else "close"
+
+
 def read_curated(folder: str | Path, name: str = "curated") -> Model:
     """Read the tables of :data:`TABLES` in ``folder`` and return the :class:`Model` they describe.
 
     Raises :class:`DataError` (file, line, column) for a missing file or column, an empty
-    required cell, a bad slug, status, type, relation or exposure, a duplicate id or a
-    reference to an unknown id.
+    required cell, a control character in a cell, a bad slug, status, type, relation, ESCO
+    match or exposure, a duplicate id or a reference to an unknown id.
     """
     folder = Path(folder)
     tables = {table: _Table(folder, table) for table in TABLES}
@@ -161,15 +184,20 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         isco = row["isco08"]
         if isco and not re.fullmatch(r"\d{4}", isco):
             raise table.fail(line, "isco08", f"{isco!r} is not a 4-digit ISCO-08 unit group")
+        esco_isco = row["esco_isco08"]
+        if esco_isco and not re.fullmatch(r"\d{1,4}", esco_isco):
+            raise table.fail(line, "esco_isco08", f"{esco_isco!r} is not an ISCO-08 group code")
         exposure, exposure_source = _exposure(table, line, row, sources)
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
             isco08=isco or None, sector=table.reference(line, row, "sector", sectors, "sector"),
             status=table.choice(line, row, "status", STATUSES), exposure=exposure,
-            exposure_source=exposure_source, esco_uri=row["esco_uri"] or None,
+            exposure_source=exposure_source, esco_uri=row["esco_uri"] or None, esco_match=_esco_match(table, line, row),
+            esco_note=row["esco_note"], esco_isco08=esco_isco or None, isco_note=row["isco_note"],
         )
 
     required: dict[str, dict[str, list[str]]] = {pid: {"essential": [], "optional": []} for pid in rows}
+    levels: dict[str, dict[str, str]] = {pid: {} for pid in rows}
     table = tables["requirements"]
     seen_pairs: set[tuple[str, str]] = set()
     for line, row in table.rows:
@@ -180,6 +208,8 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             raise table.fail(line, "skill", f"{pid} already lists skill {sid!r}")
         seen_pairs.add((pid, sid))
         required[pid][relation].append(sid)
+        if row["level"]:
+            levels[pid][sid] = row["level"]
 
     transformations = []
     table = tables["transformations"]
@@ -188,6 +218,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             table.reference(line, row, "from", rows, "profession"),
             table.reference(line, row, "to", rows, "profession"),
             table.reference(line, row, "source", sources, "source"),
+            row["note"],
         ))
 
     indicators: dict[str, Indicator] = {}
@@ -214,7 +245,8 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         ))
 
     professions = {
-        pid: Profession(**fields, essential=tuple(required[pid]["essential"]), optional=tuple(required[pid]["optional"]))
+        pid: Profession(**fields, essential=tuple(required[pid]["essential"]), optional=tuple(required[pid]["optional"]),
+                        levels=levels[pid])
         for pid, fields in rows.items()
     }
     return Model(name, professions, skills, sectors, transformations, sources, indicators, observations)

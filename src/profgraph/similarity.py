@@ -29,6 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from .model import Model
+from .vocab import TRAIT
 
 ESSENTIAL_WEIGHT = 1.0
 OPTIONAL_WEIGHT = 0.5
@@ -60,16 +61,21 @@ class SkillMatrices:
 
 
 def skill_matrices(model: Model) -> SkillMatrices:
-    """Return the :class:`SkillMatrices` of ``model``."""
+    """Return the :class:`SkillMatrices` of ``model``. Traits (attitudes and values) are left out: they
+    are never learned, and counting them did not make similarity or coverage agree better with the
+    judgements they are checked against (``benchmarks/bench_traits.py``)."""
     profession_ids = list(model.professions)
     skill_ids = list(model.skills)
     column = {skill_id: j for j, skill_id in enumerate(skill_ids)}
     rows, cols, weights = [], [], []
+    traits = {skill_id for skill_id, skill in model.skills.items() if skill.type == TRAIT}
     for i, profession in enumerate(model.professions.values()):
         for skill_id in profession.essential:
-            rows.append(i), cols.append(column[skill_id]), weights.append(ESSENTIAL_WEIGHT)
+            if skill_id not in traits:
+                rows.append(i), cols.append(column[skill_id]), weights.append(ESSENTIAL_WEIGHT)
         for skill_id in profession.optional:
-            rows.append(i), cols.append(column[skill_id]), weights.append(OPTIONAL_WEIGHT)
+            if skill_id not in traits:
+                rows.append(i), cols.append(column[skill_id]), weights.append(OPTIONAL_WEIGHT)
     shape = (len(profession_ids), len(skill_ids))
     weight = sparse.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
     has = weight.copy()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .model import Model
 from .vocab import DATA_GRAPH, LANGUAGES, TRAIT
 
-MIN_REQUIREMENTS = 6  # skills (traits not counted) a curated profile requires at least
+MIN_REQUIREMENTS = 12  # skills (traits not counted) a curated profile requires at least
 MIN_REQUIREMENTS_IMPORTED = 6  # the floor for an imported classification, whose profiles we do not curate
 
 
@@ -60,10 +60,10 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
     close: dict[str, str] = {}
     for profession in model.professions.values():
         used_skills.update(profession.skills)
-        skills = len(profession.skills)
+        skills = sum(model.skills[skill].type != TRAIT for skill in profession.skills)
         if skills < least:
             findings.append(Finding("violation", "requirements", profession.id,
-                                    f"requires {skills} skills, fewer than {least}"))
+                                    f"requires {skills} skills (traits not counted), fewer than {least}"))
         for skill in profession.levels.keys() - set(profession.skills):
             findings.append(Finding("violation", "requirements", profession.id, f"has a level for {skill}, "
                                     "which it does not require"))

@@ -40,6 +40,14 @@ def without(model: Model, traits: set[str]) -> Model:
     return replace(model, professions=professions)
 
 
+def counting_traits(model: Model, traits: set[str]) -> Model:
+    """Return ``model`` with the skills ``traits`` retyped as socio-behavioural, so that coverage and
+    similarity (which leave traits out) count them like any skill."""
+    skills = {sid: replace(skill, type="socio_behavioural") if sid in traits else skill
+              for sid, skill in model.skills.items()}
+    return replace(model, skills=skills)
+
+
 def broader_ranks(model: Model, broader: dict[str, list[str]]) -> list[int]:
     """Return, per occupation with a broader occupation, the best rank of one of them by similarity."""
     matrices = skill_matrices(model)
@@ -85,7 +93,7 @@ def curated_figures(folder: Path) -> None:
     model = read_curated(folder)
     traits = {sid for sid, skill in model.skills.items() if skill.type == "trait"}
     print(f"curated: {len(traits)} traits")
-    for name, variant in (("traits kept", model), ("traits dropped", without(model, traits))):
+    for name, variant in (("traits kept", counting_traits(model, traits)), ("traits dropped", model)):
         graph = transition_graph(variant)
         links = successor_reachability(variant, graph)
         paths = best_paths(variant, graph.copy(), top=1)

@@ -436,18 +436,23 @@ def import_steps(with_risk: bool) -> int:
 
 
 def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
-                lang: str = "en", progress: Callable[[str], None] | None = None):
+                lang: str = "en", progress: Callable[[str], None] | None = None, force: bool = False):
     """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
 
     Returns ``(dataset, summary)``: the opened :class:`~profgraph.store.Dataset` and
-    :meth:`EscoImport.summary`, which the store's manifest keeps too. Raises
-    :class:`DataError` as :func:`read_esco` does; ``destination`` is then left as it was.
+    :meth:`EscoImport.summary`, which the store's manifest keeps too. ``destination`` is checked
+    first (:func:`~profgraph.atomic.check_output_folder`: new, empty or a store, or ``force``), so a
+    refusal comes before the long read. Raises :class:`~profgraph.errors.UsageError` for such a
+    refusal and :class:`DataError` as :func:`read_esco` does; ``destination`` is then left as it was.
     """
+    from ..atomic import check_output_folder
     from ..store import build_store, fingerprint
 
+    paths = list(paths)
+    check_output_folder(destination, "store", force=force, inputs=[*paths, risk])
     found = read_esco(paths, risk=risk, lang=lang, progress=progress)
     inputs = sorted({where.container for where in found.files.values()} | ({Path(risk)} if risk else set()))
     summary = found.summary()
     dataset = build_store(found.model, Path(destination), fingerprint(inputs), progress=progress,
-                          details={"import": summary})
+                          details={"import": summary}, force=force)
     return dataset, summary

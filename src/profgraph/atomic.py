@@ -238,7 +238,7 @@ def replace_folder(workspace: Path, destination: Path, kind: str, *, force: bool
             if retired is not None:
                 os.rename(retired, destination)
             raise
-    if keep:
+    if keep:  # kept, even when another process's folder stands at destination now
         warnings.warn(f"{destination} held files profgraph did not write; they are now in {retired}",
                       FolderMovedAside, stacklevel=2)
         return retired

@@ -19,7 +19,8 @@ from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.pages import page_name
 from profgraph.resources import data_dir
-from profgraph.site import MARKER, build_site
+from profgraph.atomic import OUTPUT_MARKER as MARKER
+from profgraph.site import build_site
 
 from conftest import edit_csv
 
@@ -189,18 +190,33 @@ def test_skill_page_lists_the_professions_that_need_it(curated_site):
 def test_rebuild_replaces_an_old_site_but_never_a_foreign_folder(tiny, tmp_path):
     target = tmp_path / "site"
     build_site(tiny, target, ["en"])
-    (target / "en" / "stale.html").write_text("old", encoding="utf-8")
     summary = build_site(tiny, target, ["kk"])
     assert summary.languages == ("kk",) and not (target / "en").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no build or retired folders left
     foreign = tmp_path / "documents"
     foreign.mkdir()
     (foreign / "thesis.txt").write_text("precious", encoding="utf-8")
-    with pytest.raises(UsageError, match="not a profgraph site"):
+    with pytest.raises(UsageError, match=r"holds files profgraph did not write \(thesis.txt\)"):
         build_site(tiny, foreign)
     assert [path.name for path in foreign.iterdir()] == ["thesis.txt"]
     result = RUNNER.invoke(main, ["site", "-o", str(foreign)])
-    assert result.exit_code == 2 and "not a profgraph site" in result.output
+    assert result.exit_code == 2 and "profgraph did not write" in result.output
+
+
+def test_rebuild_never_deletes_files_added_to_a_site(tiny, tmp_path):
+    target = tmp_path / "site"
+    build_site(tiny, target, ["en"])
+    (target / "en" / "my-notes.html").write_text("mine", encoding="utf-8")
+    (target / "logo.png").write_bytes(b"png")
+    before = sorted(str(path.relative_to(target)) for path in target.rglob("*"))
+    with pytest.raises(UsageError, match=r"did not write \(en/my-notes.html, logo.png\)"):
+        build_site(tiny, target, ["kk"])
+    assert sorted(str(path.relative_to(target)) for path in target.rglob("*")) == before
+    with pytest.warns(UserWarning, match="now in"):  # with force the old folder is kept, whole, beside the new one
+        build_site(tiny, target, ["kk"], force=True)
+    backups = [path for path in tmp_path.iterdir() if path.name.startswith("site.backup-")]
+    assert len(backups) == 1 and (backups[0] / "en" / "my-notes.html").read_text(encoding="utf-8") == "mine"
+    assert (target / "kk" / "index.html").is_file() and not (target / "logo.png").exists()
 
 
 def test_a_failed_build_leaves_the_old_site(tiny, tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ Layout of the folder it writes::
     <lang>/graph.html           the whole graph, interactive
     <lang>/profession/<id>.html labels, status, exposure, skills by type, top reskilling paths, a local graph
     <lang>/skill/<id>.html      the professions that need the skill
-    .profgraph-site             what built the folder (so a rebuild may replace it)
+    .profgraph-output           what built the folder and every file it wrote (so a rebuild may replace it)
 
 Every link is relative and every asset local, so the folder works from ``file://``, a USB stick
 or any web host. The ``*_context`` functions return what each template needs; a web server can
@@ -19,16 +19,13 @@ call them with its own URL builder (see :mod:`profgraph.pages`) to serve the sam
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .atomic import replace_folder
+from .atomic import OutputFolder
 from .errors import UsageError
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, sort_key, status_name, texts
 from .model import Model, label
@@ -37,7 +34,6 @@ from .paths import DEFAULT_TOP
 from .render import build_view
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
 
-MARKER = ".profgraph-site"
 PATHS_TO = "emerging"  # profession pages show the best paths to this status
 
 
@@ -53,13 +49,15 @@ class SiteSummary:
     seconds: float
 
 
-def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = DEFAULT_TOP) -> SiteSummary:
+def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = DEFAULT_TOP,
+               force: bool = False) -> SiteSummary:
     """Write the static site of ``dataset`` into the folder ``output`` and return a :class:`SiteSummary`.
 
     The site is built in a temporary sibling folder and renamed into place, so ``output`` holds
     the old site or the new one, never half of one. Raises :class:`~profgraph.errors.UsageError`
-    for an unknown language or when ``output`` exists and is neither empty nor a profgraph site
-    (so a typo never wipes a folder), OSError when it cannot be written.
+    for an unknown language or when ``output`` holds anything but an earlier site, unless
+    ``force`` moves it aside (:class:`~profgraph.atomic.OutputFolder`: nothing profgraph did not
+    write is ever deleted), OSError when it cannot be written.
     """
     started = time.perf_counter()
     languages = tuple(dict.fromkeys(languages)) or LANGUAGES
@@ -67,28 +65,14 @@ def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = D
     if unknown:
         raise UsageError(f"unknown language {unknown[0]!r}; use one of {', '.join(LANGUAGES)}")
     destination = Path(output)
-    if destination.exists() and not _replaceable(destination):
-        raise UsageError(f"{destination} exists and is not a profgraph site; choose a new or empty folder")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workspace = Path(tempfile.mkdtemp(prefix=f".{destination.name}.build-", dir=destination.parent))
-    try:
-        pages = _write_site(dataset, workspace, languages, top)
-        model = dataset.model
-        (workspace / MARKER).write_text(json.dumps({
-            "dataset": model.name, "languages": list(languages), "professions": len(model.professions),
-            "skills": len(model.skills), "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }, indent=2), encoding="utf-8")
-        os.chmod(workspace, 0o755)
-        replace_folder(workspace, destination)
-    except BaseException:
-        shutil.rmtree(workspace, ignore_errors=True)
-        raise
-    return SiteSummary(destination, languages, len(dataset.model.professions), len(dataset.model.skills), pages,
+    model = dataset.model
+    details = {"dataset": model.name, "languages": list(languages), "professions": len(model.professions),
+               "skills": len(model.skills)}
+    store_path = getattr(dataset, "path", None)
+    with OutputFolder(destination, "site", force=force, inputs=[store_path], details=details) as site_folder:
+        pages = _write_site(dataset, site_folder.workspace, languages, top)
+    return SiteSummary(destination, languages, len(model.professions), len(model.skills), pages,
                        time.perf_counter() - started)
-
-
-def _replaceable(folder: Path) -> bool:
-    return folder.is_dir() and ((folder / MARKER).is_file() or not any(folder.iterdir()))
 
 
 def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> int:

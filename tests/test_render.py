@@ -72,7 +72,11 @@ def test_neighbourhood_on_tiny(tiny):
     assert kinds["sector"] == 3
     link = next(edge for edge in view.edges if edge["kind"] == "transition"
                 and {edge["source"], edge["to"]} == {"profession:clerk", "profession:assistant"})
-    assert link["label"] == "0.66" and link["arrows"] == "to, from"  # viable both ways, the larger shown
+    assert link["arrows"] == "to, from" and "label" not in link  # viable both ways; no number drawn on the canvas
+    assert link["coverage"] == pytest.approx(0.665, abs=0.001)  # the larger, kept for the page script
+    # the tooltip says both coverages as percentages: 0.665 and 0.586
+    assert "clerk → assistant: 66% of the skills" in link["title"]  # 0.6648
+    assert "assistant → clerk: 59% of the skills" in link["title"]
 
 
 def test_whole_graph_on_tiny(tiny):
@@ -182,7 +186,9 @@ def test_labels_are_escaped(tiny_copy, tmp_path):
     assert "<img src=x" not in html
     data = page_data(html)
     labels = [node["label"] for node in data["nodes"]]
-    assert XSS_LABEL in labels and XSS_SKILL in labels  # kept as text, shown as text
+    assert XSS_LABEL in labels  # kept as text, shown as text
+    # a long skill label is shortened on the canvas, whole in the details panel, text either way
+    assert any(text.startswith("<img src=x") and text.endswith("…") for text in labels) and data["details"]["skill:c"]["label"] == XSS_SKILL
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;аналитик" in html  # the paths list, escaped
 
 

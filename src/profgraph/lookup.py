@@ -52,6 +52,16 @@ def search_key(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+def folding_tables() -> dict:
+    """Return the tables :func:`search_key` folds with, for a browser script to fold a query the
+    same way: ``letters`` (Kazakh letters and ё to Russian ones), ``cyrillic`` (Cyrillic to Latin),
+    ``latin`` (Latin spellings, longest first in the script's pattern), each a dict of strings.
+    The steps are those of :func:`search_key`: NFC, lower case, ``letters``, ``cyrillic``, ``latin``,
+    NFKD without combining marks, and every run of characters other than a-z and 0-9 to one space."""
+    return {"letters": {chr(code): text for code, text in _KAZAKH.items()}, "cyrillic": dict(_CYRILLIC),
+            "latin": dict(_LATIN)}
+
+
 @dataclass(frozen=True)
 class Match:
     """One search hit: the entity ``id``, its ``kind``, the label that matched and its language, the score (0-100)."""

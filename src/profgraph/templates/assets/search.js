@@ -71,8 +71,9 @@
     return 0;
   }
 
-  /* Return up to limit {entry, score, name} for the entries ({keys, label}) whose keys match query,
-     best first; name is the index of the best-matching key. */
+  /* Return up to limit {entry, score, name} for the entries ({keys, names?, label}) whose keys match
+     query, best first, ties in the order of the matching name (or label), as the CLI sorts them;
+     name is the index of the best-matching key. */
   function rank(entries, query, limit) {
     var found = [];
     if (!query) {
@@ -88,10 +89,13 @@
         }
       });
       if (best > 0) {
-        found.push({ entry: entry, score: best, name: name });
+        var text = entry.names ? entry.names[name] : entry.label;
+        found.push({ entry: entry, score: Math.round(best * 10) / 10, name: name, text: text });
       }
     });
-    found.sort(function (a, b) { return b.score - a.score || a.entry.label.localeCompare(b.entry.label); });
+    found.sort(function (a, b) {
+      return b.score - a.score || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+    });
     return found.slice(0, limit);
   }
 

@@ -25,7 +25,7 @@ from typing import Callable
 
 from .errors import UsageError
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, source_name, status_name, texts
-from .lookup import folding_tables, search_key
+from .lookup import folding_tables, names_of, search_key
 from .model import Model, label
 from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
@@ -290,6 +290,8 @@ def _statuses(statuses) -> list[str]:
 
 def _sectors(model: Model, sectors) -> list[str]:
     """Return the ids of ``sectors``, each given by id, code or label in any language."""
+    if not sectors:
+        return []
     keys = {}
     for sector in model.sectors.values():
         for text in (sector.id, sector.code, *sector.labels.values()):
@@ -434,8 +436,7 @@ class _Assembly:
                   if entity.labels.get(other) and entity.labels[other] != own]
         keys = []
         if kind == "profession":  # the graph's search box finds professions
-            names = [*entity.labels.values(), *(text for texts_ in entity.alt_labels.values() for text in texts_)]
-            keys = list(dict.fromkeys(search_key(name) for name in names))
+            keys = list(dict.fromkeys(search_key(name) for name in names_of(entity)))
         url = self.page_url(kind, entity.id) if self.page_url else None
         return {"kind": kind, "kindName": self.words[kind], "label": own, "otherLabels": others, "keys": keys,
                 "fields": fields, "url": url, **extra}

@@ -32,7 +32,7 @@ from typing import Callable
 from .atomic import replace_folder
 from .errors import UsageError
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, sort_key, source_name, status_name, texts
-from .lookup import folding_tables, search_key
+from .lookup import folding_tables, names_of, search_key
 from .model import Model, label
 from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
 from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP
@@ -160,9 +160,8 @@ def search_index(model: Model) -> dict:
     entries = []
     for kind, entities in (("profession", model.professions), ("skill", model.skills)):
         for entity in entities.values():
-            names = [*entity.labels.values(), *(text for texts_ in entity.alt_labels.values() for text in texts_)]
             keys = {}
-            for name in names:
+            for name in names_of(entity):
                 keys.setdefault(search_key(name), name)
             entries.append([kind, entity.id, page_name(entity.id), getattr(entity, "status", None) or "",
                             dict(entity.labels), [[key, name] for key, name in keys.items() if key]])

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var source = document.getElementById("pg-graph-data");
-  if (!source || typeof vis === "undefined") {
+  if (!source || typeof vis === "undefined" || !window.ProfgraphSearch) {
     return;
   }
   var data = JSON.parse(source.textContent);
@@ -25,16 +25,7 @@
   };
   window.profgraph = state;
 
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    if (className) {
-      node.className = className;
-    }
-    return node;
-  }
+  var element = window.ProfgraphSearch.element;
 
   function settled() {
     if (state.settling) {
@@ -148,9 +139,7 @@
 
   /* Search ------------------------------------------------------------------------------- */
 
-  var fold = window.ProfgraphSearch ? window.ProfgraphSearch.folder(data.fold) : function (text) {
-    return text.toLocaleLowerCase().trim();
-  };
+  var fold = window.ProfgraphSearch.folder(data.fold);
 
   var searchable = data.nodes.filter(function (node) {
     var item = data.details[node.id];
@@ -161,9 +150,6 @@
   });
 
   function matches(text) {
-    if (!window.ProfgraphSearch) {
-      return [];
-    }
     return window.ProfgraphSearch.rank(searchable, fold(text), 12).map(function (hit) { return hit.entry; });
   }
 

@@ -2,6 +2,7 @@
    with the tables that module ships (window.ProfgraphSearch.folder), ranks names as the CLI's
    NameIndex.search does (exact, label prefix, word prefix, then similar spellings), and wires the
    site's search box (#site-search) to the index in search-index.js (window.PROFGRAPH_INDEX).
+   graph.js, loaded after it, uses its folding, ranking and element().
    Labels only ever go in as text (textContent), never as HTML. */
 (function () {
   "use strict";
@@ -99,7 +100,19 @@
     return found.slice(0, limit);
   }
 
-  window.ProfgraphSearch = { folder: folder, rank: rank, score: score };
+  /* Return a new tag element holding text (as text, never markup), of class className. */
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
+  window.ProfgraphSearch = { folder: folder, rank: rank, score: score, element: element };
 
   /* The site's search box ------------------------------------------------------------------ */
 
@@ -122,17 +135,6 @@
       names: row[5].map(function (name) { return name[1]; })
     };
   });
-
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    if (className) {
-      node.className = className;
-    }
-    return node;
-  }
 
   function address(entry) {
     return form.dataset[entry.kind + "Url"].replace("{file}", entry.file)

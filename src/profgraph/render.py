@@ -40,6 +40,7 @@ WHOLE_GRAPH_PROFESSION_SHARE = 0.5  # of a capped whole-graph view's nodes, at m
 SIMILAR_LIMIT = 8  # professions a worker can move to or from, shown around each profession of a neighbourhood
 DIMMED_OPACITY = 0.3  # the fill of nodes and edges off the highlighted paths
 DIMMED_LABEL_COLOUR = "#5F5F5F"  # labels off the paths stay readable: contrast 6.4:1 on white
+LABEL_BACKGROUND = "rgba(255, 255, 255, 0.85)"  # edges pass under a label, not through its letters
 SKILL_LABEL_CHARACTERS = 24  # longer skill labels are shortened on the canvas (full text on hover)
 PROFESSION_SIZE, FOCUS_SIZE = 16, 24
 
@@ -467,7 +468,7 @@ class _Assembly:
                       "highlight": {"background": colour, "border": "#000000"},
                       "hover": {"background": colour, "border": "#000000"}},
             "borderWidth": 4 if focus else 1,
-            "font": {"size": 20 if focus else 15, "color": "#111111", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {"size": 20 if focus else 15, "color": "#111111", "strokeWidth": 0, "background": LABEL_BACKGROUND},
             "title": _tooltip(label(profession, lang), words["profession"], fields),
             "mass": 2 if focus else 1, "widthConstraint": {"maximum": 150},
         })
@@ -499,7 +500,8 @@ class _Assembly:
             "size": 7 + min(shared, 8),
             "color": {"background": colour, "border": "#666666",
                       "highlight": {"background": colour, "border": "#000000"}},
-            "font": {"size": 12, "color": "#444444"}, "widthConstraint": {"maximum": 180},
+            "font": {"size": 12, "color": "#444444", "background": LABEL_BACKGROUND},
+            "widthConstraint": {"maximum": 180},
             "title": _tooltip(label(skill, self.lang), self.words["skill"], fields),
         })
 

@@ -54,7 +54,7 @@
      node covers its shape and its label). Each round pushes every overlapping pair apart along the
      axis where they overlap least, half each. Returns the rounds it took. */
   function spread() {
-    var GAP = 10, ROUNDS = 300;
+    var GAP = 12, ROUNDS = 300;
     var ids = nodes.getIds().filter(function (id) { return !nodes.get(id).hidden; });
     var positions = network.getPositions(ids);
     var boxes = ids.map(function (id) {

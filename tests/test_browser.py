@@ -334,6 +334,7 @@ def test_every_page_type_shows_its_legend_without_scrolling(browser, curated_sit
             assert 0 <= box["y"] and box["y"] + box["height"] <= height, (path, box)
             statuses = page.locator(".legend").first.locator(".pg-dot, .dot")
             assert statuses.count() >= 4
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, path  # no sideways scroll
         tab.check_clean()
     finally:
         tab.page.close()

@@ -20,6 +20,7 @@ call them with its own URL builder (see :mod:`profgraph.pages`) to serve the sam
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from dataclasses import dataclass

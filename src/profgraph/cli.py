@@ -44,12 +44,12 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import ProfgraphError
+        from .errors import ProfgraphError, printable
 
         try:
             return command(*args, **kwargs)
-        except ProfgraphError as error:
-            click.echo(f"Error: {error}", err=True)
+        except ProfgraphError as error:  # one line, whatever a file or a server put in it
+            click.echo(f"Error: {printable(str(error))}", err=True)
             sys.exit(error.exit_code)
         except BrokenPipeError:  # the reader (head, less) went away: stop quietly
             import os
@@ -57,7 +57,7 @@ def handle_errors(command):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except OSError as error:
-            click.echo(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+            click.echo(printable(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": ")), err=True)
             sys.exit(1)
 
     return wrapper
@@ -217,7 +217,9 @@ def search(text, kind, limit, lang, output_format, store):
         _print_json(hits)
         return
     if not hits:
-        click.echo(f"Nothing matches {text!r}.", err=True)
+        from .errors import shown
+
+        click.echo(f"Nothing matches {shown(text)}.", err=True)
         sys.exit(1)
     for hit in hits:
         matched = "" if hit["matched"] == hit["label"] else f"  (matched {hit['matched_lang']}: {hit['matched']})"

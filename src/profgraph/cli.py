@@ -63,11 +63,19 @@ def handle_errors(command):
     return wrapper
 
 
-def _load(store):
+def _load(store, queries_only: bool = False):
+    """The dataset of --store/--endpoint; with ``queries_only``, an endpoint is only asked queries
+    (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
+    import os
+
     from .store import load
 
     context = click.get_current_context(silent=True)
-    endpoint = context.meta.get("profgraph.endpoint") if context else None
+    endpoint = (context.meta.get("profgraph.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
+    if endpoint and queries_only:
+        from .remote import RemoteEndpoint
+
+        return RemoteEndpoint(endpoint)
     return load(store, endpoint=endpoint)
 
 
@@ -568,7 +576,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
         raise UsageError("give a QUERY or -f FILE (one of them)")
     if query_file is not None:
         query = read_query_file(query_file)
-    dataset = _load(store)
+    dataset = _load(store, queries_only=True)
     if output:
         from .atomic import atomic_file
 

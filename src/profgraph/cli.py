@@ -79,6 +79,32 @@ def _load(store, queries_only: bool = False):
     return load(store, endpoint=endpoint)
 
 
+def _progress_bar():
+    """A :class:`profgraph.workload.Progress` drawing a click progress bar (with its time estimate) on
+    stderr; the library starts it only for long work, and off a terminal click prints the label once."""
+    from .workload import Progress
+
+    class Bar(Progress):
+        bar = None
+
+        def start(self, total: int, label: str) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+                self.bar.__enter__()
+            self.bar.length = total
+
+        def advance(self, amount: int) -> None:
+            if self.bar is not None:
+                self.bar.update(amount)
+
+        def finish(self) -> None:
+            if self.bar is not None:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+
+    return Bar()
+
+
 def _print_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -400,7 +426,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
     from .reports import upskill_report
 
     report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, min_coverage=min_coverage,
-                            lang=lang)
+                            lang=lang, progress=_progress_bar())
     if output_format == "json":
         _print_json(report)
         return

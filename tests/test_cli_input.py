@@ -60,6 +60,9 @@ def test_a_100kb_name_is_echoed_cut_short(curated):
         assert len(result.output) < 1000 and "(100007 characters)" in result.output
     result = RUNNER.invoke(main, ["search", "щ" * 100_000])
     assert result.exit_code == 1 and len(result.output) < 300
+    for option in ("--sector", "--status"):
+        result = RUNNER.invoke(main, ["render", option, name, "-o", "page.html"])
+        assert result.exit_code == 2 and "(100007 characters)" in result.output and len(result.output) < 1000
 
 
 @pytest.mark.parametrize("name", ["\x1b[2J\x1b[31mкассир", "кас\x07сир\x1b]0;title\x07", "a\nb", "\x9b31m"])

@@ -43,10 +43,12 @@ class Workload:
 
 
 def duration_text(seconds: float) -> str:
-    """``"45 s"``, ``"9 min"`` or ``"3 h"``."""
+    """``"45 s"``, ``"9 min"``, ``"3 h"`` or ``"126 days"``."""
     if seconds < 120:
         return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.0f} h"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h" if seconds < 172800 else f"{seconds / 86400:.0f} days"
 
 
 def size_text(size: float) -> str:

@@ -17,6 +17,15 @@ from profgraph.sources.nesta import read_risk_table
 from conftest import NESTA_RISK, TINY, edit_csv
 
 RUNNER = CliRunner()
+CSV_FIELD_LIMIT = 131072  # Python's default, which profgraph keeps
+
+
+@pytest.fixture(autouse=True)
+def default_csv_field_limit():
+    """The csv module's default field limit (another test module raises it for the whole process)."""
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    yield
+    csv.field_size_limit(previous)
 
 
 def fault(folder: Path) -> DataError:
@@ -87,7 +96,7 @@ def test_more_cells_than_columns_names_the_extra_cell(tiny_copy):
 
 
 def test_a_cell_over_the_csv_field_limit(tiny_copy):
-    edit_csv(tiny_copy / "skills.csv", "e,digital,", "e,digital," + "x" * (csv.field_size_limit() + 1))
+    edit_csv(tiny_copy / "skills.csv", "e,digital,", "e,digital," + "x" * (CSV_FIELD_LIMIT + 1))
     error = fault(tiny_copy)
     assert (error.line, error.column) == (6, "label_kk") and "longer than 131072 characters" in str(error)
     assert len(str(error)) < 300

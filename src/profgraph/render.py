@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import UsageError
+from .errors import UsageError, shown
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, source_name, status_name, texts
 from .lookup import folding_tables, names_of, search_key
 from .model import Model, label
@@ -284,7 +284,7 @@ def _statuses(statuses) -> list[str]:
     for status in statuses:
         key = status.strip().lower()
         if key not in STATUSES:
-            raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+            raise UsageError(f"unknown status {shown(status)}; use one of {', '.join(STATUSES)}")
         wanted.append(key)
     return list(dict.fromkeys(wanted))
 
@@ -301,7 +301,7 @@ def _sectors(model: Model, sectors) -> list[str]:
     for text in sectors:
         sector_id = keys.get(search_key(text))
         if sector_id is None:
-            raise UsageError(f"unknown sector {text!r}; use one of {', '.join(sorted(model.sectors))}")
+            raise UsageError(f"unknown sector {shown(text)}; use one of {', '.join(sorted(model.sectors))}")
         wanted.append(sector_id)
     return list(dict.fromkeys(wanted))
 

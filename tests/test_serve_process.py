@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
+from loopback import exchange, gone, wait_until
 
 psutil = pytest.importorskip("psutil", reason="psutil (test extra) is needed to watch child processes")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process checks read Linux /proc")
@@ -53,39 +53,8 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
-def exchange(port: int, data: bytes, wait: float = 5.0) -> tuple[bytes, float]:
-    """Send ``data`` on a fresh connection; return what came back until the server closed it (or
-    ``wait`` seconds passed) and how long that took."""
-    started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
-        connection.sendall(data)
-        received = b""
-        try:
-            while chunk := connection.recv(65536):
-                received += chunk
-        except (TimeoutError, socket.timeout):
-            pass
-    return received, time.monotonic() - started
-
-
 def children(pid: int) -> list[int]:
     return [child.pid for child in psutil.Process(pid).children(recursive=True)]
-
-
-def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
-def wait_until(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import http.server
-import json
 import math
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -20,6 +17,7 @@ import pytest
 pytest.importorskip("starlette", reason="the server extra is not installed")
 
 from click.testing import CliRunner  # noqa: E402
+from loopback import CountingListener, fake_sparql_endpoint  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from profgraph.cli import main  # noqa: E402
@@ -42,68 +40,11 @@ def client(curated):
         yield test_client
 
 
-class CountingListener:
-    """A TCP port on 127.0.0.1 that counts the connections it accepts (and answers nothing)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port, self.connections, self._stop = self.sock.getsockname()[1], 0, False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self):
-        self._stop = True
-        self._thread.join()
-        self.sock.close()
-
-
 @pytest.fixture
 def listener():
     port = CountingListener()
     yield port
     port.close()
-
-
-@contextmanager
-def fake_sparql_endpoint():
-    """A SPARQL endpoint on 127.0.0.1 answering every query with one binding ?x = <urn:from-service>;
-    yields (its URL, the list of requests it received)."""
-    received = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(self.rfile.read(int(self.headers.get("content-length", 0))))
-            body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
-                {"x": {"type": "uri", "value": "urn:from-service"}}]}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", received
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # ------------------------------------------------------------------ SERVICE (server-side request forgery)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.sparql import (MAX_QUERY_CHAIN, MAX_QUERY_DEPTH, QueryTooComplex, ServiceRefused, check_query)
-from test_server_hardening import CountingListener, fake_sparql_endpoint
+from loopback import CountingListener, fake_sparql_endpoint
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "queries"

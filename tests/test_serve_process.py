@@ -4,8 +4,11 @@ that must die with their parent however it is stopped (SIGTERM, SIGHUP, SIGKILL)
 
 from __future__ import annotations
 
+import http.client
 import os
+import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -73,6 +76,29 @@ def test_half_sent_requests_are_closed_after_the_request_timeout(server):
     assert received.startswith(b"HTTP/1.1 408") and seconds < 5.0
     received, seconds = exchange(server, b"", wait=10)  # connected, said nothing
     assert received == b"" and seconds < 5.0
+
+
+def test_a_trickled_body_nobody_reads_does_not_hold_the_connection(server):
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(b"GET /api/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n")
+        while time.monotonic() - started < 10:
+            try:
+                connection.sendall(b"x")
+                if select.select([connection], [], [], 0.3)[0] and connection.recv(65536) == b"":
+                    break  # closed by the server
+            except OSError:  # reset by the server
+                break
+    assert time.monotonic() - started < 6.0
+
+
+def test_keep_alive_requests_within_the_deadline_are_served(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+    for _ in range(4):
+        connection.request("GET", "/api/openapi.json")
+        assert connection.getresponse().read()
+        time.sleep(0.8)  # under the 1.5 s head deadline, under the 5 s keep-alive
+    connection.close()
 
 
 def test_head_on_the_wire_has_no_body(server):

@@ -156,14 +156,15 @@ class SecurityHeaders:
 
 def protocol_with_header_deadline(seconds: float):
     """Return uvicorn's h11 protocol class with a deadline for the head of each request: a
-    connection that has not sent a whole request line and headers ``seconds`` after it opened (or
-    after its previous response) is closed. Uvicorn itself only times out idle keep-alive
-    connections, so a half-sent request would otherwise hold its connection open forever."""
-    import h11
+    connection that has not sent a whole request line and headers ``seconds`` after it opened, or
+    after its previous response, is closed (whatever it sends meanwhile, such as the rest of a body
+    the application never read). Uvicorn itself only times out idle keep-alive connections, so a
+    half-sent request would otherwise hold its connection open forever."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class H11ProtocolWithHeaderDeadline(H11Protocol):
-        header_deadline = None
+        head_deadline = None
+        waiting_after = None  # the request whose successor's head is awaited (None: the first)
 
         def connection_made(self, transport):
             super().connection_made(transport)
@@ -171,29 +172,32 @@ def protocol_with_header_deadline(seconds: float):
 
         def data_received(self, data):
             super().data_received(data)
-            if self.conn.their_state is not h11.IDLE and self.header_deadline is not None:
-                self.header_deadline.cancel()
-                self.header_deadline = None
+            if self.head_deadline is not None and self.cycle is not self.waiting_after:  # a new head came
+                self._cancel_deadline()
 
         def on_response_complete(self):
             super().on_response_complete()
-            self._await_head()
+            if self.cycle is None or self.cycle.response_complete:  # not already on a pipelined request
+                self._await_head()
 
         def connection_lost(self, exc):
-            if self.header_deadline is not None:
-                self.header_deadline.cancel()
+            self._cancel_deadline()
             super().connection_lost(exc)
 
         def _await_head(self):
-            if self.header_deadline is not None:
-                self.header_deadline.cancel()
-            self.header_deadline = None
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                self.header_deadline = self.loop.call_later(seconds, self._head_too_slow)
+            self._cancel_deadline()
+            self.waiting_after = self.cycle
+            if not self.transport.is_closing():
+                self.head_deadline = self.loop.call_later(seconds, self._head_too_slow)
+
+        def _cancel_deadline(self):
+            if self.head_deadline is not None:
+                self.head_deadline.cancel()
+                self.head_deadline = None
 
         def _head_too_slow(self):
-            self.header_deadline = None
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.head_deadline = None
+            if self.cycle is self.waiting_after and not self.transport.is_closing():
                 self.transport.close()
 
     return H11ProtocolWithHeaderDeadline

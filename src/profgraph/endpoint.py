@@ -198,7 +198,7 @@ def _worker_main() -> None:
     settings = json.loads(sys.argv[2])
     limit_memory(settings["memory_mb"])
     if hasattr(os, "nice"):
-        os.nice(10)  # a query never takes the CPU from the pages
+        os.nice(10)  # queries yield the CPU to the server, which answers the pages
     from pyoxigraph import Store
 
     store = Store.read_only(settings["rdf_folder"])

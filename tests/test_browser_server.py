@@ -88,3 +88,17 @@ def test_served_pages_show_the_legend_and_search_as_you_type(server_tab, live_se
     page.wait_for_url("**/kk/profession/cashier")
     server_tab.wait_for_graph()
     server_tab.check_clean()
+
+
+@pytest.mark.parametrize("path, graph", [("/", False), ("/kk/", False), ("/en/sectors", False), ("/ru/skills", False),
+                                         ("/ru/graph", True), ("/en/profession/cashier", True),
+                                         ("/ru/search?q=кассир", False), ("/en/path?from=cashier&to=emerging", True)])
+def test_pages_work_under_their_content_security_policy(server_tab, live_server, path, graph):
+    page = server_tab.page
+    response = page.goto(live_server + path)
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    if graph:
+        server_tab.wait_for_graph()
+        assert page.evaluate(CANVAS_INK) > 2000
+    server_tab.check_clean()  # a blocked script, style or image is a console error

@@ -26,7 +26,7 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def client(curated):
     settings = ServerSettings(sparql_timeout=3.0, max_result_bytes=200_000, max_body=16 * 1024)
-    with TestClient(create_app(curated, settings)) as test_client:
+    with TestClient(create_app(curated, settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

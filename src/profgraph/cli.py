@@ -572,17 +572,29 @@ def site(output, languages, top, force, store):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--sparql-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
-              help="Seconds a SPARQL query may run before it is stopped (answered 503).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name clients reach the server by, accepted in the Host header besides 127.0.0.1, "
+                   "localhost and --host (repeatable; '*' accepts any).")
+@click.option("--sparql-timeout", type=float, default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (answered 503), at most 3600.")
 @click.option("--max-result-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024, show_default=True,
               help="Largest SPARQL result sent; a larger one is refused (400) with a hint to add LIMIT.")
 @click.option("--sparql-workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Processes answering SPARQL queries in parallel.")
+@click.option("--sparql-queue", type=click.IntRange(0, 1000), default=8, show_default=True,
+              help="SPARQL queries that may wait for a free process; more are answered 503 at once.")
+@click.option("--sparql-memory", type=click.IntRange(256), default=1024, show_default=True, metavar="MB",
+              help="Memory (address space) a SPARQL query process may use; a query needing more gets 503.")
+@click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
+              help="Let SPARQL SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
+@click.option("--request-timeout", type=float, default=10.0, show_default=True, metavar="SECONDS",
+              help="Seconds a client has to send a request's head, and again its body; then the connection closes.")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="A language of the pages (repeatable; default: kk, ru and en).")
 @STORE
 @handle_errors
-def serve(host, port, sparql_timeout, max_result_bytes, sparql_workers, languages, store):
+def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue, sparql_memory,
+          allowed_services, request_timeout, languages, store):
     """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
 
     \b
@@ -596,10 +608,12 @@ def serve(host, port, sparql_timeout, max_result_bytes, sparql_workers, language
       profgraph serve --port 8000
       curl 'http://127.0.0.1:8000/api/path?from=кассир&to=emerging'
     """
-    from .server import ServerSettings, serve as run_server
+    from .server import ServerSettings, host_names, serve as run_server
 
     settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
-                              sparql_workers=sparql_workers)
+                              sparql_workers=sparql_workers, sparql_queue=sparql_queue, sparql_memory_mb=sparql_memory,
+                              allowed_services=allowed_services, allowed_hosts=host_names(host, allowed_hosts),
+                              request_timeout=request_timeout)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     run_server(_load(store), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
 
@@ -639,15 +653,18 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
 @click.option("--format", "output_format", type=click.Choice(SPARQL_FORMATS), default="table", show_default=True,
               help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
+@click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
+              help="Let SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help=f"Write the result to FILE instead of stdout: {OUTPUT_FILE_HELP}.")
 @STORE
 @handle_errors
-def sparql(query, query_file, output_format, timeout, output, store):
+def sparql(query, query_file, output_format, timeout, allowed_services, output, store):
     """Run a SPARQL query on the graph and print its result.
 
     The data and the ontology form the default graph; the prefixes listed by 'profgraph prefixes'
-    need no declaration. A syntax error exits 2, a timeout 3.
+    need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
+    their endpoint is allowed with --allow-service.
 
     \b
     Examples:
@@ -657,17 +674,19 @@ def sparql(query, query_file, output_format, timeout, output, store):
     """
     from .atomic import check_output_file, open_output
     from .errors import UsageError
-    from .sparql import read_query_file, run_query
+    from .sparql import check_timeout, read_query_file, run_query
 
     if (query is None) == (query_file is None):
         raise UsageError("give a QUERY or -f FILE (one of them)")
     if query_file is not None:
         query = read_query_file(query_file)
+    if timeout is not None:
+        check_timeout(timeout)
     output = "-" if output is None else output
     check_output_file(output)
     dataset = _load(store, queries_only=True)
     with open_output(output) as handle:
-        run_query(dataset, query, handle, output_format, timeout)
+        run_query(dataset, query, handle, output_format, timeout, allowed_services)
 
 
 @main.command()

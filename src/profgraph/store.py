@@ -27,6 +27,7 @@ from .model import Model
 
 FORMAT = 2
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "transitions.npz", "oxigraph"
+GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
 _BUILD_CODE = ("model.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
 
 
@@ -38,9 +39,13 @@ class Dataset:
     """An opened store. Views load lazily, so a command pays only for what it uses."""
 
     def __init__(self, path: Path, manifest: dict):
+        import threading
+        from collections import OrderedDict
+
         self.path = path
         self.manifest = manifest
-        self._graphs: dict[float, object] = {}
+        self._graphs: OrderedDict[float, object] = OrderedDict()  # least recently used first
+        self._graphs_lock, self._build_lock = threading.Lock(), threading.Lock()
 
     @cached_property
     def _model_and_names(self):
@@ -71,15 +76,28 @@ class Dataset:
         return self.transition_graph(float(self.transitions["floor"]))
 
     def transition_graph(self, min_coverage: float):
-        """Return a transition graph holding every edge with coverage >= ``min_coverage`` (built once per value)."""
-        if min_coverage not in self._graphs:
+        """Return a transition graph holding every edge with coverage >= ``min_coverage``. The last
+        :data:`GRAPHS_KEPT` graphs asked for are kept; one graph is built at a time, so threads
+        asking for many values at once cannot hold many graphs in memory."""
+        with self._graphs_lock:
+            if min_coverage in self._graphs:
+                self._graphs.move_to_end(min_coverage)
+                return self._graphs[min_coverage]
+        with self._build_lock:
+            with self._graphs_lock:
+                if min_coverage in self._graphs:
+                    return self._graphs[min_coverage]
             from .paths import graph_from_table, transition_graph
 
             if min_coverage >= float(self.transitions["floor"]):
-                self._graphs[min_coverage] = graph_from_table(self.transitions, min_coverage)
+                graph = graph_from_table(self.transitions, min_coverage)
             else:
-                self._graphs[min_coverage] = transition_graph(self.model, floor=min_coverage)
-        return self._graphs[min_coverage]
+                graph = transition_graph(self.model, floor=min_coverage)
+            with self._graphs_lock:
+                self._graphs[min_coverage] = graph
+                while len(self._graphs) > GRAPHS_KEPT:
+                    self._graphs.popitem(last=False)
+        return graph
 
     @cached_property
     def skill_matrices(self):

@@ -181,7 +181,7 @@ def proxy_app(curated):
         dataset = RemoteDataset(curated.path, curated.manifest)
         dataset.endpoint, dataset.graph_iri = url, None
         settings = ServerSettings(sparql_timeout=2, max_result_bytes=1 << 20)
-        return TestClient(create_app(dataset, settings))
+        return TestClient(create_app(dataset, settings), base_url="http://127.0.0.1")
 
     return make
 

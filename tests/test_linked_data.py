@@ -271,3 +271,17 @@ def test_esco_import_and_curated_data_merge_without_collision(curated, tmp_path)
                 NamedNode(ESCO_GRAPH)) in merged
     assert Literal("esco") in {quad.object for quad in merged.quads_for_pattern(
         None, NamedNode(PREFIXES["dct"] + "identifier"), None, NamedNode(ESCO_GRAPH))}
+
+
+def test_esco_import_at_full_scale_is_linked_data_too(esco):
+    """The full ESCO import: its own graph, every occupation under its ISCO-08 chain, exact counts."""
+    graph = NamedNode(ESCO_GRAPH)
+    assert {g.value for g in esco.rdf.named_graphs()} == {ESCO_GRAPH, ONTOLOGY_GRAPH}
+    (triples, license_iri), = select(esco, "SELECT ?t ?l WHERE { <https://w3id.org/profgraph/dataset/esco> "
+                                           "void:triples ?t OPTIONAL { <https://w3id.org/profgraph/dataset/esco> "
+                                           "dct:license ?l } }")
+    assert int(triples) == sum(1 for _ in esco.rdf.quads_for_pattern(None, None, None, graph))
+    assert license_iri is None  # profgraph states no licence for data it did not write
+    assert not ask(esco, "ASK { ?p a pg:Profession ; pg:iscoCode ?c FILTER NOT EXISTS { ?p skos:broader/"
+                         "skos:broader/skos:broader/skos:broader ?m . ?m skos:topConceptOf pg:ProfessionScheme } }")
+    assert violations(esco.rdf) == {}

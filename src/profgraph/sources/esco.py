@@ -427,7 +427,8 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     if table is not None:
         counts = Counter(found[1] if found else "none" for found in exposures)
         basis = {name: counts.get(name, 0) for name in ("own", "broader", "isco", "none")}
-    model = Model("esco", professions, model_skills, sources=sources, graph=ESCO_GRAPH)
+    about = {"id": "esco", "title": f"ESCO occupations and skills ({lang}), as imported by profgraph"}
+    model = Model("esco", professions, model_skills, sources=sources, about=about, graph=ESCO_GRAPH)
     return EscoImport(model, files, len(relations), dropped, basis)
 
 

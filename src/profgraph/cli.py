@@ -53,13 +53,13 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import ProfgraphError
+        from .errors import ProfgraphError, printable
 
         try:
             with _notes_on_stderr(), _exit_on_termination():
                 return command(*args, **kwargs)
-        except ProfgraphError as error:
-            click.echo(f"Error: {error}", err=True)
+        except ProfgraphError as error:  # one line, whatever a file or a server put in it
+            click.echo(f"Error: {printable(str(error))}", err=True)
             sys.exit(error.exit_code)
         except BrokenPipeError:  # the reader (head, less) went away: stop quietly
             import os
@@ -67,7 +67,7 @@ def handle_errors(command):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except OSError as error:
-            click.echo(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+            click.echo(printable(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": ")), err=True)
             sys.exit(1)
 
     return wrapper
@@ -112,12 +112,46 @@ def _exit_on_termination():
             signal.signal(signum, previous)
 
 
-def _load(store):
+def _load(store, queries_only: bool = False):
+    """The dataset of --store/--endpoint; with ``queries_only``, an endpoint is only asked queries
+    (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
+    import os
+
     from .store import load
 
     context = click.get_current_context(silent=True)
-    endpoint = context.meta.get("profgraph.endpoint") if context else None
+    endpoint = (context.meta.get("profgraph.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
+    if endpoint and queries_only:
+        from .remote import RemoteEndpoint
+
+        return RemoteEndpoint(endpoint)
     return load(store, endpoint=endpoint)
+
+
+def _progress_bar():
+    """A :class:`profgraph.workload.Progress` drawing a click progress bar (with its time estimate) on
+    stderr; the library starts it only for long work, and off a terminal click prints the label once."""
+    from .workload import Progress
+
+    class Bar(Progress):
+        bar = None
+
+        def start(self, total: int, label: str) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+                self.bar.__enter__()
+            self.bar.length = total
+
+        def advance(self, amount: int) -> None:
+            if self.bar is not None:
+                self.bar.update(amount)
+
+        def finish(self) -> None:
+            if self.bar is not None:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+
+    return Bar()
 
 
 def _print_json(value) -> None:
@@ -266,7 +300,9 @@ def search(text, kind, limit, lang, output_format, store):
         _print_json(hits)
         return
     if not hits:
-        click.echo(f"Nothing matches {text!r}.", err=True)
+        from .errors import shown
+
+        click.echo(f"Nothing matches {shown(text)}.", err=True)
         sys.exit(1)
     for hit in hits:
         matched = "" if hit["matched"] == hit["label"] else f"  (matched {hit['matched_lang']}: {hit['matched']})"
@@ -443,7 +479,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
     from .reports import upskill_report
 
     report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, min_coverage=min_coverage,
-                            lang=lang)
+                            lang=lang, progress=_progress_bar())
     if output_format == "json":
         _print_json(report)
         return
@@ -629,7 +665,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
         query = read_query_file(query_file)
     output = "-" if output is None else output
     check_output_file(output)
-    dataset = _load(store)
+    dataset = _load(store, queries_only=True)
     with open_output(output) as handle:
         run_query(dataset, query, handle, output_format, timeout)
 

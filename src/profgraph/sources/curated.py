@@ -6,15 +6,14 @@ and the column, so that whoever edits the tables can fix them.
 
 from __future__ import annotations
 
-import csv
-import math
 import re
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataError, shown
 from ..model import (Agent, Code, Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation,
                      publisher_names)
 from ..vocab import LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
+from .csvfile import finite_number, read_table
 
 TABLES = ("publishers", "sources", "dataset", "sectors", "skills", "isco_groups", "professions", "requirements",
           "transformations", "areas", "units", "indicators", "observations")
@@ -49,27 +48,14 @@ class _Table:
     def __init__(self, folder: Path, name: str):
         self.path = folder / f"{name}.csv"
         self.name = name
-        try:
-            with self.path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle)
-                header = reader.fieldnames or []
-                missing = [column for column in COLUMNS[name] if column not in header]
-                if missing:
-                    raise DataError(f"missing column(s) {', '.join(missing)}", str(self.path), 1)
-                self.rows = []
-                for row in reader:
-                    if None in row:
-                        raise DataError("more cells than the header has columns", str(self.path), reader.line_num)
-                    self.rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-        except FileNotFoundError:
-            raise DataError("file not found", str(self.path)) from None
-        except UnicodeDecodeError as error:
-            raise DataError(f"not UTF-8 ({error.reason} at byte {error.start})", str(self.path)) from None
-        except csv.Error as error:
-            raise DataError(f"malformed CSV: {error}", str(self.path)) from None
+        _, self.rows = read_table(self.path, COLUMNS[name])
 
     def fail(self, line: int, column: str, message: str) -> DataError:
         return DataError(message, str(self.path), line, column)
+
+    def number(self, line: int, row: dict, column: str) -> float:
+        """Return the cell as a finite number (``nan``, ``inf`` and ``1e999`` are refused)."""
+        return finite_number(self.required(line, row, column), self.path, line, column)
 
     def required(self, line: int, row: dict, column: str) -> str:
         value = row[column]
@@ -80,24 +66,24 @@ class _Table:
     def slug(self, line: int, row: dict, column: str) -> str:
         value = self.required(line, row, column)
         if not SLUG.match(value):
-            raise self.fail(line, column, f"{value!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
+            raise self.fail(line, column, f"{shown(value)} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         return value
 
     def choice(self, line: int, row: dict, column: str, allowed) -> str:
         value = self.required(line, row, column)
         if value not in allowed:
-            raise self.fail(line, column, f"{value!r} is not one of {', '.join(allowed)}")
+            raise self.fail(line, column, f"{shown(value)} is not one of {', '.join(allowed)}")
         return value
 
     def reference(self, line: int, row: dict, column: str, known, what: str) -> str:
         value = self.required(line, row, column)
         if value not in known:
-            raise self.fail(line, column, f"unknown {what} id {value!r}")
+            raise self.fail(line, column, f"unknown {what} id {shown(value)}")
         return value
 
     def unique(self, line: int, column: str, value: str, seen) -> None:
         if value in seen:
-            raise self.fail(line, column, f"duplicate id {value!r}")
+            raise self.fail(line, column, f"duplicate id {shown(value)}")
 
 
 def _labels(table: _Table, line: int, row: dict) -> dict[str, str]:
@@ -119,11 +105,8 @@ def _exposure(table: _Table, line: int, row: dict, sources) -> tuple[float | Non
         if row["exposure_source"]:
             raise table.fail(line, "automation_exposure", "is empty but exposure_source is set")
         return None, None
-    try:
-        value = float(text)
-    except ValueError:
-        raise table.fail(line, "automation_exposure", f"{text!r} is not a number") from None
-    if not (0.0 <= value <= 1.0) or math.isnan(value):
+    value = table.number(line, row, "automation_exposure")
+    if not 0.0 <= value <= 1.0:
         raise table.fail(line, "automation_exposure", f"{text} is outside [0, 1]")
     source = table.reference(line, row, "exposure_source", sources, "source")
     return value, source
@@ -148,9 +131,9 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         table.unique(line, "id", sid, sources)
         for name in publisher_names(row["publisher"]):
             if name not in agent_names:
-                raise table.fail(line, "publisher", f"{name!r} is not a name in publishers.csv")
+                raise table.fail(line, "publisher", f"{shown(name)} is not a name in publishers.csv")
         if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
-            raise table.fail(line, "year", f"{row['year']!r} is not a year (4 digits)")
+            raise table.fail(line, "year", f"{shown(row['year'])} is not a year (4 digits)")
         sources[sid] = Source(sid, iri("source", sid), table.required(line, row, "title"),
                               row["publisher"], row["year"], row["url"], row["note"])
 
@@ -173,9 +156,9 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         table.unique(line, "id", pid, rows)
         isco = row["isco08"]
         if isco and not re.fullmatch(r"\d{4}", isco):
-            raise table.fail(line, "isco08", f"{isco!r} is not a 4-digit ISCO-08 unit group")
+            raise table.fail(line, "isco08", f"{shown(isco)} is not a 4-digit ISCO-08 unit group")
         if isco and isco not in isco_titles:
-            raise table.fail(line, "isco08", f"{isco!r} is not an ISCO-08 unit group of isco_groups.csv")
+            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv")
         exposure, exposure_source = _exposure(table, line, row, sources)
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
@@ -192,7 +175,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         sid = table.reference(line, row, "skill", skills, "skill")
         relation = table.choice(line, row, "relation", RELATIONS)
         if (pid, sid) in seen_pairs:
-            raise table.fail(line, "skill", f"{pid} already lists skill {sid!r}")
+            raise table.fail(line, "skill", f"{pid} already lists skill {shown(sid)}")
         seen_pairs.add((pid, sid))
         required[pid][relation].append(sid)
 
@@ -218,14 +201,11 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
     observations = []
     table = tables["observations"]
     for line, row in table.rows:
-        text = table.required(line, row, "value")
-        try:
-            value = float(text)
-        except ValueError:
-            raise table.fail(line, "value", f"{text!r} is not a number") from None
+        value = table.number(line, row, "value")
         period = PERIOD.match(table.required(line, row, "period"))
         if not period or (period[2] and period[2] <= period[1]):
-            raise table.fail(line, "period", f"{row['period']!r} is not a year (2020) or a span of years (2008/2009)")
+            raise table.fail(line, "period", f"{shown(row['period'])} is not a year (2020) or a span of years "
+                                             "(2008/2009)")
         observations.append(Observation(
             table.reference(line, row, "indicator", indicators, "indicator"),
             table.reference(line, row, "area", areas, "area"), row["period"],
@@ -250,7 +230,7 @@ def _agents(table: _Table) -> dict[str, Agent]:
         aid = table.slug(line, row, "id")
         name = table.required(line, row, "name")
         if name in seen:
-            raise table.fail(line, "name", f"duplicate name {name!r}")
+            raise table.fail(line, "name", f"duplicate name {shown(name)}")
         seen.add(name)
         kind = table.choice(line, row, "kind", AGENT_KINDS)
         if kinds.setdefault(aid, kind) != kind:
@@ -267,7 +247,7 @@ def _about(table: _Table, agents: dict[str, Agent]) -> dict[str, str]:
     table.slug(line, row, "id")
     table.required(line, row, "title")
     if not re.match(r"^https?://\S+$", table.required(line, row, "license")):
-        raise table.fail(line, "license", f"{row['license']!r} is not the IRI of a licence")
+        raise table.fail(line, "license", f"{shown(row['license'])} is not the IRI of a licence")
     table.reference(line, row, "publisher", agents, "publisher")
     return {column: row[column] for column in COLUMNS["dataset"]}
 
@@ -297,7 +277,7 @@ def _isco_titles(table: _Table) -> dict[str, str]:
     for line, row in table.rows:
         code = table.required(line, row, "code")
         if not re.fullmatch(r"\d{1,4}", code):
-            raise table.fail(line, "code", f"{code!r} is not an ISCO-08 group code (1 to 4 digits)")
+            raise table.fail(line, "code", f"{shown(code)} is not an ISCO-08 group code (1 to 4 digits)")
         table.unique(line, "code", code, titles)
         titles[code] = table.required(line, row, "title_en")
     return titles
@@ -309,10 +289,10 @@ def _codes(table: _Table, kind: str, pattern: re.Pattern, what: str) -> dict[str
     for line, row in table.rows:
         cid = table.required(line, row, "id")
         if not pattern.match(cid):
-            raise table.fail(line, "id", f"{cid!r} is not {what}")
+            raise table.fail(line, "id", f"{shown(cid)} is not {what}")
         table.unique(line, "id", cid, codes)
         if row["exact_match"] and not re.match(r"^https?://\S+$", row["exact_match"]):
-            raise table.fail(line, "exact_match", f"{row['exact_match']!r} is not an IRI")
+            raise table.fail(line, "exact_match", f"{shown(row['exact_match'])} is not an IRI")
         codes[cid] = Code(cid, iri(kind, cid), _labels(table, line, row), row["exact_match"])
     return codes
 

@@ -12,6 +12,7 @@ from conftest import TINY, edit_csv
 
 def test_reads_every_table():
     model = read_curated(TINY)
+    assert model.name == "curated"
     assert len(model.professions) == 6 and len(model.skills) == 14
     clerk = model.professions["clerk"]
     assert clerk.labels == {"kk": "хатшы", "ru": "делопроизводитель", "en": "clerk"}

@@ -129,9 +129,9 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
     for line, row in table.rows:
         sid = table.slug(line, row, "id")
         table.unique(line, "id", sid, sources)
-        for name in publisher_names(row["publisher"]):
-            if name not in agent_names:
-                raise table.fail(line, "publisher", f"{shown(name)} is not a name in publishers.csv")
+        for publisher in publisher_names(row["publisher"]):
+            if publisher not in agent_names:
+                raise table.fail(line, "publisher", f"{shown(publisher)} is not a name in publishers.csv")
         if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
             raise table.fail(line, "year", f"{shown(row['year'])} is not a year (4 digits)")
         sources[sid] = Source(sid, iri("source", sid), table.required(line, row, "title"),

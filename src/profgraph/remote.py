@@ -34,7 +34,7 @@ from collections import defaultdict
 from .errors import ProfgraphError, UsageError, printable, shown
 from .model import Model, Profession, Sector, Skill, Source, Transformation
 from .store import Dataset, StoreError, build_store, cache_dir, open_store
-from .vocab import DCT, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT
+from .vocab import DCT, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT
 
 PAGE = 10_000  # triples per request
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
@@ -404,8 +404,12 @@ def model_from_triples(triples, name: str = "remote") -> Model:
             grouped[term.language].append(term.value)
         return {lang: tuple(sorted(texts)) for lang, texts in grouped.items()}
 
+    def publishers(subject: str) -> str:  # the publisher agents' names, as the curated tables write them
+        return "; ".join(one(agent.value, FOAF + "name") or agent.value
+                         for agent in facts[subject].get(DCT + "publisher", []))
+
     sources = {one(iri, DCT + "identifier"): Source(one(iri, DCT + "identifier"), iri, one(iri, DCT + "title") or "",
-                                                     one(iri, DCT + "publisher") or "", one(iri, DCT + "date") or "",
+                                                     publishers(iri), one(iri, DCT + "date") or "",
                                                      one(iri, RDFS + "seeAlso") or "", one(iri, RDFS + "comment") or "")
                for iri in typed[DCT + "BibliographicResource"]}
     source_ids = {source.iri: source.id for source in sources.values()}

@@ -28,7 +28,7 @@ from .model import Model
 FORMAT = 2
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "transitions.npz", "oxigraph"
 GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
-_BUILD_CODE = ("model.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
+_BUILD_CODE = ("model.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
 
 
 class StoreError(ProfgraphError):

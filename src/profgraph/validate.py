@@ -1,5 +1,6 @@
-"""Checks of a dataset: SHACL shapes over the built RDF graph, plus table checks that shapes
-cannot express well (unique labels per language, enough requirements, references).
+"""Checks of a dataset: SHACL shapes over the built RDF graph, the W3C Data Cube integrity
+constraints over its indicator observations, plus table checks that shapes cannot express well
+(unique labels per language, enough requirements, references).
 
 Each finding is a :class:`Finding`; ``severity`` is "violation" (the data are wrong) or
 "warning" (worth a look). ``profgraph validate`` exits 1 when there is any violation.
@@ -11,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Model
-from .vocab import DATA_GRAPH, LANGUAGES
+from .vocab import LANGUAGES
 
 MIN_REQUIREMENTS = 6
 
@@ -73,14 +74,25 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
 
 
 def shacl_findings(dataset) -> list[Finding]:
-    """Return the SHACL findings on the dataset's RDF data graph against ``ontology/shapes.ttl``."""
-    from pyoxigraph import NamedNode, RdfFormat
+    """Return the SHACL findings on the dataset's RDF data graphs against ``ontology/shapes.ttl``."""
+    from pyoxigraph import RdfFormat
     from rdflib import Graph
 
+    from .export import data_graphs
+
     data = Graph()
-    data.parse(data=dataset.rdf.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(DATA_GRAPH)),
-               format="nt")
+    for graph in data_graphs(dataset.rdf):
+        data.parse(data=dataset.rdf.dump(format=RdfFormat.N_TRIPLES, from_graph=graph), format="nt")
     return check_shapes(data)
+
+
+def cube_findings(dataset) -> list[Finding]:
+    """Return a violation for each W3C Data Cube integrity constraint (IC-1..IC-19) that the
+    dataset's ontology and data, together, violate (:mod:`profgraph.datacube`)."""
+    from .datacube import violations
+
+    return [Finding("violation", "datacube", name, f"Data Cube integrity constraint violated: {requirement}")
+            for name, requirement in violations(dataset.rdf).items()]
 
 
 def check_shapes(data) -> list[Finding]:
@@ -108,5 +120,5 @@ def check_shapes(data) -> list[Finding]:
 
 def validate(dataset, complete_languages: bool = True) -> list[Finding]:
     """Return every finding of the table checks and the SHACL shapes, violations first."""
-    findings = table_findings(dataset.model, complete_languages) + shacl_findings(dataset)
+    findings = table_findings(dataset.model, complete_languages) + shacl_findings(dataset) + cube_findings(dataset)
     return sorted(findings, key=lambda f: (f.severity != "violation", f.check, f.focus))

@@ -10,15 +10,21 @@ import re
 from pathlib import Path
 
 from ..errors import DataError, shown
-from ..model import Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation
+from ..model import (Agent, Code, Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation,
+                     publisher_names)
 from ..vocab import LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
 from .csvfile import finite_number, read_table
 
-TABLES = ("sources", "sectors", "skills", "professions", "requirements", "transformations", "indicators",
-          "observations")
+TABLES = ("publishers", "sources", "dataset", "sectors", "skills", "isco_groups", "professions", "requirements",
+          "transformations", "areas", "units", "indicators", "observations")
 COLUMNS = {
+    "publishers": ("id", "name", "kind"),
     "sources": ("id", "title", "publisher", "year", "url", "note"),
-    "sectors": ("id", "code", "label_kk", "label_ru", "label_en"),
+    "dataset": ("id", "title", "description", "license", "publisher"),
+    "sectors": ("id", "code", "broader", "label_kk", "label_ru", "label_en", "definition_en"),
+    "isco_groups": ("code", "title_en"),
+    "areas": ("id", "label_kk", "label_ru", "label_en", "exact_match"),
+    "units": ("id", "label_kk", "label_ru", "label_en", "exact_match"),
     "skills": ("id", "type", "label_kk", "label_ru", "label_en", "alt_kk", "alt_ru", "alt_en", "esco_uri"),
     "professions": (
         "id", "label_kk", "label_ru", "label_en", "alt_kk", "alt_ru", "alt_en",
@@ -31,6 +37,9 @@ COLUMNS = {
 }
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALT_SEPARATOR = "|"
+AGENT_KINDS = ("organization", "group", "person")
+AREA_CODE = re.compile(r"^[A-Z]{2}$|^WORLD$")  # ISO 3166-1 alpha-2, or the world
+PERIOD = re.compile(r"^(\d{4})(?:/(\d{4}))?$")  # a year, or a span of whole years
 
 
 class _Table:
@@ -113,20 +122,23 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
     folder = Path(folder)
     tables = {table: _Table(folder, table) for table in TABLES}
 
+    agents = _agents(tables["publishers"])
+    agent_names = {name for agent in agents.values() for name in agent.names}
     sources: dict[str, Source] = {}
     table = tables["sources"]
     for line, row in table.rows:
         sid = table.slug(line, row, "id")
         table.unique(line, "id", sid, sources)
+        for publisher in publisher_names(row["publisher"]):
+            if publisher not in agent_names:
+                raise table.fail(line, "publisher", f"{shown(publisher)} is not a name in publishers.csv")
+        if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
+            raise table.fail(line, "year", f"{shown(row['year'])} is not a year (4 digits)")
         sources[sid] = Source(sid, iri("source", sid), table.required(line, row, "title"),
                               row["publisher"], row["year"], row["url"], row["note"])
 
-    sectors: dict[str, Sector] = {}
-    table = tables["sectors"]
-    for line, row in table.rows:
-        sid = table.slug(line, row, "id")
-        table.unique(line, "id", sid, sectors)
-        sectors[sid] = Sector(sid, iri("sector", sid), table.required(line, row, "code"), _labels(table, line, row))
+    about = _about(tables["dataset"], agents)
+    sectors = _sectors(tables["sectors"])
 
     skills: dict[str, Skill] = {}
     table = tables["skills"]
@@ -136,6 +148,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         skills[sid] = Skill(sid, iri("skill", sid), table.choice(line, row, "type", SKILL_TYPES),
                             _labels(table, line, row), _alt_labels(row), row["esco_uri"] or None)
 
+    isco_titles = _isco_titles(tables["isco_groups"])
     rows: dict[str, dict] = {}
     table = tables["professions"]
     for line, row in table.rows:
@@ -144,6 +157,8 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         isco = row["isco08"]
         if isco and not re.fullmatch(r"\d{4}", isco):
             raise table.fail(line, "isco08", f"{shown(isco)} is not a 4-digit ISCO-08 unit group")
+        if isco and isco not in isco_titles:
+            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv")
         exposure, exposure_source = _exposure(table, line, row, sources)
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
@@ -173,21 +188,27 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             table.reference(line, row, "source", sources, "source"),
         ))
 
+    areas = _codes(tables["areas"], "area", AREA_CODE, "an ISO 3166-1 alpha-2 code or WORLD")
+    units = _codes(tables["units"], "unit", SLUG, "a slug (lowercase a-z, 0-9 and single hyphens)")
     indicators: dict[str, Indicator] = {}
     table = tables["indicators"]
     for line, row in table.rows:
         iid = table.slug(line, row, "id")
         table.unique(line, "id", iid, indicators)
         indicators[iid] = Indicator(iid, iri("indicator", iid), _labels(table, line, row),
-                                    table.required(line, row, "unit"))
+                                    table.reference(line, row, "unit", units, "unit"))
 
     observations = []
     table = tables["observations"]
     for line, row in table.rows:
         value = table.number(line, row, "value")
+        period = PERIOD.match(table.required(line, row, "period"))
+        if not period or (period[2] and period[2] <= period[1]):
+            raise table.fail(line, "period", f"{shown(row['period'])} is not a year (2020) or a span of years "
+                                             "(2008/2009)")
         observations.append(Observation(
             table.reference(line, row, "indicator", indicators, "indicator"),
-            table.required(line, row, "area"), table.required(line, row, "period"),
+            table.reference(line, row, "area", areas, "area"), row["period"],
             table.reference(line, row, "sector", sectors, "sector") if row["sector"] else None,
             value, table.reference(line, row, "source", sources, "source"), row["note"],
         ))
@@ -196,7 +217,84 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         pid: Profession(**fields, essential=tuple(required[pid]["essential"]), optional=tuple(required[pid]["optional"]))
         for pid, fields in rows.items()
     }
-    return Model(name, professions, skills, sectors, transformations, sources, indicators, observations)
+    return Model(name, professions, skills, sectors, transformations, sources, indicators, observations,
+                 areas=areas, units=units, agents=agents, isco_titles=isco_titles, about=about)
+
+
+def _agents(table: _Table) -> dict[str, Agent]:
+    """The publishers table: one agent per id, which several rows may give other names."""
+    names: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
+    seen: set[str] = set()
+    for line, row in table.rows:
+        aid = table.slug(line, row, "id")
+        name = table.required(line, row, "name")
+        if name in seen:
+            raise table.fail(line, "name", f"duplicate name {shown(name)}")
+        seen.add(name)
+        kind = table.choice(line, row, "kind", AGENT_KINDS)
+        if kinds.setdefault(aid, kind) != kind:
+            raise table.fail(line, "kind", f"{aid} is a {kinds[aid]} on an earlier line")
+        names.setdefault(aid, []).append(name)
+    return {aid: Agent(aid, iri("agent", aid), tuple(found), kinds[aid]) for aid, found in names.items()}
+
+
+def _about(table: _Table, agents: dict[str, Agent]) -> dict[str, str]:
+    """The one row of the dataset table: what the dataset is, its licence and its publisher."""
+    if len(table.rows) != 1:
+        raise DataError(f"holds {len(table.rows)} rows; it describes the dataset in exactly one", str(table.path))
+    line, row = table.rows[0]
+    table.slug(line, row, "id")
+    table.required(line, row, "title")
+    if not re.match(r"^https?://\S+$", table.required(line, row, "license")):
+        raise table.fail(line, "license", f"{shown(row['license'])} is not the IRI of a licence")
+    table.reference(line, row, "publisher", agents, "publisher")
+    return {column: row[column] for column in COLUMNS["dataset"]}
+
+
+def _sectors(table: _Table) -> dict[str, Sector]:
+    """The sectors table; a division's ``broader`` names the section it belongs to."""
+    sectors: dict[str, Sector] = {}
+    for line, row in table.rows:
+        sid = table.slug(line, row, "id")
+        table.unique(line, "id", sid, sectors)
+        sectors[sid] = Sector(sid, iri("sector", sid), table.required(line, row, "code"), _labels(table, line, row),
+                              row["broader"] or None, row["definition_en"])
+    for line, row in table.rows:
+        if row["broader"]:
+            broader = table.reference(line, row, "broader", sectors, "sector")
+            if broader == row["id"]:
+                raise table.fail(line, "broader", "a sector cannot be under itself")
+            if sectors[broader].broader:
+                raise table.fail(line, "broader", f"{broader!r} is itself under {sectors[broader].broader!r}; "
+                                                  "name the section")
+    return sectors
+
+
+def _isco_titles(table: _Table) -> dict[str, str]:
+    """The ISCO-08 group titles: code (1 to 4 digits) -> English title."""
+    titles: dict[str, str] = {}
+    for line, row in table.rows:
+        code = table.required(line, row, "code")
+        if not re.fullmatch(r"\d{1,4}", code):
+            raise table.fail(line, "code", f"{shown(code)} is not an ISCO-08 group code (1 to 4 digits)")
+        table.unique(line, "code", code, titles)
+        titles[code] = table.required(line, row, "title_en")
+    return titles
+
+
+def _codes(table: _Table, kind: str, pattern: re.Pattern, what: str) -> dict[str, Code]:
+    """A code list (areas, units): id -> :class:`Code` with labels in every language."""
+    codes: dict[str, Code] = {}
+    for line, row in table.rows:
+        cid = table.required(line, row, "id")
+        if not pattern.match(cid):
+            raise table.fail(line, "id", f"{shown(cid)} is not {what}")
+        table.unique(line, "id", cid, codes)
+        if row["exact_match"] and not re.match(r"^https?://\S+$", row["exact_match"]):
+            raise table.fail(line, "exact_match", f"{shown(row['exact_match'])} is not an IRI")
+        codes[cid] = Code(cid, iri(kind, cid), _labels(table, line, row), row["exact_match"])
+    return codes
 
 
 def table_paths(folder: str | Path) -> list[Path]:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..model import Model, Profession, Skill, Source
-from ..vocab import SKILL_TYPES, iri
+from ..vocab import ESCO_GRAPH, SKILL_TYPES, iri
 
 # logical table -> (file name stem, the columns read)
 TABLES = {
@@ -427,7 +427,9 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     if table is not None:
         counts = Counter(found[1] if found else "none" for found in exposures)
         basis = {name: counts.get(name, 0) for name in ("own", "broader", "isco", "none")}
-    return EscoImport(Model("esco", professions, model_skills, sources=sources), files, len(relations), dropped, basis)
+    about = {"id": "esco", "title": f"ESCO occupations and skills ({lang}), as imported by profgraph"}
+    model = Model("esco", professions, model_skills, sources=sources, about=about, graph=ESCO_GRAPH)
+    return EscoImport(model, files, len(relations), dropped, basis)
 
 
 def import_steps(with_risk: bool) -> int:

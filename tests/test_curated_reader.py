@@ -12,6 +12,7 @@ from conftest import TINY, edit_csv
 
 def test_reads_every_table():
     model = read_curated(TINY)
+    assert model.name == "curated"
     assert len(model.professions) == 6 and len(model.skills) == 14
     clerk = model.professions["clerk"]
     assert clerk.labels == {"kk": "хатшы", "ru": "делопроизводитель", "en": "clerk"}
@@ -20,6 +21,11 @@ def test_reads_every_table():
     assert model.professions["designer"].optional == ("k",)
     assert clerk.exposure == 0.9 and clerk.exposure_source == "tiny-author"
     assert model.successors("clerk") == ["operator"]
+    assert model.observations[0].area == "KZ" and model.areas["KZ"].labels["en"] == "Kazakhstan"
+    assert model.indicators["unemployment-rate"].unit == "percent"
+    assert model.isco_titles["4110"] == "General office clerks" and model.about["id"] == "tiny"
+    assert model.sources["tiny-author"].publishers == ["profgraph tests"]
+    assert model.agents["profgraph-tests"].kind == "organization"
 
 
 @pytest.mark.parametrize("table, old, new, line, column, message", [
@@ -37,6 +43,18 @@ def test_reads_every_table():
     ("skills", "a,professional,а дағдысы", "a,professional,", 2, "label_kk", "is empty"),
     ("professions", "island,", "Island X,", 7, "id", "is not a slug"),
     ("transformations", "clerk,operator", "clerk,ghost", 2, "to", "unknown profession id 'ghost'"),
+    ("professions", "4110", "4999", 2, "isco08", "'4999' is not an ISCO-08 unit group of isco_groups.csv"),
+    ("sectors", "office,N,", "office,N,retail", 2, "broader", "unknown sector id 'retail'"),
+    ("sectors", "office,N,", "office,N,office", 2, "broader", "cannot be under itself"),
+    ("observations", "unemployment-rate,KZ,2020", "unemployment-rate,XX,2020", 2, "area", "unknown area id 'XX'"),
+    ("observations", "unemployment-rate,KZ,2020", "unemployment-rate,KZ,20", 2, "period", "'20' is not a year"),
+    ("observations", "unemployment-rate,KZ,2020", "unemployment-rate,KZ,2020/2019", 2, "period", "not a year"),
+    ("indicators", "unemployment rate,percent", "unemployment rate,per cent", 2, "unit", "unknown unit id 'per cent'"),
+    ("areas", "KZ,", "kz,", 2, "id", "'kz' is not an ISO 3166-1 alpha-2 code or WORLD"),
+    ("sources", "profgraph tests,2026", "nobody,2026", 2, "publisher", "'nobody' is not a name in publishers.csv"),
+    ("sources", "profgraph tests,2026", "profgraph tests,26", 2, "year", "'26' is not a year"),
+    ("publishers", "organization", "company", 2, "kind", "'company' is not one of organization, group, person"),
+    ("dataset", "https://creativecommons.org/publicdomain/zero/1.0/", "CC0", 2, "license", "not the IRI of a licence"),
 ])
 def test_malformed_row_names_file_line_and_column(tiny_copy, table, old, new, line, column, message):
     edit_csv(tiny_copy / f"{table}.csv", old, new)
@@ -58,8 +76,17 @@ def test_missing_column_and_missing_file(tiny_copy):
 
 
 def test_not_utf8_is_reported(tiny_copy):
-    (tiny_copy / "skills.csv").write_bytes("id,type\n".encode() + "навык".encode("cp1251"))
-    with pytest.raises(DataError, match="skills.csv: not UTF-8"):
+    path = tiny_copy / "skills.csv"
+    path.write_bytes(path.read_bytes() + "z,digital,навык".encode("cp1251") + b",z,z,,,,\n")
+    with pytest.raises(DataError, match=r"skills.csv:16, column 'label_kk': not UTF-8"):
+        read_curated(tiny_copy)
+
+
+def test_dataset_table_has_one_row(tiny_copy):
+    path = tiny_copy / "dataset.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "other,Other,,https://example.org/licence,profgraph-tests\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"dataset.csv: holds 2 rows; it describes the dataset in exactly one"):
         read_curated(tiny_copy)
 
 

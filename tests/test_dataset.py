@@ -52,7 +52,7 @@ def test_every_profession_requires_six_skills_with_an_essential_one():
 
 
 def test_labels_complete_in_three_languages_and_unique():
-    for name in ("professions", "skills", "sectors", "indicators"):
+    for name in ("professions", "skills", "sectors", "indicators", "areas", "units"):
         frame = table(name)
         for lang in LANGUAGES:
             column = frame[f"label_{lang}"].str.strip()

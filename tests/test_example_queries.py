@@ -36,7 +36,8 @@ def tables():
         return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
 
     t = SimpleNamespace(**{name: read(name) for name in
-                           ("professions", "skills", "requirements", "sectors", "sources", "transformations")})
+                           ("professions", "skills", "requirements", "sectors", "sources", "transformations",
+                            "publishers", "isco_groups", "areas", "indicators", "observations")})
     # the RDF holds exposures as decimals with 4 places (rdf.py)
     t.professions["exposure"] = pd.to_numeric(t.professions.automation_exposure.replace("", None)).round(4)
     t.links = (t.requirements.merge(t.professions[["id", "status", "sector"]], left_on="profession", right_on="id")
@@ -167,9 +168,14 @@ def _(answer, t):
     sources = t.sources.set_index("id")
     got = rows(answer, "source", "title", "publisher", "year", "professions", "meanExposure")
     assert {row[0] for row in got} == set(known.exposure_source)
+    names_of = t.publishers.groupby("id").name.apply(set)
+    agent_of = t.publishers.set_index("name").id
     for source, title, publisher, year, count, mean in got:
         values = known.exposure[known.exposure_source == source]
-        assert (title, publisher or "", year or "") == tuple(sources.loc[source, ["title", "publisher", "year"]])
+        assert (title, year or "") == tuple(sources.loc[source, ["title", "year"]])
+        # the publishers are agents: every name of every agent the source's publisher cell names
+        agents = {agent_of[name.strip()] for name in sources.loc[source, "publisher"].split(";") if name.strip()}
+        assert set((publisher or "").split("; ")) - {""} == set().union(*(names_of[a] for a in agents))
         assert count == len(values) and mean == pytest.approx(values.mean())
 
 
@@ -206,11 +212,44 @@ def _(answer, t):
 
 @check("indicator-series")
 def _(answer, t):
-    observations = pd.read_csv(data_dir() / "observations.csv", dtype=str, keep_default_na=False)
-    units = pd.read_csv(data_dir() / "indicators.csv", dtype=str).set_index("id")["unit"]
-    expected = sorted((row.indicator, row.area, row.period, row.sector or None, float(row.value),
-                       units[row.indicator], row.source) for row in observations.itertuples())
-    got = [(i, a, p, s, float(v), u, src) for i, a, p, s, v, u, src in
-           rows(answer, "indicator", "area", "period", "sector", "value", "unit", "source")]
-    assert got == sorted(expected, key=lambda row: (row[0], row[1], row[2], row[3] or ""))
+    observations = t.observations
+    units = t.indicators.set_index("id")["unit"]
+    area_labels = t.areas.set_index("id")["label_en"]
+    # an observation about no particular sector has the Data Cube code _T (all sectors)
+    expected = sorted((row.indicator, row.area, area_labels[row.area], row.period, row.sector or "_T",
+                       float(row.value), units[row.indicator], row.source) for row in observations.itertuples())
+    got = [(i, a, label, p, s, float(v), u, src) for i, a, label, p, s, v, u, src in
+           rows(answer, "indicator", "area", "areaLabel", "period", "sector", "value", "unit", "source")]
+    assert got == expected
     assert len(got) == len(observations) > 0
+    assert "_T" in answer.sector.tolist() and "construction" in answer.sector.tolist()
+
+
+@check("professions-by-isco-major-group")
+def _(answer, t):
+    professions = t.professions[t.professions.isco08 != ""]
+    major = professions.isco08.str[0]
+    counts = pd.DataFrame({"major": major, "emerging": professions.status == "emerging",
+                           "disappearing": professions.status == "disappearing"}).groupby("major")
+    titles = t.isco_groups.set_index("code").title_en
+    expected = [(code, titles[code], len(group), int(group.emerging.sum()), int(group.disappearing.sum()))
+                for code, group in counts]
+    assert rows(answer, "majorGroup", "title", "professions", "emerging", "disappearing") == expected
+    assert answer.professions.sum() == len(professions)
+
+
+@check("exposure-by-nace-section")
+def _(answer, t):
+    sectors = t.sectors.set_index("id")
+    section_of = {sid: row.broader or sid for sid, row in sectors.iterrows()}
+    known = t.professions.dropna(subset=["exposure"])
+    grouped = known.assign(section=known.sector.map(section_of)).groupby("section").exposure
+    assert set(answer.section) == set(grouped.groups) and "oil-gas" not in set(answer.section)
+    for section, code, label, count, mean in rows(answer, "section", "code", "label", "professions", "meanExposure"):
+        values = grouped.get_group(section)
+        assert (code, label) == (sectors.code[section], sectors.label_en[section])
+        assert count == len(values) and mean == pytest.approx(values.mean())
+    assert answer.meanExposure.is_monotonic_decreasing
+    # the divisions count with their section
+    assert answer.set_index("section").professions["mining"] == \
+        int(known.sector.isin(["mining", "oil-gas"]).sum())

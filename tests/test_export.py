@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from profgraph import export as export_module
 from profgraph.cli import main
 from profgraph.resources import data_dir
+from profgraph.sources.curated import read_curated
 
 BASE = "https://w3id.org/profgraph/"
 PG = rdflib.Namespace(BASE + "ontology#")
@@ -54,7 +55,7 @@ def exported(curated, tmp_path_factory):
 def test_rdf_exports_hold_the_same_graph(exported, output_format):
     _, graphs = exported
     full, data_only = graphs[output_format, "--with-ontology"], graphs[output_format, "--without-ontology"]
-    # the ontology's Data Cube structure has blank nodes: compare up to their renaming
+    # compare up to the renaming of blank nodes, should any appear
     assert isomorphic(full, graphs["nt", "--with-ontology"])
     assert isomorphic(data_only, graphs["nt", "--without-ontology"])
     assert set(data_only) == ground(data_only) < ground(full)
@@ -100,18 +101,33 @@ def test_jsonld_is_compact(exported):
     document = json.loads((exported[0] / "--with-ontology.jsonld").read_text(encoding="utf-8"))
     assert document["@context"]["pg"] == BASE + "ontology#"
     cashier = next(node for node in document["@graph"] if node["@id"] == "profession:cashier")
-    assert cashier["@type"] == ["pg:Profession"]
+    assert cashier["@type"] == ["skos:Concept", "pg:Profession"]
     assert {"@value": "кассир", "@language": "ru"} in cashier["skos:prefLabel"]
 
 
 @pytest.mark.parametrize("output_format", ["graphml", "gexf"])
-def test_profession_skill_graph(curated, tmp_path, output_format):
+def test_profession_graph(curated, tmp_path, output_format):
     path = tmp_path / f"graph.{output_format}"
     assert run("export", "--format", output_format, "-o", str(path)).exit_code == 0
     graph = nx.read_graphml(path) if output_format == "graphml" else nx.read_gexf(path)
     professions, skills, requirements = table("professions"), table("skills"), table("requirements")
-    assert set(graph.nodes) == {f"profession:{p}" for p in professions.id} | {f"skill:{s}" for s in skills.id}
-    assert graph.number_of_edges() == len(requirements)
+    sectors, transformations = table("sectors"), table("transformations")
+    assert set(graph.nodes) == ({f"profession:{p}" for p in professions.id} | {f"skill:{s}" for s in skills.id}
+                                | {f"sector:{s}" for s in sectors.id})
+    relations = pd.Series([relation for _, _, relation in graph.edges(data="relation")]).value_counts()
+    assert relations.to_dict() == {
+        **requirements.relation.value_counts().to_dict(), "transforms_into": len(transformations),
+        "in_sector": len(professions), "broader": int((sectors.broader != "").sum())}
+    for origin, successor, source in zip(transformations["from"], transformations["to"], transformations["source"]):
+        edge = graph.edges[f"profession:{origin}", f"profession:{successor}"]
+        assert edge["relation"] == "transforms_into" and edge["source"] == source
+    for s in sectors.itertuples():
+        node = graph.nodes[f"sector:{s.id}"]
+        assert node["kind"] == "sector" and node["code"] == s.code and node["label_ru"] == s.label_ru
+        if s.broader:
+            assert graph.edges[f"sector:{s.id}", f"sector:{s.broader}"]["relation"] == "broader"
+    for p in professions.itertuples():
+        assert graph.edges[f"profession:{p.id}", f"sector:{p.sector}"]["relation"] == "in_sector"
     for r in requirements.itertuples():
         edge = graph.edges[f"profession:{r.profession}", f"skill:{r.skill}"]
         assert edge["relation"] == r.relation
@@ -126,24 +142,33 @@ def test_profession_skill_graph(curated, tmp_path, output_format):
         assert node["kind"] == "skill" and node["skill_type"] == s.type and node["label_ru"] == s.label_ru
 
 
+CSV_TABLES = ("professions", "skills", "requirements", "transformations", "sectors", "sources", "publishers",
+              "indicators", "observations", "areas", "units", "isco_groups", "dataset")
+CSV_KEYS = {"requirements": ["profession", "skill"], "transformations": ["from", "to"],
+            "observations": ["indicator", "area", "period", "sector"], "isco_groups": ["code"], "publishers": ["name"]}
+
+
 def test_csv_tables(curated, tmp_path):
     folder = tmp_path / "tables"
     assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["professions.csv", "requirements.csv", "skills.csv"]
-    for name in ("professions", "skills", "requirements"):
+    assert sorted(p.name for p in folder.iterdir()) == sorted([".profgraph-output", *(f"{n}.csv" for n in CSV_TABLES)])
+    for name in CSV_TABLES:
         written = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
         original = table(name)
-        if name == "professions":  # numbers come back as numbers; compare them as such
-            assert pd.to_numeric(written.pop("automation_exposure")).tolist() == \
-                pd.to_numeric(original.pop("automation_exposure")).tolist()
+        for column in ("automation_exposure", "value"):  # numbers come back as numbers; compare them as such
+            if column in original:
+                assert pd.to_numeric(written.pop(column)).tolist() == pd.to_numeric(original.pop(column)).tolist()
         normalise = {column: original[column].str.replace(r"\s*\|\s*", " | ", regex=True)
                      for column in original if column.startswith("alt_")}
-        key = ["profession", "skill"] if name == "requirements" else ["id"]
+        key = CSV_KEYS.get(name, ["id"])
         pd.testing.assert_frame_equal(
             written[list(original.columns)].sort_values(key, ignore_index=True),
             original.assign(**normalise).sort_values(key, ignore_index=True))
-        if name != "requirements":
-            assert (written.iri == BASE + name[:-1] + "/" + written.id).all()
+        if "iri" in written and name != "publishers":
+            kind = {"sources": "source", "areas": "area", "units": "unit"}.get(name, name[:-1])
+            assert (written.iri == BASE + kind + "/" + written.id).all()
+    # the folder is a dataset folder: it reads back as the curated data
+    assert read_curated(folder) == read_curated(data_dir())
     # a second export replaces the first
     assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0
 
@@ -153,7 +178,7 @@ def test_csv_export_never_deletes_other_files(curated, tmp_path):
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me", encoding="utf-8")
     result = run("export", "--format", "csv", "-o", str(folder))
-    assert result.exit_code == 2 and "holds other files" in result.stderr
+    assert result.exit_code == 2 and "holds files profgraph did not write (notes.txt)" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["mine"]
 

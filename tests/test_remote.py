@@ -96,7 +96,7 @@ def test_served_sparql_goes_to_the_endpoint(pushed, curated):
     from profgraph.remote import open_remote
     from profgraph.server import create_app
 
-    client = TestClient(create_app(open_remote(pushed)))
+    client = TestClient(create_app(open_remote(pushed)), base_url="http://127.0.0.1")
     response = client.get("/sparql", params={"query": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pg:Profession }"},
                           headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200

@@ -26,7 +26,7 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def client(curated):
     settings = ServerSettings(sparql_timeout=3.0, max_result_bytes=200_000, max_body=16 * 1024)
-    with TestClient(create_app(curated, settings)) as test_client:
+    with TestClient(create_app(curated, settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
@@ -240,6 +240,20 @@ def test_no_traversal_in_assets(client, path):
 def test_assets_are_served(client):
     response = client.get("/assets/graph.js")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
+
+
+def test_search_index_is_served_for_the_search_box(client, curated):
+    from profgraph.site import search_index
+
+    response = client.get("/assets/search-index.js")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
+    text = response.text
+    assert text.startswith("window.PROFGRAPH_INDEX = ")
+    assert json.loads(text.removeprefix("window.PROFGRAPH_INDEX = ").rstrip().removesuffix(";")) == \
+        search_index(curated.model)
+    page = client.get("/ru/skills").text  # every page loads it and fills the search box from it
+    assert '<script src="/assets/search-index.js"></script>' in page
+    assert 'data-profession-url="/ru/profession/{id}"' in page and 'id="site-search"' in page
 
 
 def test_huge_bodies_and_query_strings_are_refused(client):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 from pyoxigraph import NamedNode, RdfFormat
+from types import SimpleNamespace
+
+from pyoxigraph import Quad, Store
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from profgraph.cli import main
 from profgraph.sources.curated import read_curated
-from profgraph.validate import check_shapes, table_findings
-from profgraph.vocab import DATA_GRAPH, PG
+from profgraph.validate import check_shapes, cube_findings, table_findings
+from profgraph.vocab import DATA_GRAPH, PG, PREFIXES
 
 from conftest import edit_csv
 
@@ -94,3 +97,33 @@ def test_unreachable_successor_needs_a_note(tiny_copy, monkeypatch):
     edit_csv(tiny_copy / "transformations.csv", "from,to,source", "from,to,source,note")
     edit_csv(tiny_copy / "transformations.csv", "clerk,island,tiny-author", "clerk,island,tiny-author,no path: a long retraining")
     assert not [f for f in successor_findings(load(data=tiny_copy)) if "island" in f.message]
+
+
+def test_shapes_catch_unlinked_vocabulary(tiny):
+    """A literal publisher, an untyped year, an observation with no sector and a profession outside
+    the SKOS hierarchy: the defects of profgraph's earlier RDF."""
+    graph = data_graph(tiny)
+    assert check_shapes(graph) == []
+    source = URIRef("https://w3id.org/profgraph/source/tiny-author")
+    graph.set((source, DCTERMS.publisher, Literal("profgraph tests")))
+    graph.set((source, DCTERMS.date, Literal("2026")))
+    observation = next(graph.subjects(RDF.type, URIRef(PREFIXES["qb"] + "Observation")))
+    graph.remove((observation, P.refSector, None))
+    clerk = URIRef("https://w3id.org/profgraph/profession/clerk")
+    graph.remove((clerk, SKOS.broader, None))
+    messages = {(finding.focus, finding.message.split(" ", 1)[1]) for finding in check_shapes(graph)}
+    assert (str(source), "dct:publisher names a dct:Agent resource, not a literal.") in messages
+    assert (str(source), "A source's date is a year (xsd:gYear).") in messages
+    assert (str(observation),
+            "An observation has one reference sector, a code of pg:SectorScheme (_T for all sectors).") in messages
+    assert any(focus == str(clerk) for focus, _ in messages)
+
+
+def test_validate_reports_data_cube_violations(tiny):
+    assert cube_findings(tiny) == []
+    store = Store()
+    store.bulk_extend(Quad(quad.subject, quad.predicate, quad.object) for quad in tiny.rdf)
+    store.update("INSERT DATA { pg:refSectorComponent qb:componentRequired false }", prefixes=PREFIXES)
+    findings = cube_findings(SimpleNamespace(rdf=store))
+    assert [(f.severity, f.check, f.focus) for f in findings] == [("violation", "datacube", "IC-6")]
+    assert "only attributes may be optional" in findings[0].message

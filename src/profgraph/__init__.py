@@ -16,8 +16,8 @@ def load(store=None, data=None):
     return _load(store, data)
 
 
-def query(sparql, store=None):
+def query(sparql, store=None, allow_service=()):
     """Run a SPARQL query and return a pandas DataFrame (SELECT) or a bool (ASK); see :func:`profgraph.sparql.query`."""
     from .sparql import query as _query
 
-    return _query(sparql, store)
+    return _query(sparql, store, allow_service)

@@ -2,17 +2,23 @@
 a cap on the size of a result.
 
 Queries run in a small pool of worker processes, each holding the store open read-only
-(:mod:`profgraph.sparql` executes and serialises them). Pyoxigraph cannot interrupt a query, so a
-query that outlives its timeout has its worker killed and replaced; the server itself never blocks
-on it. Requests:
+(:mod:`profgraph.sparql` executes and serialises them), each with a cap on its memory, each dying
+with the server. Pyoxigraph cannot interrupt a query, so a query that outlives its timeout, or
+outgrows the memory cap, has its worker killed and replaced. Queries wait for a worker in a
+bounded queue, without holding a thread: pages and the API never wait behind them, and when the
+queue is full a query is answered 503 at once. Requests:
 
-- ``GET /sparql?query=...``; ``POST`` with ``application/x-www-form-urlencoded`` (``query=...``)
-  or ``application/sparql-query`` (the query is the body);
-- updates (``update=...``, ``application/sparql-update``) are refused with 403;
-- the answer's format follows the ``Accept`` header (or a ``format`` parameter): SPARQL results
-  as JSON, XML, CSV or TSV; graphs (CONSTRUCT, DESCRIBE) as Turtle or N-Triples;
-- a syntax error answers 400 with the engine's message, a timeout 503, a result over the cap 400
-  with a hint to add LIMIT.
+- ``GET /sparql?query=...`` (``HEAD`` alike, without the body); ``POST`` with
+  ``application/x-www-form-urlencoded`` (``query=...``) or ``application/sparql-query`` (the query
+  is the body);
+- updates (``update=...``, ``application/sparql-update``) are refused with 403, and so are
+  ``SERVICE`` calls to endpoints not on the allow-list; a query nested too deep for the engine
+  (:func:`profgraph.sparql.check_query`) gets 400;
+- the answer's format follows the ``Accept`` header (or a ``format`` parameter, which must fit the
+  query form, else 406): SPARQL results as JSON, XML, CSV or TSV; graphs (CONSTRUCT, DESCRIBE) as
+  Turtle or N-Triples;
+- a syntax error answers 400 with the engine's message, a timeout, a query over the memory cap or
+  a full queue 503, a result over the cap 400 with a hint to add LIMIT.
 
 Against a remote dataset (:mod:`profgraph.remote`) the query goes to its endpoint, with the same
 timeout and cap.
@@ -23,6 +29,8 @@ from __future__ import annotations
 import queue
 import threading
 from urllib.parse import parse_qs
+
+from .sparql import KIND_NAMES
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -85,15 +93,22 @@ def preferred_formats(accept: str | None, explicit: str | None = None) -> list[s
     return formats
 
 
-def choose_format(kind: str, formats: list[str]) -> str:
-    """Return the first of ``formats`` that suits a result of ``kind`` (select, ask, graph), else the default."""
-    return next((name for name in formats if name in FITS[kind]), DEFAULTS[kind])
+def choose_format(kind: str, formats: list[str], strict: bool = False) -> str:
+    """Return the first of ``formats`` that suits a result of ``kind`` (select, ask, graph), else the
+    default. With ``strict`` (the client named the format with ``format=``) a format that does not
+    suit raises :class:`ProtocolError` (406) instead."""
+    chosen = next((name for name in formats if name in FITS[kind]), None)
+    if chosen is None and strict:
+        raise ProtocolError(406, f"format={formats[0]} does not fit {KIND_NAMES[kind]} queries; "
+                                 f"use one of {', '.join(FITS[kind])}")
+    return chosen or DEFAULTS[kind]
 
 
 async def query_text(request) -> str:
     """Return the SPARQL query of a Protocol request. Raises :class:`ProtocolError` for an update
-    (403), a request without exactly one query (400) or an unsupported body type (415)."""
-    if request.method == "GET":
+    (403), a request without exactly one query (400) or an unsupported body type (415). ``HEAD``
+    is read like ``GET``."""
+    if request.method in ("GET", "HEAD"):
         params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
     else:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -139,15 +154,18 @@ class _CappedBuffer:
         pass
 
 
-def answer(store, sparql: str, formats: list[str], max_bytes: int) -> tuple:
+def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool = False,
+           allow_service=()) -> tuple:
     """Run ``sparql`` on the pyoxigraph ``store``; return ``("ok", format, body)`` or
-    ``(status, message)`` for a query the endpoint refuses (never raises for a bad query)."""
+    ``(status, message)`` for a query the endpoint refuses (never raises for a bad query).
+    ``strict`` and ``allow_service`` are as in :func:`choose_format` and
+    :func:`profgraph.sparql.check_query`."""
     from .errors import ProfgraphError
-    from .sparql import QuerySyntaxError, execute, result_kind, write_result
+    from .sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
 
     try:
-        result = execute(store, sparql)
-        output_format = choose_format(result_kind(result), formats)
+        result = execute(store, sparql, allow_service)
+        output_format = choose_format(result_kind(result), formats, strict)
         buffer = _CappedBuffer(max_bytes)
         try:
             write_result(result, buffer, output_format)
@@ -156,25 +174,42 @@ def answer(store, sparql: str, formats: list[str], max_bytes: int) -> tuple:
                 return 400, f"the result is larger than {max_bytes} bytes; add a LIMIT"
             raise
         return "ok", output_format, bytes(buffer.data)
-    except QuerySyntaxError as error:
+    except ProtocolError as error:
+        return error.status, str(error)
+    except ServiceRefused as error:
+        return 403, str(error)
+    except (QuerySyntaxError, QueryTooComplex) as error:
         return 400, str(error)
     except (ProfgraphError, OSError, ValueError, RuntimeError) as error:
         return 500, f"query failed: {error}"
 
 
-def _worker_main(rdf_folder: str, max_bytes: int) -> None:
-    """A worker process: answer JSON requests ``{"query", "formats"}`` read from stdin, one a line,
-    each with a JSON header line ``{"status", "format", "length"}`` (or ``"message"``) and the body."""
+def _worker_main() -> None:
+    """A worker process: ``python -c ... PARENT_PID SETTINGS_JSON``. Answers JSON requests
+    ``{"query", "formats", "strict"}`` read from stdin, one a line, each with a JSON header line
+    ``{"status", "format", "length"}`` (or ``"message"``) and the body."""
     import json
+    import os
     import sys
 
+    from .children import die_with_parent, limit_memory
+
+    die_with_parent(int(sys.argv[1]))
+    settings = json.loads(sys.argv[2])
+    limit_memory(settings["memory_mb"])
+    if hasattr(os, "nice"):
+        os.nice(10)  # queries yield the CPU to the server, which answers the pages
     from pyoxigraph import Store
 
-    store = Store.read_only(rdf_folder)
+    store = Store.read_only(settings["rdf_folder"])
     output = sys.stdout.buffer
     for line in sys.stdin.buffer:
         request = json.loads(line)
-        reply = answer(store, request["query"], request["formats"], max_bytes)
+        try:
+            reply = answer(store, request["query"], request["formats"], settings["max_bytes"], request["strict"],
+                           settings["allow_service"])
+        except MemoryError:
+            reply = 503, _memory_message(settings["memory_mb"])
         if reply[0] == "ok":
             header, body = {"status": 200, "format": reply[1], "length": len(reply[2])}, reply[2]
         else:
@@ -183,12 +218,25 @@ def _worker_main(rdf_folder: str, max_bytes: int) -> None:
         output.flush()
 
 
+def _memory_message(megabytes: int) -> str:
+    return f"the query needed more than the {megabytes} MB of memory a query may use and was stopped; narrow it"
+
+
 class QueryWorkers:
     """``size`` worker processes over the store folder ``rdf_folder``; :meth:`run` answers one query
-    in one of them, killing and replacing a worker whose query outlives ``timeout`` seconds."""
+    in one of them, killing and replacing a worker whose query outlives ``timeout`` seconds or dies
+    (its address space is capped at ``memory_mb`` MiB). Workers are started from one thread that
+    lives as long as this object, so that they die with the server (see :mod:`profgraph.children`)
+    and only then."""
 
-    def __init__(self, rdf_folder: str, size: int, timeout: float, max_bytes: int):
-        self.rdf_folder, self.timeout, self.max_bytes = rdf_folder, timeout, max_bytes
+    def __init__(self, rdf_folder: str, size: int, timeout: float, max_bytes: int, memory_mb: int = 1024,
+                 allow_service=()):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.timeout, self.memory_mb = timeout, memory_mb
+        self._settings = {"rdf_folder": rdf_folder, "max_bytes": max_bytes, "memory_mb": memory_mb,
+                          "allow_service": list(allow_service)}
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="profgraph-sparql-workers")
         self._idle: queue.Queue = queue.Queue()
         self._all: list = []
         self._lock = threading.Lock()
@@ -196,16 +244,16 @@ class QueryWorkers:
             self._idle.put(self._start())
 
     def _start(self):
-        import os
-        import subprocess
-        import sys
+        return self._spawner.submit(self._spawn).result()
 
-        # A fresh interpreter, not a fork: forking a threaded server is unsafe.
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
-        process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from profgraph.endpoint import _worker_main; "
-                                   "_worker_main(sys.argv[1], int(sys.argv[2]))", self.rdf_folder, str(self.max_bytes)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    def _spawn(self):
+        import json
+        import subprocess
+
+        from .children import start_python
+
+        process = start_python("from profgraph.endpoint import _worker_main; _worker_main()", json.dumps(self._settings),
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         with self._lock:
             self._all.append(process)
         return process
@@ -218,11 +266,13 @@ class QueryWorkers:
         with self._lock:
             self._all.remove(process)
 
-    def run(self, sparql: str, formats: list[str]) -> tuple:
-        """Return what :func:`answer` returns, or ``(503, message)`` on timeout or when every worker
-        stays busy for ``timeout`` seconds."""
+    def run(self, sparql: str, formats: list[str], strict: bool = False) -> tuple:
+        """Return what :func:`answer` returns, or ``(503, message)`` when the query outlives the
+        timeout, outgrows the memory cap, or every worker stays busy for ``timeout`` seconds."""
         import json
         import select
+        import signal
+        import subprocess
 
         try:
             process = self._idle.get(timeout=self.timeout)
@@ -230,7 +280,7 @@ class QueryWorkers:
             return 503, "every query worker is busy; try again later"
         message = f"the query ran longer than the {self.timeout:g} s timeout and was stopped"
         try:
-            process.stdin.write(json.dumps({"query": sparql, "formats": formats}).encode() + b"\n")
+            process.stdin.write(json.dumps({"query": sparql, "formats": formats, "strict": strict}).encode() + b"\n")
             process.stdin.flush()
             ready, _, _ = select.select([process.stdout], [], [], self.timeout)
             if ready:
@@ -240,8 +290,13 @@ class QueryWorkers:
                 if header["status"] != 200:
                     return header["status"], header["message"]
                 return "ok", header["format"], body
-        except (OSError, ValueError, KeyError):
-            message = "the query worker failed; try again"
+        except (OSError, ValueError, KeyError):  # the worker died: most likely its memory ran out
+            try:
+                process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+            aborted = process.returncode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+            message = _memory_message(self.memory_mb) if aborted else "the query worker failed; try again"
         self._retire(process)
         self._idle.put(self._start())
         return 503, message
@@ -253,18 +308,22 @@ class QueryWorkers:
         for process in processes:
             process.kill()
             process.wait()
+        self._spawner.shutdown(wait=False)
 
 
 class SparqlEndpoint:
-    """The ``/sparql`` route over ``dataset``, with the timeout, caps and worker count of ``settings``
-    (a :class:`profgraph.server.ServerSettings`). Workers start on the first query."""
+    """The ``/sparql`` route over ``dataset``, with the timeout, caps, worker count, queue length and
+    allowed ``SERVICE`` endpoints of ``settings`` (a :class:`profgraph.server.ServerSettings`).
+    Workers start on the first query."""
 
     def __init__(self, dataset, settings):
         self.dataset, self.settings = dataset, settings
         self._workers: QueryWorkers | None = None
         self._lock = threading.Lock()
+        self._admitted = 0  # queries running or waiting; only the event loop's thread changes it
+        self._gate = None  # (event loop, semaphore of workers, thread limiter), made on the loop
 
-    def _run(self, sparql: str, formats: list[str]) -> tuple:
+    def _run(self, sparql: str, formats: list[str], strict: bool) -> tuple:
         remote = getattr(self.dataset, "endpoint", None)
         if remote is not None:
             return self.dataset.answer(sparql, formats, timeout=self.settings.sparql_timeout,
@@ -274,23 +333,61 @@ class SparqlEndpoint:
                 from .store import RDF_FOLDER
 
                 self._workers = QueryWorkers(str(self.dataset.path / RDF_FOLDER), self.settings.sparql_workers,
-                                             self.settings.sparql_timeout, self.settings.max_result_bytes)
-        return self._workers.run(sparql, formats)
+                                             self.settings.sparql_timeout, self.settings.max_result_bytes,
+                                             self.settings.sparql_memory_mb, self.settings.allowed_services)
+        return self._workers.run(sparql, formats, strict)
+
+    async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool) -> tuple:
+        """Wait (asynchronously, holding no thread) for a free worker, at most the query timeout;
+        then run the query in a thread of the endpoint's own."""
+        import asyncio
+
+        import anyio
+
+        loop = asyncio.get_running_loop()
+        if self._gate is None or self._gate[0] is not loop:
+            workers = self.settings.sparql_workers
+            self._gate = loop, anyio.Semaphore(workers), anyio.CapacityLimiter(workers)
+        _, free, threads = self._gate
+        with anyio.move_on_after(self.settings.sparql_timeout):
+            await free.acquire()
+            try:
+                with anyio.CancelScope(shield=True):
+                    return await anyio.to_thread.run_sync(self._run, sparql, formats, strict, limiter=threads)
+            finally:
+                free.release()
+        return 503, f"every query worker stayed busy for {self.settings.sparql_timeout:g} s; try again later"
 
     async def handle(self, request):
         """Answer one Protocol request (see the module's docstring)."""
-        from starlette.concurrency import run_in_threadpool
         from starlette.responses import PlainTextResponse, Response
 
+        from .sparql import QueryTooComplex, ServiceRefused, check_query
+
+        explicit = request.query_params.get("format")
         try:
-            formats = preferred_formats(request.headers.get("accept"), request.query_params.get("format"))
+            formats = preferred_formats(request.headers.get("accept"), explicit)
             sparql = await query_text(request)
+            check_query(sparql, self.settings.allowed_services)
         except ProtocolError as error:
             return PlainTextResponse(str(error), error.status)
-        reply = await run_in_threadpool(self._run, sparql, formats)
+        except QueryTooComplex as error:
+            return PlainTextResponse(str(error), 400)
+        except ServiceRefused as error:
+            return PlainTextResponse(str(error), 403)
+        if self._admitted >= self.settings.sparql_workers + self.settings.sparql_queue:
+            return PlainTextResponse("every query worker is busy and the queue is full; try again later", 503,
+                                     headers={"Retry-After": str(max(1, round(self.settings.sparql_timeout)))})
+        self._admitted += 1
+        try:
+            reply = await self._when_a_worker_is_free(sparql, formats, bool(explicit))
+        finally:
+            self._admitted -= 1
         if reply[0] != "ok":
             return PlainTextResponse(reply[1], reply[0])
         _, output_format, body = reply
+        if explicit and output_format != explicit:  # a remote endpoint chose another format
+            return PlainTextResponse(f"format={explicit} does not fit this query's result", 406)
         return Response(body, media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vocab import LANGUAGES
+from .vocab import DATA_GRAPH, LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,53 @@ class Source:
     url: str = ""
     note: str = ""
 
+    @property
+    def publishers(self) -> list[str]:
+        """The names in ``publisher``, where ``;`` separates several (:func:`publisher_names`)."""
+        return publisher_names(self.publisher)
+
+
+def publisher_names(text: str) -> list[str]:
+    """Return the publisher names in the text of a source's publisher (``;`` separates several)."""
+    return [name.strip() for name in text.split(";") if name.strip()]
+
+
+@dataclass(frozen=True)
+class Agent:
+    """Who publishes a source: ``kind`` is organization, group (of people) or person; one agent may go
+    by several ``names`` (the spellings sources use)."""
+
+    id: str
+    iri: str
+    names: tuple[str, ...]
+    kind: str
+
 
 @dataclass(frozen=True)
 class Sector:
-    """A sector of the economy; ``code`` is its section/division in the national classification (NACE Rev. 2)."""
+    """A sector of the economy; ``code`` is its section/division in the national classification (NACE Rev. 2).
+
+    ``broader`` is the id of the section a division belongs to (None for a section); ``definition`` is
+    in English.
+    """
 
     id: str
     iri: str
     code: str
     labels: dict[str, str]
+    broader: str | None = None
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Code:
+    """An entry of a code list (an area, a unit of measure): its labels and, where a standard one
+    exists, the IRI of the same concept in it (``exact_match``)."""
+
+    id: str
+    iri: str
+    labels: dict[str, str]
+    exact_match: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +134,7 @@ class Transformation:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A labour-market indicator (unemployment rate, digital literacy...) and its ``unit``."""
+    """A labour-market indicator (unemployment rate, digital literacy...) and its ``unit`` (a unit id)."""
 
     id: str
     iri: str
@@ -106,7 +144,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Observation:
-    """One value of an indicator for an ``area`` (ISO 3166 code or WORLD), a ``period`` and maybe a sector."""
+    """One value of an indicator for an ``area`` (an area id: ISO 3166 code or WORLD), a ``period``
+    (``YYYY`` or ``YYYY/YYYY``) and a sector id, or None for all sectors."""
 
     indicator: str
     area: str
@@ -119,7 +158,12 @@ class Observation:
 
 @dataclass
 class Model:
-    """A whole dataset. Dicts keep insertion order, so iteration order is the file order."""
+    """A whole dataset. Dicts keep insertion order, so iteration order is the file order.
+
+    ``isco_titles`` maps ISCO-08 group codes to English titles; ``about`` describes the dataset
+    (``id``, ``title``, ``description``, ``license``, ``publisher``: an agent id); ``graph`` is the
+    IRI of the named graph its RDF goes to.
+    """
 
     name: str
     professions: dict[str, Profession]
@@ -129,6 +173,12 @@ class Model:
     sources: dict[str, Source] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     observations: list[Observation] = field(default_factory=list)
+    areas: dict[str, Code] = field(default_factory=dict)
+    units: dict[str, Code] = field(default_factory=dict)
+    agents: dict[str, Agent] = field(default_factory=dict)
+    isco_titles: dict[str, str] = field(default_factory=dict)
+    about: dict[str, str] = field(default_factory=dict)
+    graph: str = DATA_GRAPH
 
     def successors(self, profession_id: str) -> list[str]:
         """Return the ids of the professions that ``profession_id`` transforms into."""

@@ -9,6 +9,7 @@ from .model import Model, label
 from .paths import (DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP, ReskillingPath, find_paths,
                     safer_set, target_set, top_quartile_floor)
 from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
+from .workload import check_path_search
 
 
 def profession_summary(model: Model, profession_id: str, lang: str = "en") -> dict:
@@ -137,13 +138,15 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
     """Return what :func:`reskilling_report` returns, for the profession id ``origin`` and either a
     ``status`` (or ``"safer"``) or the profession id ``destination``. Raises
     :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the
-    origin, or ``safer`` from an origin without an exposure estimate.
+    origin, ``safer`` from an origin without an exposure estimate, or a ``min_coverage`` that keeps
+    too many transitions to search (:func:`profgraph.workload.check_path_search`).
     """
     _check_options(top, lang, min_coverage)
     if not 1 <= max_steps <= 6:
         raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
     model = dataset.model
     targets, target = _targets(model, origin, lang, status, destination)
+    check_path_search(dataset, min_coverage)
     graph = dataset.transition_graph(min_coverage)
     paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, min_coverage=min_coverage)
     return {
@@ -201,12 +204,14 @@ def similar_report(dataset, name: str, top: int = 10, lang: str = "en") -> dict:
 
 
 def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = DEFAULT_TOP, max_skills: int = 1,
-                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en") -> dict:
+                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en", progress=None) -> dict:
     """Return the skill sets that unlock the most new viable transitions from ``origin_name`` to ``to``
-    (:func:`profgraph.upskill.upskill`); ``to`` as for :func:`reskilling_report`.
+    (:func:`profgraph.upskill.upskill`, which reports long work to ``progress``, a
+    :class:`profgraph.workload.Progress`); ``to`` as for :func:`reskilling_report`.
 
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
-    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
+    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options or
+    settings whose work is estimated too large.
     """
     from .similarity import coverage_from
     from .upskill import upskill
@@ -218,7 +223,8 @@ def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = D
     targets, target = _targets(model, origin, lang, **target_arguments(dataset, to))
     coverage = coverage_from(matrices, matrices.rows[origin])
     viable = sum(1 for pid in targets if coverage[matrices.rows[pid]] >= min_coverage)
-    options = upskill(matrices, origin, targets, min_coverage=min_coverage, max_skills=max_skills, top=top)
+    options = upskill(matrices, origin, targets, min_coverage=min_coverage, max_skills=max_skills, top=top,
+                      progress=progress)
     return {
         "origin": profession_summary(model, origin, lang),
         "target": {**target, "viable_now": viable},

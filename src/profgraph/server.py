@@ -13,8 +13,11 @@ a socket. The pages are the templates of the static site (:mod:`profgraph.site`)
 - ``/api/search``, ``/api/profession/{id}``, ``/api/path``, ``/api/similar``, described by ``/api/openapi.json``;
 - ``/sparql``: the SPARQL 1.1 Protocol (:mod:`profgraph.endpoint`), read-only.
 
-Query strings and request bodies are size-limited (:class:`LimitRequests`); every page is
-rendered with Jinja's autoescaping.
+Query strings and request bodies are size-limited and must arrive in time (:class:`LimitRequests`,
+and a deadline for the request head, :func:`protocol_with_header_deadline`); the Host header must
+name the server (DNS rebinding); every response carries a Content-Security-Policy and
+anti-framing, anti-sniffing headers (:class:`SecurityHeaders`); redirects are relative; every page
+is rendered with Jinja's autoescaping.
 """
 
 from __future__ import annotations
@@ -34,18 +37,58 @@ MAX_QUERY_STRING = 8 * 1024  # bytes; longer URLs get 414
 MAX_BODY = 64 * 1024  # bytes; larger request bodies get 413
 MAX_TEXT = 200  # characters of a name or search text
 MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # as Host headers give them
+MAX_CONNECTIONS = 500  # open connections and requests at once; more get 503
+API_CACHE_ANSWERS = 256  # API answers kept; each is at most a few hundred KB
+# The pages load every script from /assets and run no inline script; the graph's legend colours its
+# icons with style attributes and vis-network styles its elements, hence 'unsafe-inline' for styles
+# only (checked in Chromium by tests/test_browser_server.py).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                    (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin")]
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """What ``profgraph serve`` may spend on one request: the SPARQL query timeout (seconds), the
-    largest SPARQL result (bytes), the largest request body and query string (bytes)."""
+    """What ``profgraph serve`` may spend on one request and whom it answers.
+
+    ``sparql_timeout``: seconds a SPARQL query may run; ``max_result_bytes``: the largest SPARQL
+    result; ``max_body``, ``max_query_string``: the largest request body and query string (bytes);
+    ``sparql_workers``: query processes; ``sparql_queue``: queries that may wait for one (more get
+    503 at once); ``sparql_memory_mb``: the address space of a query process (MiB);
+    ``allowed_services``: URL prefixes a SPARQL ``SERVICE`` may call (none by default);
+    ``allowed_hosts``: the names the Host header may give (``"*"``: any); ``request_timeout``:
+    seconds a client has to send a request's head, and again its body.
+
+    Raises :class:`~profgraph.errors.UsageError` for a timeout that is not a finite positive
+    number or a count out of range.
+    """
 
     sparql_timeout: float = 10.0
     max_result_bytes: int = 10 * 1024 * 1024
     max_body: int = MAX_BODY
     max_query_string: int = MAX_QUERY_STRING
     sparql_workers: int = 2
+    sparql_queue: int = 8
+    sparql_memory_mb: int = 1024
+    allowed_services: tuple = ()
+    allowed_hosts: tuple = LOOPBACK_NAMES
+    request_timeout: float = 10.0
+
+    def __post_init__(self):
+        from .errors import UsageError
+        from .sparql import check_timeout
+
+        check_timeout(self.sparql_timeout, "--sparql-timeout", 0, 3600)
+        check_timeout(self.request_timeout, "--request-timeout", 0, 3600)
+        for name, value, low, high in (("--sparql-workers", self.sparql_workers, 1, 64),
+                                       ("--sparql-queue", self.sparql_queue, 0, 1000),
+                                       ("--sparql-memory", self.sparql_memory_mb, 256, 1 << 20)):
+            if not low <= value <= high:
+                raise UsageError(f"{name} must be between {low} and {high}, not {value}")
 
 
 class ServerUrls:
@@ -72,6 +115,11 @@ class ServerUrls:
         """Return the path of the shared asset ``name``."""
         return f"/assets/{name}"
 
+    def entity_pattern(self, kind: str) -> str:
+        """Return the path of the page of any profession or skill (``kind``), with ``{id}`` where its
+        id goes, URL-encoded (the search box fills it in)."""
+        return f"/{self.lang}/{kind}/{{id}}"
+
     def language(self, lang: str) -> str:
         """Return the path of this same page in ``lang``, with the same query."""
         query = urlencode(self.query)
@@ -90,12 +138,85 @@ class ServerUrls:
         return self.page("path")
 
 
-class LimitRequests:
-    """ASGI middleware: refuse a query string longer than ``max_query_string`` bytes (414) and a
-    body larger than ``max_body`` bytes (413), whether it declares its length or streams it."""
+class SecurityHeaders:
+    """ASGI middleware: add :data:`SECURITY_HEADERS` (Content-Security-Policy, nosniff, no framing)
+    to every HTTP response."""
 
-    def __init__(self, app, max_query_string: int = MAX_QUERY_STRING, max_body: int = MAX_BODY):
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *(header for header in SECURITY_HEADERS if header[0] not in present)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def protocol_with_header_deadline(seconds: float):
+    """Return uvicorn's h11 protocol class with a deadline for the head of each request: a
+    connection that has not sent a whole request line and headers ``seconds`` after it opened, or
+    after its previous response, is closed (whatever it sends meanwhile, such as the rest of a body
+    the application never read). Uvicorn itself only times out idle keep-alive connections, so a
+    half-sent request would otherwise hold its connection open forever."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class H11ProtocolWithHeaderDeadline(H11Protocol):
+        head_deadline = None
+        waiting_after = None  # the request whose successor's head is awaited (None: the first)
+
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            self._await_head()
+
+        def data_received(self, data):
+            super().data_received(data)
+            if self.head_deadline is not None and self.cycle is not self.waiting_after:  # a new head came
+                self._cancel_deadline()
+
+        def on_response_complete(self):
+            super().on_response_complete()
+            if self.cycle is None or self.cycle.response_complete:  # not already on a pipelined request
+                self._await_head()
+
+        def connection_lost(self, exc):
+            self._cancel_deadline()
+            super().connection_lost(exc)
+
+        def _await_head(self):
+            self._cancel_deadline()
+            self.waiting_after = self.cycle
+            if not self.transport.is_closing():
+                self.head_deadline = self.loop.call_later(seconds, self._head_too_slow)
+
+        def _cancel_deadline(self):
+            if self.head_deadline is not None:
+                self.head_deadline.cancel()
+                self.head_deadline = None
+
+        def _head_too_slow(self):
+            self.head_deadline = None
+            if self.cycle is self.waiting_after and not self.transport.is_closing():
+                self.transport.close()
+
+    return H11ProtocolWithHeaderDeadline
+
+
+class LimitRequests:
+    """ASGI middleware: refuse a query string longer than ``max_query_string`` bytes (414), a body
+    larger than ``max_body`` bytes (413), whether it declares its length or streams it, and a body
+    that takes longer than ``body_timeout`` seconds to arrive (408)."""
+
+    def __init__(self, app, max_query_string: int = MAX_QUERY_STRING, max_body: int = MAX_BODY,
+                 body_timeout: float = 10.0):
         self.app, self.max_query_string, self.max_body = app, max_query_string, max_body
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -108,16 +229,24 @@ class LimitRequests:
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             return await PlainTextResponse(f"request body larger than {self.max_body} bytes", 413)(scope, receive, send)
-        received = 0
+        import anyio
+
+        received, complete = 0, False
+        deadline = anyio.current_time() + self.body_timeout
 
         async def limited_receive():
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise _BodyTooLarge()
-            return message
+            nonlocal received, complete
+            if complete:  # the body is in: what follows is a disconnect, awaited without deadline
+                return await receive()
+            with anyio.move_on_after(max(deadline - anyio.current_time(), 0)):
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    complete = not message.get("more_body", False)
+                    if received > self.max_body:
+                        raise _BodyTooLarge()
+                return message
+            raise _BodyTooSlow()
 
         started = False
 
@@ -131,9 +260,17 @@ class LimitRequests:
         except _BodyTooLarge:
             if not started:
                 await PlainTextResponse(f"request body larger than {self.max_body} bytes", 413)(scope, receive, send)
+        except _BodyTooSlow:
+            if not started:
+                await PlainTextResponse(f"the request body did not arrive within {self.body_timeout:g} s", 408,
+                                        headers={"Connection": "close"})(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
+    pass
+
+
+class _BodyTooSlow(Exception):
     pass
 
 
@@ -233,6 +370,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
     from starlette.routing import Route
 
@@ -336,20 +474,32 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     statuses=statuses, report=report, graph=graph, error=error,
                     skill_type_names=site.SKILL_TYPE_NAMES[lang])
 
+    def language_home(request):
+        lang = request.path_params["lang"]
+        if lang not in languages:
+            raise HTTPException(404)
+        return RedirectResponse(f"/{lang}/", 307)  # relative: never built from the Host header
+
     def redirect_to_lang(request):
         kind = request.url.path.strip("/")
         query = request.url.query
         return RedirectResponse(f"/{languages[0] if 'ru' not in languages else 'ru'}/{kind}"
                                 + (f"?{query}" if query else ""), 302)
 
+    @lru_cache(maxsize=1)
+    def search_index() -> bytes:
+        return site.search_index_script(model).encode("utf-8")
+
     def asset(request):
         name = request.path_params["name"]
+        if name == site.SEARCH_INDEX:
+            return Response(search_index(), media_type=MEDIA_TYPES[".js"], headers={"Cache-Control": "max-age=3600"})
         if name not in OWN_ASSETS + VIS_ASSETS:  # a fixed list: nothing from the request reaches the file system
             raise HTTPException(404)
         path = asset_path(name)
         return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), headers={"Cache-Control": "max-age=3600"})
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=API_CACHE_ANSWERS)
     def cached_answer(function, query: tuple, path: tuple) -> bytes:
         # The dataset does not change while it is served, so an answer can be reused as it is.
         return JSONResponse(function(dict(query), dict(path))).body
@@ -425,22 +575,42 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         Route("/{lang}/profession/{id}", profession_page),
         Route("/{lang}/skill/{id}", skill_page),
         Route("/{lang}/{kind}", named_page),
+        Route("/{lang}", language_home),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found},
-                    middleware=[Middleware(LimitRequests, max_query_string=settings.max_query_string,
-                                           max_body=settings.max_body)],
+                    middleware=[Middleware(SecurityHeaders),
+                                Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts),
+                                           www_redirect=False),
+                                Middleware(LimitRequests, max_query_string=settings.max_query_string,
+                                           max_body=settings.max_body, body_timeout=settings.request_timeout)],
                     lifespan=lifespan)
+    app.router.redirect_slashes = False  # Starlette's slash redirects are absolute URLs built from the Host header
     app.state.dataset = dataset
     return app
 
 
+def host_names(host: str, extra=()) -> tuple:
+    """Return the names a Host header may give for a server bound to ``host``: the loopback names,
+    ``host`` itself unless it is a wildcard address (0.0.0.0, ::), and ``extra``."""
+    def as_in_host_header(name: str) -> str:
+        return f"[{name}]" if ":" in name and not name.startswith("[") else name
+
+    bound = [] if host.strip("[]") in ("0.0.0.0", "::", "") else [host]
+    return tuple(dict.fromkeys(as_in_host_header(name).lower() for name in [*LOOPBACK_NAMES, *bound, *extra]))
+
+
 def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSettings = ServerSettings(),
           languages=LANGUAGES) -> None:
-    """Serve ``dataset`` on ``host``:``port`` with uvicorn until interrupted."""
+    """Serve ``dataset`` on ``host``:``port`` with uvicorn until interrupted. The Host header must
+    be one of ``settings.allowed_hosts`` (see :func:`host_names`); idle keep-alive connections
+    close after 5 s, and a request's head must arrive within ``settings.request_timeout``."""
     import uvicorn
 
     uvicorn.run(create_app(dataset, settings, languages), host=host, port=port, log_level="warning",
+                http=protocol_with_header_deadline(settings.request_timeout), timeout_keep_alive=5,
+                timeout_graceful_shutdown=5, limit_concurrency=MAX_CONNECTIONS,
                 h11_max_incomplete_event_size=settings.max_query_string + 8 * 1024)
 
 
-__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "create_app", "serve", "openapi"]
+__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "SecurityHeaders", "create_app", "host_names", "serve",
+           "openapi", "protocol_with_header_deadline"]

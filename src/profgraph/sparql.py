@@ -12,18 +12,26 @@ produced, so a large result never sits in memory:
 
 Pyoxigraph's Python API has no query timeout, so a query with a timeout runs in a child process
 that is killed when the time is up (see :func:`run_query`).
+
+Before the engine sees a query, :func:`check_query` refuses what it must not run: brackets nested
+deeper than :data:`MAX_QUERY_DEPTH` or more than :data:`MAX_QUERY_CHAIN` chained groups and
+operators (deep enough, the engine's parser overflows its stack and kills the process), and
+``SERVICE`` calls, which would make the machine send requests to any address a query names,
+unless the endpoint is on an allow-list.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 import sys
 import time
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from .errors import ProfgraphError, UsageError
 from .vocab import PREFIXES, XSD
@@ -34,9 +42,11 @@ _FORMATS_FOR = {
     "ask": ("table", "json", "xml"),
     "graph": ("table", "ttl", "nt"),
 }
-_KIND_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
+KIND_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
 TABLE_SAMPLE_ROWS = 1000  # the table's column widths are measured on this many first rows
 TABLE_MAX_WIDTH = 60
+MAX_QUERY_DEPTH = 100  # brackets nested deeper are refused; Oxigraph's parser crashes at a few thousand
+MAX_QUERY_CHAIN = 500  # groups, operators and FILTER/BIND/UNION/OPTIONAL/MINUS; a few thousand crash it too
 
 
 class QuerySyntaxError(UsageError):
@@ -47,6 +57,134 @@ class QueryTimeout(ProfgraphError):
     """The query ran longer than its timeout and was stopped."""
 
     exit_code = 3
+
+
+class QueryTooComplex(UsageError):
+    """The query nests or chains more than the engine can parse safely (:func:`check_query`)."""
+
+
+class ServiceRefused(UsageError):
+    """The query calls a ``SERVICE`` endpoint that is not on the allow-list (:func:`check_query`)."""
+
+
+def check_timeout(seconds, option: str = "--timeout", low: float = 0.0, high: float = math.inf) -> float:
+    """Return ``seconds`` as a float when it is a finite number above ``low`` and at most ``high``;
+    raise :class:`~profgraph.errors.UsageError` naming ``option`` otherwise (nan, inf, zero, negative)."""
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (math.isfinite(value) and low < value <= high):
+        bounds = f"above {low:g}" + ("" if math.isinf(high) else f" and at most {high:g}")
+        raise UsageError(f"{option} must be a finite number of seconds {bounds}, not {seconds}")
+    return value
+
+
+# SPARQL split into tokens as Oxigraph's grammar splits it. What matters is what is opaque (a
+# comment, a string, an IRI) and what is a bracket, an operator or a keyword.
+_TOKENS = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|"""
+                 r'''"""(?:[^"\\]|\\.|"(?!""))*"""'''
+                 r"""|'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<variable>[?$]\w+)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<name>_:[\w.-]*|(?:[^\W\d][\w.-]*)?:(?:[\w:.%-]|\\[_~.!$&'()*+,;=/?\#@%-])*|[^\W\d]\w*)
+  | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<open><<|[{(\[])
+  | (?P<close>>>|[})\]])
+  | (?P<operator>\|\||&&|!=|<=|>=|\^\^|[=<>+*/|^!-])
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+_CHAIN_KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND"}
+
+
+def check_query(sparql: str, allow_service=()) -> None:
+    """Refuse a query the engine must not run, before it sees it.
+
+    Raises :class:`QueryTooComplex` when brackets (``{ ( [ <<``) nest deeper than
+    :data:`MAX_QUERY_DEPTH` or the query chains more than :data:`MAX_QUERY_CHAIN` groups and
+    operators, :class:`ServiceRefused` for a ``SERVICE`` whose endpoint is not under one of the URL
+    prefixes ``allow_service`` (an endpoint given by a variable is always refused). Comments,
+    strings and IRIs are read as the engine reads them, so nothing written inside them counts.
+    """
+    depth = deepest = chain = 0
+    prefixes: dict[str, str] = {}
+    tokens = [(match.lastgroup, match.group()) for match in _TOKENS.finditer(sparql)
+              if match.lastgroup not in ("space", "comment")]
+    for position, (kind, text) in enumerate(tokens):
+        if kind == "iri" and "'" in text:
+            # "<" is also less-than: ?a<'x'||?b>?c reads both ways, and the two readings disagree
+            # on where strings start, so neither can be trusted.
+            raise QueryTooComplex("an IRI holds an apostrophe (write it as %27), or a '<' before a quoted "
+                                  "string needs a space after it")
+        if kind == "iri":  # its brackets count: if this '<' is really less-than, they are brackets
+            deepest = max(deepest, depth + text.count("(") + text.count("["))
+            depth = max(depth + text.count("(") + text.count("[") - text.count(")") - text.count("]"), 0)
+        elif kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+            chain += text != "("  # a row of parenthesised VALUES or arguments is long, not deep
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "operator" or (kind == "number" and text[0] in "+-"):
+            chain += 1
+        elif kind == "name":
+            keyword = text.upper()
+            chain += keyword in _CHAIN_KEYWORDS
+            if keyword == "PREFIX" and len(tokens) > position + 2:
+                (_, prefix), (target_kind, target) = tokens[position + 1], tokens[position + 2]
+                if prefix.endswith(":") and target_kind == "iri":
+                    prefixes[prefix[:-1]] = _iri_text(target)
+            elif keyword == "SERVICE":
+                _check_service(tokens[position + 1:position + 3], prefixes, tuple(allow_service))
+    if deepest > MAX_QUERY_DEPTH:
+        raise QueryTooComplex(f"the query nests brackets {deepest} deep; at most {MAX_QUERY_DEPTH} levels are allowed")
+    if chain > MAX_QUERY_CHAIN:
+        raise QueryTooComplex(f"the query chains {chain} groups and operators; at most {MAX_QUERY_CHAIN} are allowed")
+
+
+def _iri_text(token: str) -> str:
+    """The IRI of an IRIREF token, its \\u and \\U escapes decoded."""
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda found: chr(int(found[1] or found[2], 16)),
+                  token[1:-1])
+
+
+def _check_service(following: list, prefixes: dict, allow_service: tuple) -> None:
+    """Raise :class:`ServiceRefused` unless the endpoint named by the tokens after SERVICE is allowed."""
+    if following and following[0][0] == "name" and following[0][1].upper() == "SILENT":
+        following = following[1:]
+    kind, text = following[0] if following else ("other", "")
+    endpoint = None
+    if kind == "iri":
+        endpoint = _iri_text(text)
+    elif kind == "name" and ":" in text and not text.startswith("_:"):
+        prefix, local = text.split(":", 1)
+        namespace = prefixes.get(prefix, PREFIXES.get(prefix))
+        if namespace is not None:
+            endpoint = namespace + re.sub(r"\\(.)", r"\1", local)
+    if endpoint is not None and any(_under(endpoint, allowed) for allowed in allow_service):
+        return
+    named = f"SERVICE <{endpoint}>" if endpoint is not None else f"SERVICE {text[:80]}"
+    hint = (f"the allowed endpoints are {', '.join(allow_service)}" if allow_service
+            else "allow an endpoint with --allow-service URL-PREFIX")
+    raise ServiceRefused(f"{named} is refused: federated queries are off ({hint})")
+
+
+def _under(url: str, prefix: str) -> bool:
+    """True when ``url`` has the scheme, host and port of ``prefix``, no user name, and a path that
+    starts with the prefix's path at a segment boundary."""
+    try:
+        target, allowed = urlsplit(url), urlsplit(prefix)
+        origin, allowed_origin = ((part.scheme.lower(), part.hostname, part.port) for part in (target, allowed))
+    except ValueError:  # a port that is not a number
+        return False
+    if origin != allowed_origin or not target.hostname or target.username is not None:
+        return False
+    base = allowed.path.rstrip("/")
+    return target.path == base or target.path.startswith(base + "/") or not base
 
 
 def read_query_file(path: str | Path) -> str:
@@ -71,13 +209,16 @@ def read_query_file(path: str | Path) -> str:
         raise UsageError(f"{name} is not UTF-8 (byte {error.start}, line {line})") from None
 
 
-def execute(store, sparql: str):
+def execute(store, sparql: str, allow_service=()):
     """Run ``sparql`` on the :class:`pyoxigraph.Store` ``store`` with the project's prefixes predeclared.
 
     Returns pyoxigraph's lazy result: ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
-    ``QueryTriples`` (CONSTRUCT, DESCRIBE). Raises :class:`QuerySyntaxError` when the query does not
-    parse, :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
+    ``QueryTriples`` (CONSTRUCT, DESCRIBE). Raises :class:`QueryTooComplex` or
+    :class:`ServiceRefused` (:func:`check_query`; ``allow_service`` lists the URL prefixes a
+    ``SERVICE`` may call), :class:`QuerySyntaxError` when the query does not parse,
+    :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
     """
+    check_query(sparql, allow_service)
     try:
         return store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as error:
@@ -114,7 +255,7 @@ def check_format(kind: str, output_format: str) -> None:
     """Raise :class:`~profgraph.errors.UsageError` unless ``output_format`` suits a result of ``kind``."""
     allowed = _FORMATS_FOR[kind]
     if output_format not in allowed:
-        raise UsageError(f"--format {output_format} does not fit {_KIND_NAMES[kind]} queries; "
+        raise UsageError(f"--format {output_format} does not fit {KIND_NAMES[kind]} queries; "
                          f"use one of {', '.join(allowed)}")
 
 
@@ -193,17 +334,22 @@ def _prefixed(iri: str) -> str:
 
 
 def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "table",
-              timeout: float | None = None) -> None:
+              timeout: float | None = None, allow_service=()) -> None:
     """Run ``sparql`` on the RDF dataset of ``dataset`` (a :class:`profgraph.store.Dataset`) and write
     its result to ``output`` in ``output_format`` (one of :data:`FORMATS`), streaming.
 
-    With ``timeout`` (seconds) the query runs in a child process that is killed when the time is up;
-    its output still streams through this process. Raises :class:`QuerySyntaxError`,
+    With ``timeout`` (seconds) the query runs in a child process that is killed when the time is up,
+    or when this process is stopped; its output still streams through this process.
+    ``allow_service`` lists the URL prefixes a ``SERVICE`` may call (:func:`check_query`). Raises
+    :class:`QuerySyntaxError`, :class:`QueryTooComplex`, :class:`ServiceRefused`,
     :class:`QueryTimeout`, :class:`~profgraph.errors.UsageError` for a format that does not fit the
-    query, :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
+    query or a timeout that is not a positive finite number,
+    :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
     """
     if output_format not in FORMATS:
         raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}")
+    if timeout is not None:
+        timeout = check_timeout(timeout)
     if getattr(dataset, "endpoint", None):  # a remote store: the server answers, within the timeout
         from .remote import execute_remote
 
@@ -211,59 +357,63 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
         output.flush()
         return
     if timeout is None:
-        write_result(execute(dataset.rdf, sparql), output, output_format)
+        write_result(execute(dataset.rdf, sparql, allow_service), output, output_format)
         output.flush()
         return
-    if timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     from .store import RDF_FOLDER
 
-    _run_in_child(dataset.path / RDF_FOLDER, sparql, output, output_format, timeout)
+    check_query(sparql, allow_service)  # here, so that a refusal needs no child
+    _run_in_child(dataset.path / RDF_FOLDER, sparql, output, output_format, timeout, tuple(allow_service))
 
 
-_CHILD_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, UsageError, ProfgraphError)}
+_CHILD_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryTooComplex, ServiceRefused, UsageError,
+                                               ProfgraphError)}
 
 
-def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format: str, timeout: float) -> None:
+def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format: str, timeout: float,
+                  allow_service: tuple) -> None:
     import selectors
     import subprocess
 
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
+    from .children import exit_on_signals, start_python
+
     deadline = time.monotonic() + timeout
-    child = subprocess.Popen([sys.executable, "-c", "from profgraph.sparql import _child_main; _child_main()"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    try:
-        child.stdin.write(json.dumps({"store": str(rdf_folder), "query": sparql, "format": output_format}).encode())
-        child.stdin.close()
-        selector = selectors.DefaultSelector()
-        selector.register(child.stdout, selectors.EVENT_READ, output)
-        errors = bytearray()
-        selector.register(child.stderr, selectors.EVENT_READ, errors)
-        written = 0
-        while selector.get_map():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                note = "; the output is incomplete" if written else ""
-                raise QueryTimeout(f"query stopped after the {timeout:g} s timeout{note}")
-            for key, _ in selector.select(remaining):
-                chunk = os.read(key.fileobj.fileno(), 1 << 16)
-                if not chunk:
-                    selector.unregister(key.fileobj)
-                elif key.data is errors:
-                    errors += chunk
-                else:
-                    output.write(chunk)
-                    written += len(chunk)
-        output.flush()
-        child.wait(max(deadline - time.monotonic(), 0.1))
-    except subprocess.TimeoutExpired:
-        raise QueryTimeout(f"query stopped after the {timeout:g} s timeout") from None
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        child.stdout.close()
-        child.stderr.close()
+    with exit_on_signals():  # SIGTERM or SIGHUP: the finally block below still kills the child
+        child = start_python("from profgraph.sparql import _child_main; _child_main()",
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            child.stdin.write(json.dumps({"store": str(rdf_folder), "query": sparql, "format": output_format,
+                                          "allow_service": allow_service}).encode())
+            child.stdin.close()
+            selector = selectors.DefaultSelector()
+            selector.register(child.stdout, selectors.EVENT_READ, output)
+            errors = bytearray()
+            selector.register(child.stderr, selectors.EVENT_READ, errors)
+            written = 0
+            while selector.get_map():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    note = "; the output is incomplete" if written else ""
+                    raise QueryTimeout(f"query stopped after the {timeout:g} s timeout{note}")
+                for key, _ in selector.select(remaining):
+                    chunk = os.read(key.fileobj.fileno(), 1 << 16)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                    elif key.data is errors:
+                        errors += chunk
+                    else:
+                        output.write(chunk)
+                        written += len(chunk)
+            output.flush()
+            child.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            raise QueryTimeout(f"query stopped after the {timeout:g} s timeout") from None
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            child.stdout.close()
+            child.stderr.close()
     if child.returncode != 0:
         raise _child_error(bytes(errors).decode("utf-8", "replace"))
 
@@ -281,10 +431,13 @@ def _child_main() -> None:
     """Entry point of the child process of :func:`_run_in_child`: query from a JSON request on stdin."""
     from pyoxigraph import Store
 
+    from .children import die_with_parent
+
+    die_with_parent(int(sys.argv[1]))
     request = json.loads(sys.stdin.buffer.read())
     try:
         store = Store.read_only(request["store"])
-        write_result(execute(store, request["query"]), sys.stdout.buffer, request["format"])
+        write_result(execute(store, request["query"], request["allow_service"]), sys.stdout.buffer, request["format"])
         sys.stdout.buffer.flush()
     except ProfgraphError as error:
         name = type(error).__name__ if type(error).__name__ in _CHILD_ERRORS else "ProfgraphError"
@@ -350,14 +503,16 @@ def _text(term) -> str:
     return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
-def query(sparql: str, store=None):
+def query(sparql: str, store=None, allow_service=()):
     """Run ``sparql`` and return its answer: a :class:`pandas.DataFrame` for SELECT (typed columns, see
     :func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of ``subject``, ``predicate``, ``object``
     strings for CONSTRUCT and DESCRIBE.
 
     ``store`` is a :class:`profgraph.store.Dataset`, a store folder, or None for the default dataset
-    (:func:`profgraph.load`). The project's prefixes are predeclared. Raises
-    :class:`QuerySyntaxError` when the query does not parse.
+    (:func:`profgraph.load`). The project's prefixes are predeclared. ``SERVICE`` calls are refused
+    unless their endpoint is under one of the URL prefixes ``allow_service``. Raises
+    :class:`QuerySyntaxError` when the query does not parse, :class:`QueryTooComplex` when it nests
+    too deep for the engine, :class:`ServiceRefused` for a ``SERVICE`` call that is not allowed.
 
     >>> import profgraph
     >>> frame = profgraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a pg:Profession }")
@@ -367,7 +522,7 @@ def query(sparql: str, store=None):
     from .store import Dataset, load
 
     dataset = store if isinstance(store, Dataset) else load(store)
-    result = execute(dataset.rdf, sparql)
+    result = execute(dataset.rdf, sparql, allow_service)
     kind = result_kind(result)
     if kind == "ask":
         return bool(result)

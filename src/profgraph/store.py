@@ -16,20 +16,19 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
-import tempfile
 import time
 from functools import cached_property
 from pathlib import Path
 
 from . import __version__
-from .atomic import replace_folder
+from .atomic import OutputFolder
 from .errors import ProfgraphError
 from .model import Model
 
 FORMAT = 2
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "transitions.npz", "oxigraph"
-_BUILD_CODE = ("model.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
+GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
+_BUILD_CODE = ("model.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
 
 
 class StoreError(ProfgraphError):
@@ -40,9 +39,13 @@ class Dataset:
     """An opened store. Views load lazily, so a command pays only for what it uses."""
 
     def __init__(self, path: Path, manifest: dict):
+        import threading
+        from collections import OrderedDict
+
         self.path = path
         self.manifest = manifest
-        self._graphs: dict[float, object] = {}
+        self._graphs: OrderedDict[float, object] = OrderedDict()  # least recently used first
+        self._graphs_lock, self._build_lock = threading.Lock(), threading.Lock()
 
     @cached_property
     def _model_and_names(self):
@@ -73,15 +76,28 @@ class Dataset:
         return self.transition_graph(float(self.transitions["floor"]))
 
     def transition_graph(self, min_coverage: float):
-        """Return a transition graph holding every edge with coverage >= ``min_coverage`` (built once per value)."""
-        if min_coverage not in self._graphs:
+        """Return a transition graph holding every edge with coverage >= ``min_coverage``. The last
+        :data:`GRAPHS_KEPT` graphs asked for are kept; one graph is built at a time, so threads
+        asking for many values at once cannot hold many graphs in memory."""
+        with self._graphs_lock:
+            if min_coverage in self._graphs:
+                self._graphs.move_to_end(min_coverage)
+                return self._graphs[min_coverage]
+        with self._build_lock:
+            with self._graphs_lock:
+                if min_coverage in self._graphs:
+                    return self._graphs[min_coverage]
             from .paths import graph_from_table, transition_graph
 
             if min_coverage >= float(self.transitions["floor"]):
-                self._graphs[min_coverage] = graph_from_table(self.transitions, min_coverage)
+                graph = graph_from_table(self.transitions, min_coverage)
             else:
-                self._graphs[min_coverage] = transition_graph(self.model, floor=min_coverage)
-        return self._graphs[min_coverage]
+                graph = transition_graph(self.model, floor=min_coverage)
+            with self._graphs_lock:
+                self._graphs[min_coverage] = graph
+                while len(self._graphs) > GRAPHS_KEPT:
+                    self._graphs.popitem(last=False)
+        return graph
 
     @cached_property
     def skill_matrices(self):
@@ -116,13 +132,14 @@ def fingerprint(inputs: list[Path]) -> str:
 
 
 def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
-                progress=None, details: dict | None = None) -> Dataset:
+                progress=None, details: dict | None = None, force: bool = False) -> Dataset:
     """Build every view of ``model`` into the folder ``destination`` and return it opened.
 
     ``progress``, if given, is called with the name of each view when it is built;
     ``details`` go into the manifest as they are. The build happens in a temporary sibling
     folder that replaces ``destination`` only when complete; on any error nothing at
-    ``destination`` changes.
+    ``destination`` changes. ``destination`` must be new, empty or a store, or ``force`` given
+    (:class:`~profgraph.atomic.OutputFolder`); else :class:`~profgraph.errors.UsageError` is raised.
     """
     import numpy as np
     from pyoxigraph import NamedNode, RdfFormat, Store
@@ -134,8 +151,8 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
     from .vocab import ONTOLOGY_GRAPH
 
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workspace = Path(tempfile.mkdtemp(prefix=f".{destination.name}.build-", dir=destination.parent))
+    output = OutputFolder(destination, "store", force=force, whole=(RDF_FOLDER,))
+    workspace = output.workspace
     try:
         with (workspace / MODEL_FILE).open("wb") as handle:
             pickle.dump((model, NameIndex(model)), handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -168,9 +185,9 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
             **(details or {}),
         }
         (workspace / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        replace_folder(workspace, destination)
+        output.commit()
     except BaseException:
-        shutil.rmtree(workspace, ignore_errors=True)
+        output.discard()
         raise
     return Dataset(destination, manifest)
 

@@ -1,6 +1,7 @@
-"""Checks of a dataset: SHACL shapes over the built RDF graph, plus table checks that shapes
-cannot express well (unique labels per language, enough requirements, ESCO matches and ISCO
-codes, traits typed as such) and the reachability of "transforms into" successors.
+"""Checks of a dataset: SHACL shapes over the built RDF graph, the W3C Data Cube integrity
+constraints over its indicator observations, plus table checks that shapes cannot express well
+(unique labels per language, enough requirements, references, ESCO matches and ISCO codes, traits
+typed as such) and the reachability of "transforms into" successors.
 
 Each finding is a :class:`Finding`; ``severity`` is "violation" (the data are wrong) or
 "warning" (worth a look). ``profgraph validate`` exits 1 when there is any violation.
@@ -12,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Model
-from .vocab import DATA_GRAPH, LANGUAGES, TRAIT
+from .vocab import LANGUAGES, TRAIT
 
 MIN_REQUIREMENTS = 12  # skills (traits not counted) a curated profile requires at least
 MIN_REQUIREMENTS_IMPORTED = 6  # the floor for an imported classification, whose profiles we do not curate
@@ -100,14 +101,25 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
 
 
 def shacl_findings(dataset) -> list[Finding]:
-    """Return the SHACL findings on the dataset's RDF data graph against ``ontology/shapes.ttl``."""
-    from pyoxigraph import NamedNode, RdfFormat
+    """Return the SHACL findings on the dataset's RDF data graphs against ``ontology/shapes.ttl``."""
+    from pyoxigraph import RdfFormat
     from rdflib import Graph
 
+    from .export import data_graphs
+
     data = Graph()
-    data.parse(data=dataset.rdf.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(DATA_GRAPH)),
-               format="nt")
+    for graph in data_graphs(dataset.rdf):
+        data.parse(data=dataset.rdf.dump(format=RdfFormat.N_TRIPLES, from_graph=graph), format="nt")
     return check_shapes(data)
+
+
+def cube_findings(dataset) -> list[Finding]:
+    """Return a violation for each W3C Data Cube integrity constraint (IC-1..IC-19) that the
+    dataset's ontology and data, together, violate (:mod:`profgraph.datacube`)."""
+    from .datacube import violations
+
+    return [Finding("violation", "datacube", name, f"Data Cube integrity constraint violated: {requirement}")
+            for name, requirement in violations(dataset.rdf).items()]
 
 
 def check_shapes(data) -> list[Finding]:
@@ -162,6 +174,8 @@ def _coverage(value: float) -> str:
 
 
 def validate(dataset, complete_languages: bool = True) -> list[Finding]:
-    """Return every finding of the table checks, the successor checks and the SHACL shapes, violations first."""
-    findings = table_findings(dataset.model, complete_languages) + successor_findings(dataset) + shacl_findings(dataset)
+    """Return every finding of the table checks, the successor checks, the SHACL shapes and the Data Cube
+    constraints, violations first."""
+    findings = (table_findings(dataset.model, complete_languages) + successor_findings(dataset)
+                + shacl_findings(dataset) + cube_findings(dataset))
     return sorted(findings, key=lambda f: (f.severity != "violation", f.check, f.focus))

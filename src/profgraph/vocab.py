@@ -5,7 +5,9 @@ from __future__ import annotations
 BASE = "https://w3id.org/profgraph/"
 PG = BASE + "ontology#"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
-DATA_GRAPH = BASE + "graph/data"
+DATA_GRAPH = BASE + "graph/data"  # the curated data (and any model that names no graph of its own)
+ESCO_GRAPH = BASE + "graph/esco"  # an ESCO import, so that its N-Quads and the curated ones can be merged
+ONTOLOGY_VERSION = "0.2.0"
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -19,7 +21,24 @@ ESCO = "http://data.europa.eu/esco/"
 SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
 SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
 SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
 INDICATOR_DATASET = BASE + "dataset/indicators"
+ALL_SECTORS = BASE + "sector/_T"  # the Data Cube code for "all sectors" (SDMX's _T, total)
+ISCO_SCHEME = ESCO + "concept-scheme/isco"
+
+# The formats of `profgraph export`: name -> (title, IANA media type or "" where none is registered).
+EXPORT_FORMATS = {
+    "ttl": ("Turtle", "text/turtle"),
+    "nt": ("N-Triples", "application/n-triples"),
+    "nq": ("N-Quads", "application/n-quads"),
+    "jsonld": ("JSON-LD", "application/ld+json"),
+    "rdfxml": ("RDF/XML", "application/rdf+xml"),
+    "graphml": ("GraphML: professions, skills and sectors as a graph", ""),
+    "gexf": ("GEXF: professions, skills and sectors as a graph", ""),
+    "csv": ("CSV: a folder of tables", "text/csv"),
+}
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -72,10 +91,33 @@ PREFIXES = {
     "rdfs": RDFS,
     "owl": OWL,
     "xsd": XSD,
+    "foaf": FOAF,
+    "dcat": DCAT,
+    "void": VOID,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
     "profession": BASE + "profession/",
     "skill": BASE + "skill/",
     "sector": BASE + "sector/",
     "source": BASE + "source/",
     "requirement": BASE + "requirement/",
     "transformation": BASE + "transformation/",
+    "indicator": BASE + "indicator/",
+    "observation": BASE + "observation/",
+    "area": BASE + "area/",
+    "period": BASE + "period/",
+    "unit": BASE + "unit/",
+    "agent": BASE + "agent/",
 }
+
+_NAMESPACES = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def compact_iri(iri: str) -> str:
+    """Return ``iri`` as ``prefix:local`` with the longest namespace of :data:`PREFIXES` that
+    starts it (``pg:Profession``), or unchanged when none does."""
+    for prefix, namespace in _NAMESPACES:
+        if iri.startswith(namespace) and not iri[len(namespace):].startswith("//"):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

@@ -6,20 +6,25 @@ and the column, so that whoever edits the tables can fix them.
 
 from __future__ import annotations
 
-import csv
-import math
 import re
 from pathlib import Path
 
-from ..errors import DataError
-from ..model import Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation
+from ..errors import DataError, shown
+from ..model import (Agent, Code, Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation,
+                     publisher_names)
 from ..vocab import ESCO_MATCHES, LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
+from .csvfile import finite_number, read_table
 
-TABLES = ("sources", "sectors", "skills", "professions", "requirements", "transformations", "indicators",
-          "observations")
+TABLES = ("publishers", "sources", "dataset", "sectors", "skills", "isco_groups", "professions", "requirements",
+          "transformations", "areas", "units", "indicators", "observations")
 COLUMNS = {
+    "publishers": ("id", "name", "kind"),
     "sources": ("id", "title", "publisher", "year", "url", "note"),
-    "sectors": ("id", "code", "label_kk", "label_ru", "label_en"),
+    "dataset": ("id", "title", "description", "license", "publisher"),
+    "sectors": ("id", "code", "broader", "label_kk", "label_ru", "label_en", "definition_en"),
+    "isco_groups": ("code", "title_en"),
+    "areas": ("id", "label_kk", "label_ru", "label_en", "exact_match"),
+    "units": ("id", "label_kk", "label_ru", "label_en", "exact_match"),
     "skills": ("id", "type", "label_kk", "label_ru", "label_en", "alt_kk", "alt_ru", "alt_en", "esco_uri"),
     "professions": (
         "id", "label_kk", "label_ru", "label_en", "alt_kk", "alt_ru", "alt_en",
@@ -36,9 +41,11 @@ OPTIONAL_COLUMNS = {
     "requirements": ("level",),
     "transformations": ("note",),
 }
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALT_SEPARATOR = "|"
+AGENT_KINDS = ("organization", "group", "person")
+AREA_CODE = re.compile(r"^[A-Z]{2}$|^WORLD$")  # ISO 3166-1 alpha-2, or the world
+PERIOD = re.compile(r"^(\d{4})(?:/(\d{4}))?$")  # a year, or a span of whole years
 
 
 class _Table:
@@ -47,34 +54,17 @@ class _Table:
     def __init__(self, folder: Path, name: str):
         self.path = folder / f"{name}.csv"
         self.name = name
-        try:
-            with self.path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle)
-                header = reader.fieldnames or []
-                missing = [column for column in COLUMNS[name] if column not in header]
-                if missing:
-                    raise DataError(f"missing column(s) {', '.join(missing)}", str(self.path), 1)
-                self.rows = []
-                for row in reader:
-                    if None in row:
-                        raise DataError("more cells than the header has columns", str(self.path), reader.line_num)
-                    for column, value in row.items():
-                        if value and CONTROL.search(value):
-                            raise DataError("holds a control character (a line break, tab or similar)",
-                                            str(self.path), reader.line_num, column)
-                    cells = {k: (v or "").strip() for k, v in row.items()}
-                    for column in OPTIONAL_COLUMNS.get(name, ()):
-                        cells.setdefault(column, "")
-                    self.rows.append((reader.line_num, cells))
-        except FileNotFoundError:
-            raise DataError("file not found", str(self.path)) from None
-        except UnicodeDecodeError as error:
-            raise DataError(f"not UTF-8 ({error.reason} at byte {error.start})", str(self.path)) from None
-        except csv.Error as error:
-            raise DataError(f"malformed CSV: {error}", str(self.path)) from None
+        _, self.rows = read_table(self.path, COLUMNS[name])
+        for _, cells in self.rows:
+            for column in OPTIONAL_COLUMNS.get(name, ()):
+                cells.setdefault(column, "")
 
     def fail(self, line: int, column: str, message: str) -> DataError:
         return DataError(message, str(self.path), line, column)
+
+    def number(self, line: int, row: dict, column: str) -> float:
+        """Return the cell as a finite number (``nan``, ``inf`` and ``1e999`` are refused)."""
+        return finite_number(self.required(line, row, column), self.path, line, column)
 
     def required(self, line: int, row: dict, column: str) -> str:
         value = row[column]
@@ -85,24 +75,24 @@ class _Table:
     def slug(self, line: int, row: dict, column: str) -> str:
         value = self.required(line, row, column)
         if not SLUG.match(value):
-            raise self.fail(line, column, f"{value!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
+            raise self.fail(line, column, f"{shown(value)} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         return value
 
     def choice(self, line: int, row: dict, column: str, allowed) -> str:
         value = self.required(line, row, column)
         if value not in allowed:
-            raise self.fail(line, column, f"{value!r} is not one of {', '.join(allowed)}")
+            raise self.fail(line, column, f"{shown(value)} is not one of {', '.join(allowed)}")
         return value
 
     def reference(self, line: int, row: dict, column: str, known, what: str) -> str:
         value = self.required(line, row, column)
         if value not in known:
-            raise self.fail(line, column, f"unknown {what} id {value!r}")
+            raise self.fail(line, column, f"unknown {what} id {shown(value)}")
         return value
 
     def unique(self, line: int, column: str, value: str, seen) -> None:
         if value in seen:
-            raise self.fail(line, column, f"duplicate id {value!r}")
+            raise self.fail(line, column, f"duplicate id {shown(value)}")
 
 
 def _labels(table: _Table, line: int, row: dict) -> dict[str, str]:
@@ -124,11 +114,8 @@ def _exposure(table: _Table, line: int, row: dict, sources) -> tuple[float | Non
         if row["exposure_source"]:
             raise table.fail(line, "automation_exposure", "is empty but exposure_source is set")
         return None, None
-    try:
-        value = float(text)
-    except ValueError:
-        raise table.fail(line, "automation_exposure", f"{text!r} is not a number") from None
-    if not (0.0 <= value <= 1.0) or math.isnan(value):
+    value = table.number(line, row, "automation_exposure")
+    if not 0.0 <= value <= 1.0:
         raise table.fail(line, "automation_exposure", f"{text} is outside [0, 1]")
     source = table.reference(line, row, "exposure_source", sources, "source")
     return value, source
@@ -153,20 +140,23 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
     folder = Path(folder)
     tables = {table: _Table(folder, table) for table in TABLES}
 
+    agents = _agents(tables["publishers"])
+    agent_names = {name for agent in agents.values() for name in agent.names}
     sources: dict[str, Source] = {}
     table = tables["sources"]
     for line, row in table.rows:
         sid = table.slug(line, row, "id")
         table.unique(line, "id", sid, sources)
+        for publisher in publisher_names(row["publisher"]):
+            if publisher not in agent_names:
+                raise table.fail(line, "publisher", f"{shown(publisher)} is not a name in publishers.csv")
+        if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
+            raise table.fail(line, "year", f"{shown(row['year'])} is not a year (4 digits)")
         sources[sid] = Source(sid, iri("source", sid), table.required(line, row, "title"),
                               row["publisher"], row["year"], row["url"], row["note"])
 
-    sectors: dict[str, Sector] = {}
-    table = tables["sectors"]
-    for line, row in table.rows:
-        sid = table.slug(line, row, "id")
-        table.unique(line, "id", sid, sectors)
-        sectors[sid] = Sector(sid, iri("sector", sid), table.required(line, row, "code"), _labels(table, line, row))
+    about = _about(tables["dataset"], agents)
+    sectors = _sectors(tables["sectors"])
 
     skills: dict[str, Skill] = {}
     table = tables["skills"]
@@ -176,6 +166,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         skills[sid] = Skill(sid, iri("skill", sid), table.choice(line, row, "type", SKILL_TYPES),
                             _labels(table, line, row), _alt_labels(row), row["esco_uri"] or None)
 
+    isco_titles = _isco_titles(tables["isco_groups"])
     rows: dict[str, dict] = {}
     table = tables["professions"]
     for line, row in table.rows:
@@ -183,10 +174,12 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         table.unique(line, "id", pid, rows)
         isco = row["isco08"]
         if isco and not re.fullmatch(r"\d{4}", isco):
-            raise table.fail(line, "isco08", f"{isco!r} is not a 4-digit ISCO-08 unit group")
+            raise table.fail(line, "isco08", f"{shown(isco)} is not a 4-digit ISCO-08 unit group")
+        if isco and isco not in isco_titles:
+            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv")
         esco_isco = row["esco_isco08"]
         if esco_isco and not re.fullmatch(r"\d{1,4}", esco_isco):
-            raise table.fail(line, "esco_isco08", f"{esco_isco!r} is not an ISCO-08 group code")
+            raise table.fail(line, "esco_isco08", f"{shown(esco_isco)} is not an ISCO-08 group code")
         exposure, exposure_source = _exposure(table, line, row, sources)
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
@@ -205,7 +198,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         sid = table.reference(line, row, "skill", skills, "skill")
         relation = table.choice(line, row, "relation", RELATIONS)
         if (pid, sid) in seen_pairs:
-            raise table.fail(line, "skill", f"{pid} already lists skill {sid!r}")
+            raise table.fail(line, "skill", f"{pid} already lists skill {shown(sid)}")
         seen_pairs.add((pid, sid))
         required[pid][relation].append(sid)
         if row["level"]:
@@ -221,25 +214,27 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             row["note"],
         ))
 
+    areas = _codes(tables["areas"], "area", AREA_CODE, "an ISO 3166-1 alpha-2 code or WORLD")
+    units = _codes(tables["units"], "unit", SLUG, "a slug (lowercase a-z, 0-9 and single hyphens)")
     indicators: dict[str, Indicator] = {}
     table = tables["indicators"]
     for line, row in table.rows:
         iid = table.slug(line, row, "id")
         table.unique(line, "id", iid, indicators)
         indicators[iid] = Indicator(iid, iri("indicator", iid), _labels(table, line, row),
-                                    table.required(line, row, "unit"))
+                                    table.reference(line, row, "unit", units, "unit"))
 
     observations = []
     table = tables["observations"]
     for line, row in table.rows:
-        text = table.required(line, row, "value")
-        try:
-            value = float(text)
-        except ValueError:
-            raise table.fail(line, "value", f"{text!r} is not a number") from None
+        value = table.number(line, row, "value")
+        period = PERIOD.match(table.required(line, row, "period"))
+        if not period or (period[2] and period[2] <= period[1]):
+            raise table.fail(line, "period", f"{shown(row['period'])} is not a year (2020) or a span of years "
+                                             "(2008/2009)")
         observations.append(Observation(
             table.reference(line, row, "indicator", indicators, "indicator"),
-            table.required(line, row, "area"), table.required(line, row, "period"),
+            table.reference(line, row, "area", areas, "area"), row["period"],
             table.reference(line, row, "sector", sectors, "sector") if row["sector"] else None,
             value, table.reference(line, row, "source", sources, "source"), row["note"],
         ))
@@ -249,7 +244,84 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
                         levels=levels[pid])
         for pid, fields in rows.items()
     }
-    return Model(name, professions, skills, sectors, transformations, sources, indicators, observations)
+    return Model(name, professions, skills, sectors, transformations, sources, indicators, observations,
+                 areas=areas, units=units, agents=agents, isco_titles=isco_titles, about=about)
+
+
+def _agents(table: _Table) -> dict[str, Agent]:
+    """The publishers table: one agent per id, which several rows may give other names."""
+    names: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
+    seen: set[str] = set()
+    for line, row in table.rows:
+        aid = table.slug(line, row, "id")
+        name = table.required(line, row, "name")
+        if name in seen:
+            raise table.fail(line, "name", f"duplicate name {shown(name)}")
+        seen.add(name)
+        kind = table.choice(line, row, "kind", AGENT_KINDS)
+        if kinds.setdefault(aid, kind) != kind:
+            raise table.fail(line, "kind", f"{aid} is a {kinds[aid]} on an earlier line")
+        names.setdefault(aid, []).append(name)
+    return {aid: Agent(aid, iri("agent", aid), tuple(found), kinds[aid]) for aid, found in names.items()}
+
+
+def _about(table: _Table, agents: dict[str, Agent]) -> dict[str, str]:
+    """The one row of the dataset table: what the dataset is, its licence and its publisher."""
+    if len(table.rows) != 1:
+        raise DataError(f"holds {len(table.rows)} rows; it describes the dataset in exactly one", str(table.path))
+    line, row = table.rows[0]
+    table.slug(line, row, "id")
+    table.required(line, row, "title")
+    if not re.match(r"^https?://\S+$", table.required(line, row, "license")):
+        raise table.fail(line, "license", f"{shown(row['license'])} is not the IRI of a licence")
+    table.reference(line, row, "publisher", agents, "publisher")
+    return {column: row[column] for column in COLUMNS["dataset"]}
+
+
+def _sectors(table: _Table) -> dict[str, Sector]:
+    """The sectors table; a division's ``broader`` names the section it belongs to."""
+    sectors: dict[str, Sector] = {}
+    for line, row in table.rows:
+        sid = table.slug(line, row, "id")
+        table.unique(line, "id", sid, sectors)
+        sectors[sid] = Sector(sid, iri("sector", sid), table.required(line, row, "code"), _labels(table, line, row),
+                              row["broader"] or None, row["definition_en"])
+    for line, row in table.rows:
+        if row["broader"]:
+            broader = table.reference(line, row, "broader", sectors, "sector")
+            if broader == row["id"]:
+                raise table.fail(line, "broader", "a sector cannot be under itself")
+            if sectors[broader].broader:
+                raise table.fail(line, "broader", f"{broader!r} is itself under {sectors[broader].broader!r}; "
+                                                  "name the section")
+    return sectors
+
+
+def _isco_titles(table: _Table) -> dict[str, str]:
+    """The ISCO-08 group titles: code (1 to 4 digits) -> English title."""
+    titles: dict[str, str] = {}
+    for line, row in table.rows:
+        code = table.required(line, row, "code")
+        if not re.fullmatch(r"\d{1,4}", code):
+            raise table.fail(line, "code", f"{shown(code)} is not an ISCO-08 group code (1 to 4 digits)")
+        table.unique(line, "code", code, titles)
+        titles[code] = table.required(line, row, "title_en")
+    return titles
+
+
+def _codes(table: _Table, kind: str, pattern: re.Pattern, what: str) -> dict[str, Code]:
+    """A code list (areas, units): id -> :class:`Code` with labels in every language."""
+    codes: dict[str, Code] = {}
+    for line, row in table.rows:
+        cid = table.required(line, row, "id")
+        if not pattern.match(cid):
+            raise table.fail(line, "id", f"{shown(cid)} is not {what}")
+        table.unique(line, "id", cid, codes)
+        if row["exact_match"] and not re.match(r"^https?://\S+$", row["exact_match"]):
+            raise table.fail(line, "exact_match", f"{shown(row['exact_match'])} is not an IRI")
+        codes[cid] = Code(cid, iri(kind, cid), _labels(table, line, row), row["exact_match"])
+    return codes
 
 
 def table_paths(folder: str | Path) -> list[Path]:

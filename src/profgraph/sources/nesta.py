@@ -21,12 +21,12 @@ the table knows).
 from __future__ import annotations
 
 import bisect
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
+from .csvfile import finite_number, read_table
 
 
 @dataclass
@@ -76,30 +76,21 @@ def read_risk_table(path: str | Path) -> RiskTable:
     """Read a risk table and return its exposures.
 
     Raises :class:`~profgraph.errors.DataError` when the file is missing, has no ``risk``
-    column, has neither ``concept_uri`` nor ``isco_code``, or holds a risk outside 1..5.
+    column, has neither ``concept_uri`` nor ``isco_code``, holds a risk that is not a finite number
+    in 1..5, or is not well-formed CSV (:func:`~profgraph.sources.csvfile.read_table`).
     """
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            if "risk" not in header or not ({"concept_uri", "isco_code"} & set(header)):
-                raise DataError("unknown risk table format: expected a 'risk' column and a 'concept_uri' "
-                                "or 'isco_code' column", str(path), 1)
-            keys, risks = [], []
-            for row in reader:
-                try:
-                    risk = float(row["risk"])
-                except (TypeError, ValueError):
-                    raise DataError(f"{row['risk']!r} is not a number", str(path), reader.line_num, "risk") from None
-                if not 1.0 <= risk <= 5.0:
-                    raise DataError(f"risk {risk} is outside the 1..5 scale", str(path), reader.line_num, "risk")
-                keys.append(((row.get("concept_uri") or "").strip(), (row.get("isco_code") or "").strip()))
-                risks.append(risk)
-    except FileNotFoundError:
-        raise DataError("file not found", str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError("not a UTF-8 CSV file", str(path)) from None
+    header, rows = read_table(path)
+    if "risk" not in header or not ({"concept_uri", "isco_code"} & set(header)):
+        raise DataError("unknown risk table format: expected a 'risk' column and a 'concept_uri' "
+                        "or 'isco_code' column", str(path), 1)
+    keys, risks = [], []
+    for line, row in rows:
+        risk = finite_number(row["risk"], path, line, "risk")
+        if not 1.0 <= risk <= 5.0:
+            raise DataError(f"risk {risk} is outside the 1..5 scale", str(path), line, "risk")
+        keys.append((row.get("concept_uri", ""), row.get("isco_code", "")))
+        risks.append(risk)
     if not risks:
         raise DataError("the risk table has no rows", str(path))
     table = RiskTable(path)

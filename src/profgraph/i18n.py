@@ -99,12 +99,17 @@ _TEXTS = {
                      "Нажмите на узел или найдите профессию, чтобы увидеть подробности.",
                      "Click a node or search for a profession to see its details."),
     "open_page": ("Бетін ашу", "Открыть страницу", "Open its page"),
-    "capped": ("{total} түйіннің {shown} көрсетілген (шек {cap}); жасырылғаны: кәсіп {professions}, дағды {skills}. "
-               "Көріністі --sector, --status немесе кәсіп атауымен тарылтыңыз.",
+    "capped": ("{total} түйіннің {shown} көрсетілген (шек {cap}); жасырылғаны: кәсіп {professions}, дағды {skills}.",
                "Показано {shown} из {total} узлов (предел {cap}): скрыто профессий {professions}, навыков "
-               "{skills}. Сузьте вид с помощью --sector, --status или названия профессии.",
-               "Showing {shown} of {total} nodes (cap {cap}); hidden: professions {professions}, skills {skills}. "
-               "Narrow the view with --sector, --status or a profession name."),
+               "{skills}.",
+               "Showing {shown} of {total} nodes (cap {cap}); hidden: professions {professions}, skills {skills}."),
+    # what a capped view's reader can do: on the command line, narrow it; on the site, open a page
+    "capped_hint": ("Көріністі --sector, --status немесе кәсіп атауымен тарылтыңыз.",
+                    "Сузьте вид с помощью --sector, --status или названия профессии.",
+                    "Narrow the view with --sector, --status or a profession name."),
+    "capped_hint_pages": ("Кәсіптің барлық байланыстары оның бетінде көрсетілген.",
+                          "Все связи профессии показаны на её странице.",
+                          "A profession's page shows all its links."),
     "solitary_skills": ("Көрсетілген кәсіптердің біреуіне ғана қажет {count} дағды сызылмаған; олар сол кәсіптің "
                         "мәліметтерінде берілген.",
                         "Навыки, нужные только одной из показанных профессий ({count}), не нарисованы: они "

@@ -419,7 +419,8 @@ class _Assembly:
         if shown < self.total:
             self.notes.append(self.words["capped"].format(
                 shown=shown, total=self.total, cap=max_nodes, professions=len(professions) - len(kept),
-                skills=len(pool) - solitary - len(self.skills)))
+                skills=len(pool) - solitary - len(self.skills))
+                + " " + self.words["capped_hint_pages" if self.page_url else "capped_hint"])
         for pid in kept:
             self._profession_node(pid, focus=pid == origin)
         for sector_id in sectors:

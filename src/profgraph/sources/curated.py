@@ -158,7 +158,8 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         if isco and not re.fullmatch(r"\d{4}", isco):
             raise table.fail(line, "isco08", f"{shown(isco)} is not a 4-digit ISCO-08 unit group")
         if isco and isco not in isco_titles:
-            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv")
+            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv"
+                             " (scripts/isco_titles.py adds the groups the professions use)")
         exposure, exposure_source = _exposure(table, line, row, sources)
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),

@@ -216,9 +216,7 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
         return
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    from .store import RDF_FOLDER
-
-    _run_in_child(dataset.path / RDF_FOLDER, sparql, output, output_format, timeout)
+    _run_in_child(dataset.rdf_path, sparql, output, output_format, timeout)
 
 
 _CHILD_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, UsageError, ProfgraphError)}

@@ -1,0 +1,175 @@
+"""Versioned folders: a folder whose content is replaced whole while readers keep the version they opened.
+
+A versioned folder holds its versions as subfolders ``store-<16 hex digits>``, each complete and
+never changed once built, and a pointer naming the current one (the caller's file, replaced
+atomically; for a store it is ``manifest.json``). A build works in a workspace ``.build-<...>``
+beside the versions and renames it into a new version when complete, so a version is never seen
+half-built; then the pointer moves to it.
+
+Readers hold a :class:`Lease` on the version they use: a shared lock (``flock``) on its file
+``reader.lock``. A builder holds the folder's ``build.lock`` exclusively; old versions are
+removed only when no reader holds them (a builder's exclusive, non-blocking lock on their
+``reader.lock`` succeeds), and workspaces found while holding ``build.lock`` belong to builds that
+were killed, so they are removed too. Where ``flock`` does not exist (Windows), there are no locks:
+old versions and workspaces are removed on the next build, best effort.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+VERSION = re.compile(r"store-[0-9a-f]{16}")
+WORKSPACE_PREFIX = ".build-"
+LEASE_FILE = "reader.lock"
+BUILD_LOCK = "build.lock"
+
+
+class Lease:
+    """A reader's hold on one version: while it lives (or until :meth:`release`), no builder removes the version."""
+
+    def __init__(self, descriptor: int | None):
+        self._descriptor = descriptor
+        self._finalizer = weakref.finalize(self, _close, descriptor) if descriptor is not None else None
+
+    def release(self) -> None:
+        """Let builders remove the version."""
+        if self._finalizer is not None:
+            self._finalizer()
+
+
+def _close(descriptor: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(descriptor)
+
+
+def lease(version: Path) -> Lease:
+    """Return a :class:`Lease` on the folder ``version``.
+
+    Raises FileNotFoundError when the version does not exist, or is being removed (the caller
+    reads the pointer again). Without ``flock``, the lease holds nothing.
+    """
+    descriptor = os.open(version / LEASE_FILE, os.O_RDONLY)
+    if fcntl is None:
+        os.close(descriptor)
+        return Lease(None)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a builder removes this very version
+        if os.fstat(descriptor).st_nlink == 0:
+            raise FileNotFoundError(f"{version} was removed")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return Lease(descriptor)
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold ``folder``'s build lock for the ``with`` block; yield whether it is held.
+
+    With ``wait`` false, yield False at once when another build holds it. ``folder`` is created
+    if missing. Without ``flock``, yield True holding nothing. Raises OSError when ``folder``
+    cannot be written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        yield True
+        return
+    descriptor = os.open(folder / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def workspace(folder: Path) -> Iterator[Path]:
+    """Yield a new empty workspace in ``folder`` (whose build lock the caller holds), removed if the block fails."""
+    path = folder / f"{WORKSPACE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    path.mkdir()
+    try:
+        yield path
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+
+
+def commit(workspace_path: Path) -> Path:
+    """Turn the finished workspace into a new version of its folder, readable by others; return the version's path."""
+    (workspace_path / LEASE_FILE).touch()
+    version = workspace_path.with_name(f"store-{secrets.token_hex(8)}")
+    os.rename(workspace_path, version)
+    return version
+
+
+def clean(folder: Path, keep: str | None) -> None:
+    """Remove the workspaces of ``folder`` and every version but ``keep`` that no reader holds.
+
+    The caller holds the build lock, so no workspace belongs to a running build.
+    """
+    for entry in _entries(folder):
+        if entry.name.startswith(WORKSPACE_PREFIX):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name != keep and VERSION.fullmatch(entry.name):
+            _retire(entry)
+
+
+def sweep(folder: Path, keep: str) -> None:
+    """:func:`clean` ``folder`` if it holds leftovers and no build runs there; do nothing if it cannot be written."""
+    leftovers = [entry for entry in _entries(folder)
+                 if entry.name.startswith(WORKSPACE_PREFIX) or (entry.name != keep and VERSION.fullmatch(entry.name))]
+    if not leftovers or fcntl is None:
+        return
+    with contextlib.suppress(OSError), build_lock(folder, wait=False) as held:
+        if held:
+            clean(folder, keep)
+
+
+def _retire(version: Path) -> None:
+    """Remove the version folder ``version`` unless a reader holds it."""
+    try:
+        descriptor = os.open(version / LEASE_FILE, os.O_RDONLY)
+    except FileNotFoundError:
+        descriptor = None  # half-removed by a killed builder: nobody can lease it
+    except OSError:
+        return
+    try:
+        if descriptor is not None and fcntl is not None:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+        # Renamed first, so that no reader finds it half-removed under its name.
+        doomed = version.with_name(f"{WORKSPACE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}")
+        os.rename(version, doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
+    except OSError:
+        pass
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Return the subfolders of ``folder`` (not symbolic links); none if it cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []

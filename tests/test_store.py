@@ -188,3 +188,31 @@ def test_no_code_executing_loader_in_the_package():
                 if called in ("np.load", "numpy.load") and keywords.get("allow_pickle") != "False":
                     found.append(f"{source.name}:{node.lineno} calls {called} without allow_pickle=False")
     assert found == []
+
+
+def test_upgrading_a_format_2_store_removes_its_own_files_only(tmp_path):
+    import json
+    import os
+    import time
+
+    from profgraph.sources.curated import read_curated
+    from profgraph.store import build_store
+
+    from conftest import TINY
+
+    store = tmp_path / "store"
+    (store / "oxigraph").mkdir(parents=True)
+    (store / "manifest.json").write_text(json.dumps({"format": 2, "name": "esco"}))
+    (store / "model.pickle").write_bytes(b"old")
+    (store / "transitions.npz").write_bytes(b"old")
+    (store / "notes.txt").write_text("mine")
+    abandoned, running = tmp_path / ".store.build-abcd1234", tmp_path / ".store.build-efgh5678"
+    abandoned.mkdir()
+    running.mkdir()
+    an_hour_ago = time.time() - 3600
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+    build_store(read_curated(TINY), store)
+    assert sorted(path.name for path in store.iterdir() if not path.name.startswith("store-")) == [
+        "build.lock", "manifest.json", "notes.txt"]
+    assert not abandoned.exists() and running.exists()  # a recent one may belong to a build still running
+    assert open_store(store).model.professions["clerk"]

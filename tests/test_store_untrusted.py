@@ -74,7 +74,9 @@ MODEL_EDITS = {
     "filed under another id": lambda d: _first(d["model"]["skills"]).update(id="elsewhere"),
     "a transformation to nowhere": lambda d: d["model"]["transformations"].append(
         {"origin": "clerk", "successor": "nobody", "source": "tiny-author"}),
-    "missing name keys": lambda d: d["name_keys"].pop(),
+    "missing name keys": lambda d: d["names"]["keys"].pop(),
+    "a name of nobody": lambda d: d["names"]["entries"].__setitem__(0, ["profession", "nobody", "x", "en"]),
+    "a preferred name out of range": lambda d: d["names"]["preferred"].append(10 ** 6),
     "no model": lambda d: d.pop("model"),
 }
 

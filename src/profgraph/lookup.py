@@ -64,13 +64,10 @@ class Match:
 
 
 class NameIndex:
-    """Search keys of every label and synonym of the professions (and skills) of a model.
+    """Search keys of every label and synonym of the professions (and skills) of a model."""
 
-    ``keys``, if given, are the :attr:`keys` of an index of the same model (a store keeps them), which
-    spares computing them again; raises ValueError when their number does not fit the model.
-    """
-
-    def __init__(self, model: Model, keys: list[str] | None = None):
+    def __init__(self, model: Model):
+        self.keys: list[str] = []
         self.entries: list[tuple[str, str, str, str]] = []  # (kind, id, label, lang)
         self.preferred: set[int] = set()  # entries that are a preferred label or an id, not a synonym
         for kind, entities in (("profession", model.professions), ("skill", model.skills)):
@@ -81,12 +78,16 @@ class NameIndex:
                 for lang, text, preferred in names:
                     if preferred:
                         self.preferred.add(len(self.entries))
+                    self.keys.append(search_key(text))
                     self.entries.append((kind, entity.id, text, lang))
-        if keys is None:
-            keys = [search_key(text) for _, _, text, _ in self.entries]
-        elif len(keys) != len(self.entries):
-            raise ValueError(f"{len(keys)} search keys for {len(self.entries)} names")
-        self.keys: list[str] = keys
+
+    @classmethod
+    def stored(cls, keys: list[str], entries: list[tuple[str, str, str, str]], preferred: list[int]) -> "NameIndex":
+        """Return the index whose :attr:`keys`, :attr:`entries` and :attr:`preferred` are these (as a store keeps
+        them), without computing them from the model again."""
+        index = cls.__new__(cls)
+        index.keys, index.entries, index.preferred = keys, entries, set(preferred)
+        return index
 
     def search(self, text: str, kind: str | None = None, limit: int = 10) -> list[Match]:
         """Return up to ``limit`` entities matching ``text``, best first, one row per entity.

@@ -148,10 +148,10 @@ def inconsistency(model: Model) -> str | None:
     for skill in model.skills.values():
         if skill.type not in SKILL_TYPES:
             return f"skill {skill.id!r} has the unknown type {skill.type!r}"
+    unknown = {skill for profession in model.professions.values() for skill in profession.skills}.difference(model.skills)
+    if unknown:
+        return f"a profession requires the unknown skill {min(unknown)!r}"
     for profession in model.professions.values():
-        unknown = set(profession.essential).union(profession.optional).difference(model.skills)
-        if unknown:
-            return f"profession {profession.id!r} requires the unknown skill {sorted(unknown)[0]!r}"
         if profession.status is not None and profession.status not in STATUSES:
             return f"profession {profession.id!r} has the unknown status {profession.status!r}"
         if profession.sector is not None and profession.sector not in model.sectors:

@@ -5,8 +5,8 @@ A store folder holds ``manifest.json`` and the store's current version, a folder
 fingerprint of its inputs), names the current version and lists each of its files with its size
 and SHA-256. A version holds
 
-- ``model.json``: the :class:`~profgraph.model.Model` and the search keys of its
-  :class:`~profgraph.lookup.NameIndex`, as JSON;
+- ``model.json``: the :class:`~profgraph.model.Model` and its :class:`~profgraph.lookup.NameIndex`,
+  as JSON;
 - ``transitions.npz``: every transition with coverage >= :data:`~profgraph.paths.GRAPH_FLOOR` as
   numpy arrays (read with ``allow_pickle=False``; the networkx graph is built from it on demand,
   for the coverage asked);
@@ -31,13 +31,11 @@ build that was killed is removed by the next run.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import sys
 import time
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -84,11 +82,20 @@ def _rebuild_hint(folder: Path) -> str:
 
 
 @dataclass
+class _Names:
+    """The parts of a :class:`~profgraph.lookup.NameIndex`, as ``model.json`` keeps them."""
+
+    keys: list[str]
+    entries: list[tuple[str, str, str, str]]
+    preferred: list[int]
+
+
+@dataclass
 class _ModelFile:
     """What ``model.json`` holds."""
 
     model: Model
-    name_keys: list[str]
+    names: _Names
 
 
 class Dataset:
@@ -308,10 +315,23 @@ def decode_model(content: bytes):
         stored = msgspec.json.decode(content, type=_ModelFile)
     except (msgspec.MsgspecError, RecursionError) as error:  # deep nesting in a field it skips
         raise ValueError(str(error)) from None
-    problem = inconsistency(stored.model)
+    problem = inconsistency(stored.model) or _names_problem(stored.names, stored.model)
     if problem:
         raise ValueError(problem)
-    return stored.model, NameIndex(stored.model, stored.name_keys)
+    return stored.model, NameIndex.stored(stored.names.keys, stored.names.entries, stored.names.preferred)
+
+
+def _names_problem(names: _Names, model: Model) -> str | None:
+    """Return what keeps ``names`` from being an index of ``model``'s names, or None."""
+    if len(names.keys) != len(names.entries):
+        return f"{len(names.keys)} search keys for {len(names.entries)} names"
+    tables = {"profession": model.professions, "skill": model.skills}
+    for kind, entity_id, _, _ in names.entries:
+        if entity_id not in tables.get(kind, ()):
+            return f"a name of the unknown {kind} {entity_id!r}"
+    if names.preferred and not 0 <= min(names.preferred) <= max(names.preferred) < len(names.entries):
+        return "a preferred name out of range"
+    return None
 
 
 def read_arrays(content: bytes) -> dict:
@@ -320,6 +340,9 @@ def read_arrays(content: bytes) -> dict:
     Raises ValueError when it is not an uncompressed archive of plain (not object) arrays whose data
     fit in it.
     """
+    import io
+    import zipfile
+
     import numpy as np
 
     try:
@@ -410,7 +433,8 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
 
     legacy = _legacy_format(destination)
     with versions.workspace(destination) as workspace:
-        content = msgspec.json.encode(_ModelFile(model, NameIndex(model).keys))
+        names = NameIndex(model)
+        content = msgspec.json.encode(_ModelFile(model, _Names(names.keys, names.entries, sorted(names.preferred))))
         try:
             decode_model(content)  # what is written must read back: the reader trusts nothing else
         except ValueError as error:

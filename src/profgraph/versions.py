@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import weakref
 from collections.abc import Iterator
@@ -101,7 +100,7 @@ def build_lock(folder: Path, wait: bool = True) -> Iterator[bool]:
 @contextlib.contextmanager
 def workspace(folder: Path) -> Iterator[Path]:
     """Yield a new empty workspace in ``folder`` (whose build lock the caller holds), removed if the block fails."""
-    path = folder / f"{WORKSPACE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    path = folder / f"{WORKSPACE_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
     path.mkdir()
     try:
         yield path
@@ -113,7 +112,7 @@ def workspace(folder: Path) -> Iterator[Path]:
 def commit(workspace_path: Path) -> Path:
     """Turn the finished workspace into a new version of its folder, readable by others; return the version's path."""
     (workspace_path / LEASE_FILE).touch()
-    version = workspace_path.with_name(f"store-{secrets.token_hex(8)}")
+    version = workspace_path.with_name(f"store-{os.urandom(8).hex()}")
     os.rename(workspace_path, version)
     return version
 
@@ -156,7 +155,7 @@ def _retire(version: Path) -> None:
             except BlockingIOError:
                 return
         # Renamed first, so that no reader finds it half-removed under its name.
-        doomed = version.with_name(f"{WORKSPACE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}")
+        doomed = version.with_name(f"{WORKSPACE_PREFIX}{os.getpid()}-{os.urandom(4).hex()}")
         os.rename(version, doomed)
         shutil.rmtree(doomed, ignore_errors=True)
     except OSError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TINY
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from attacks.store import damage, payload  # noqa: E402  the faults the attack benchmark replays too
 
 PATH_QUERY = ("path", "кассир", "--to", "emerging", "--format", "json")
 COUNT_QUERY = ("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
@@ -50,16 +52,6 @@ def store_files(folder: Path) -> dict[str, Path]:
         "rdf-current": biggest(lambda path: path.name == "CURRENT" and path.parent.name == "oxigraph"),
         "manifest": folder / "manifest.json",
     }
-
-
-def damage(path: Path, how: str) -> None:
-    """Damage the file ``path``: cut it to half its size, fill it with garbage of the same size, or delete it."""
-    if how == "truncated":
-        os.truncate(path, path.stat().st_size // 2)
-    elif how == "garbage":
-        path.write_bytes(os.urandom(max(path.stat().st_size, 16)))
-    else:
-        path.unlink()
 
 
 def assert_clean_failure(done: subprocess.CompletedProcess, *words: str) -> None:
@@ -139,21 +131,13 @@ def test_a_damaged_store_folder_is_refused_in_one_line(store, tmp_path, kind, ho
     assert_clean_failure(done, str(store))
 
 
-def _payload(marker: Path) -> bytes:
-    class Payload:
-        def __reduce__(self):
-            return (open, (str(marker), "w"))
-
-    return pickle.dumps((Payload(), Payload()), protocol=2)
-
-
 def test_a_planted_pickle_in_the_cache_never_runs(built_cache, cache, tmp_path):
     _, path_answer, _ = built_cache
     marker = tmp_path / "pwned"
     folder = curated_folder(cache)
-    store_files(folder)["model"].write_bytes(_payload(marker))
+    store_files(folder)["model"].write_bytes(payload(marker))
     for sub in [folder, *(path for path in folder.iterdir() if path.is_dir())]:
-        (sub / "model.pickle").write_bytes(_payload(marker))
+        (sub / "model.pickle").write_bytes(payload(marker))
     done = profgraph(*PATH_QUERY, cache=cache)
     assert not marker.exists(), "the planted payload ran"
     assert (done.returncode, done.stdout) == (0, path_answer), done.stderr
@@ -161,9 +145,9 @@ def test_a_planted_pickle_in_the_cache_never_runs(built_cache, cache, tmp_path):
 
 def test_a_planted_pickle_in_a_received_store_never_runs(store, tmp_path):
     marker = tmp_path / "pwned"
-    store_files(store)["model"].write_bytes(_payload(marker))
+    store_files(store)["model"].write_bytes(payload(marker))
     for sub in [store, *(path for path in store.iterdir() if path.is_dir())]:
-        (sub / "model.pickle").write_bytes(_payload(marker))
+        (sub / "model.pickle").write_bytes(payload(marker))
     done = profgraph("path", "clerk", "--to", "emerging", "--store", str(store), cache=tmp_path / "cache")
     assert not marker.exists(), "the planted payload ran"
     assert_clean_failure(done, str(store))
@@ -174,7 +158,7 @@ def test_a_store_in_the_old_pickle_format_is_refused_unread(tmp_path):
     store = tmp_path / "old-store"
     (store / "oxigraph").mkdir(parents=True)
     (store / "manifest.json").write_text(json.dumps({"format": 2, "name": "esco", "fingerprint": "x"}))
-    (store / "model.pickle").write_bytes(_payload(marker))
+    (store / "model.pickle").write_bytes(payload(marker))
     done = profgraph("show", "clerk", "--store", str(store), cache=tmp_path / "cache")
     assert not marker.exists(), "the planted payload ran"
     assert_clean_failure(done, str(store), "rebuild")

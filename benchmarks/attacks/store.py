@@ -80,7 +80,7 @@ def _marker(workdir: Path) -> Path:
     return workdir / "payload-ran"
 
 
-def _payload(marker: Path) -> bytes:
+def payload(marker: Path) -> bytes:
     """A pickle that creates ``marker`` when it is loaded."""
     class Payload:
         def __reduce__(self):
@@ -106,7 +106,9 @@ def _pick(store: Path, kind: str) -> Path:
     return next(path for path in files if path.name.startswith(kind))  # CURRENT, MANIFEST-
 
 
-def _damage(path: Path, how: str) -> None:
+def damage(path: Path, how: str) -> None:
+    """Damage the file ``path``: cut it to half its size (``truncated``), fill it with garbage of the same
+    size (``garbage``), or delete it."""
     if how == "truncated":
         os.truncate(path, path.stat().st_size // 2)
     elif how == "garbage":
@@ -162,7 +164,7 @@ def _cache_outcome(workdir: Path, cache: Path, queries=(PATH_QUERY, COUNT_QUERY)
 def _damaged_cache(kind: str, how: str):
     def run(workdir: Path) -> Outcome:
         cache, store = _cache(workdir)
-        _damage(_pick(store, kind), how)
+        damage(_pick(store, kind), how)
         return _cache_outcome(workdir, cache, notices=(0, 1) if kind == "manifest" and how == "deleted" else (1,))
 
     return run
@@ -170,21 +172,21 @@ def _damaged_cache(kind: str, how: str):
 
 def _cache_pickle_as_model(workdir: Path) -> Outcome:
     cache, store = _cache(workdir)
-    _pick(store, "model.json").write_bytes(_payload(_marker(workdir)))
+    _pick(store, "model.json").write_bytes(payload(_marker(workdir)))
     return _cache_outcome(workdir, cache, (PATH_QUERY,))
 
 
 def _cache_pickles_everywhere(workdir: Path) -> Outcome:
     cache, store = _cache(workdir)
     for folder in [store, _version(store), _version(store) / "oxigraph"]:
-        (folder / "model.pickle").write_bytes(_payload(_marker(workdir)))
+        (folder / "model.pickle").write_bytes(payload(_marker(workdir)))
     return _cache_outcome(workdir, cache, (PATH_QUERY,), notices=(0,))
 
 
 def _cache_forged_pickle(workdir: Path) -> Outcome:
     """A payload whose checksum the manifest was made to match."""
     cache, store = _cache(workdir)
-    _forge(store, "model.json", _payload(_marker(workdir)))
+    _forge(store, "model.json", payload(_marker(workdir)))
     return _cache_outcome(workdir, cache, (PATH_QUERY,))
 
 
@@ -192,7 +194,7 @@ def _cache_old_pickle_format(workdir: Path) -> Outcome:
     """A store of the format that kept the model as a pickle, for the current data."""
     cache, store = _cache(workdir)
     manifest = json.loads((store / "manifest.json").read_text())
-    (store / "model.pickle").write_bytes(_payload(_marker(workdir)))
+    (store / "model.pickle").write_bytes(payload(_marker(workdir)))
     (store / "manifest.json").write_text(json.dumps({"format": 2, "fingerprint": manifest["fingerprint"]}))
     return _cache_outcome(workdir, cache, (PATH_QUERY,), notices=(0,))
 
@@ -333,7 +335,7 @@ def _store_outcome(workdir: Path, store: Path, args=STORE_QUERY, words=("rebuild
 def _damaged_store(kind: str, how: str):
     def run(workdir: Path) -> Outcome:
         store = _store(workdir)
-        _damage(_pick(store, kind), how)
+        damage(_pick(store, kind), how)
         args = {"model.json": STORE_QUERY, "transitions.npz": ("path", "clerk", "--to", "emerging"),
                 "manifest": STORE_QUERY}.get(kind, COUNT_QUERY)
         words = ("not a profgraph store",) if kind == "manifest" and how == "deleted" else ("rebuild",)
@@ -386,7 +388,7 @@ def _store_old_format(workdir: Path) -> Outcome:
     store = workdir / "old-store"
     (store / "oxigraph").mkdir(parents=True)
     (store / "manifest.json").write_text(json.dumps({"format": 2, "name": "esco", "fingerprint": "x"}))
-    (store / "model.pickle").write_bytes(_payload(_marker(workdir)))
+    (store / "model.pickle").write_bytes(payload(_marker(workdir)))
     (store / "notes.txt").write_text("mine")
     return _store_outcome(workdir, store, words=("older profgraph", "rebuild"))
 
@@ -455,7 +457,7 @@ CASES = [
     Case("store", "cache: a link named like an old version", _cache_version_symlink),
     Case("store", "cache: rebuilt again and again under two readers", _concurrent_rebuilds),
     *(Case("store", f"--store: {kind} {how}", _damaged_store(kind, how)) for kind in KINDS for how in HOWS),
-    Case("store", "--store: a pickle payload as model.json", _store_forged("model.json", lambda s, w: _payload(_marker(w)))),
+    Case("store", "--store: a pickle payload as model.json", _store_forged("model.json", lambda s, w: payload(_marker(w)))),
     Case("store", "--store: a forged model of wrong types", _store_forged("model.json", _bad_labels)),
     Case("store", "--store: a forged object array", _store_forged("transitions.npz", _object_array)),
     Case("store", "--store: a store of the old pickle format", _store_old_format),

@@ -190,29 +190,28 @@ def test_no_code_executing_loader_in_the_package():
     assert found == []
 
 
-def test_upgrading_a_format_2_store_removes_its_own_files_only(tmp_path):
+def test_upgrading_a_cached_format_2_store_removes_what_it_left(tiny_copy):
+    import gc
     import json
     import os
+    import shutil
     import time
 
-    from profgraph.sources.curated import read_curated
-    from profgraph.store import build_store
-
-    from conftest import TINY
-
-    store = tmp_path / "store"
-    (store / "oxigraph").mkdir(parents=True)
-    (store / "manifest.json").write_text(json.dumps({"format": 2, "name": "esco"}))
-    (store / "model.pickle").write_bytes(b"old")
-    (store / "transitions.npz").write_bytes(b"old")
-    (store / "notes.txt").write_text("mine")
-    abandoned, running = tmp_path / ".store.build-abcd1234", tmp_path / ".store.build-efgh5678"
+    folder = profgraph.load(data=tiny_copy).path
+    gc.collect()
+    shutil.rmtree(folder)  # as the pickle format left it, with workspaces of killed builds beside it
+    (folder / "oxigraph").mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"format": 2, "name": "curated"}))
+    (folder / "model.pickle").write_bytes(b"old")
+    (folder / "transitions.npz").write_bytes(b"old")
+    abandoned = folder.with_name(f".{folder.name}.build-abcd1234")
+    running = folder.with_name(f".{folder.name}.build-efgh5678")
     abandoned.mkdir()
     running.mkdir()
     an_hour_ago = time.time() - 3600
     os.utime(abandoned, (an_hour_ago, an_hour_ago))
-    build_store(read_curated(TINY), store)
-    assert sorted(path.name for path in store.iterdir() if not path.name.startswith("store-")) == [
-        "build.lock", "manifest.json", "notes.txt"]
+    rebuilt = profgraph.load(data=tiny_copy)
+    assert sorted(path.name for path in folder.iterdir() if not path.name.startswith("store-")) == [
+        "build.lock", "manifest.json"]
     assert not abandoned.exists() and running.exists()  # a recent one may belong to a build still running
-    assert open_store(store).model.professions["clerk"]
+    assert rebuilt.model.professions["clerk"]

@@ -404,18 +404,27 @@ def fingerprint(inputs: list[Path]) -> str:
 
 
 def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
-                progress=None, details: dict | None = None) -> Dataset:
-    """Build every view of ``model`` into a new version of the store folder ``destination`` and return it opened.
+                progress=None, details: dict | None = None, force: bool = False) -> Dataset:
+    """Build every view of ``model`` into the store folder ``destination`` and return it opened.
 
     ``progress``, if given, is called with the name of each view when it is built;
-    ``details`` go into the manifest as they are. ``destination`` (created if missing) keeps its
-    current version until the new one is complete; on any error it is left as it was. Readers of an
-    older version keep it; it is removed once none holds it. Raises :class:`StoreError` when the
+    ``details`` go into the manifest as they are. A store of this format gets a new version beside
+    its current one: readers of an older version keep it, and it is removed once none holds it. Any
+    other ``destination`` must be new, empty or a store of an older format, or ``force`` given; the
+    store is then built beside it and swapped in whole (:class:`~profgraph.atomic.OutputFolder`). On
+    any error ``destination`` is left as it was. Raises :class:`~profgraph.errors.UsageError` for a
+    folder refused as :func:`~profgraph.atomic.check_output_folder` says, :class:`StoreError` when the
     model cannot be stored faithfully, OSError when the folder cannot be written.
     """
+    from .atomic import OutputFolder, check_output_folder
+
     destination = Path(destination)
-    with versions.build_lock(destination):
-        return _build(model, destination, fingerprint_value, ontology, progress, details)
+    if _legacy_format(destination) is False and not check_output_folder(destination, "store", force=force):
+        with versions.build_lock(destination):
+            return _build(model, destination, fingerprint_value, ontology, progress, details)
+    with OutputFolder(destination, "store", force=force) as output:
+        _build(model, output.workspace, fingerprint_value, ontology, progress, details)
+    return open_store(destination)
 
 
 def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Path | None, progress,
@@ -431,7 +440,7 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
     from .resources import ontology_dir
     from .vocab import ONTOLOGY_GRAPH
 
-    legacy = _legacy_format(destination)
+    legacy = bool(_legacy_format(destination))
     with versions.workspace(destination) as workspace:
         names = NameIndex(model)
         content = msgspec.json.encode(_ModelFile(model, _Names(names.keys, names.entries, sorted(names.preferred))))
@@ -568,13 +577,14 @@ def _manifest_problem(manifest: dict) -> str | None:
     return None
 
 
-def _legacy_format(folder: Path) -> bool:
-    """Whether ``folder`` holds a store of format 2 or older (its views beside the manifest)."""
+def _legacy_format(folder: Path) -> bool | None:
+    """Whether ``folder`` holds a store of format 2 or older (its views beside the manifest), False when it
+    holds one of this format, None when it holds no store."""
     try:
         found = json.loads((folder / MANIFEST).read_bytes()[:MANIFEST_LIMIT]).get("format")
     except (OSError, ValueError, RecursionError, AttributeError):
-        return False
-    return type(found) is int and found < FORMAT
+        return None
+    return None if type(found) is not int or found > FORMAT else found < FORMAT
 
 
 def _remove_legacy(folder: Path, legacy: bool) -> None:

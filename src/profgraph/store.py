@@ -420,16 +420,17 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
 
     destination = Path(destination)
     if _legacy_format(destination) is False and not check_output_folder(destination, "store", force=force):
-        with versions.build_lock(destination):
-            return _build(model, destination, fingerprint_value, ontology, progress, details)
+        with versions.build_lock(destination) as locked:
+            return _build(model, destination, fingerprint_value, ontology, progress, details, locked)
     with OutputFolder(destination, "store", force=force) as output:
-        _build(model, output.workspace, fingerprint_value, ontology, progress, details)
+        _build(model, output.workspace, fingerprint_value, ontology, progress, details, locked=True)
     return open_store(destination)
 
 
 def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Path | None, progress,
-           details: dict | None) -> Dataset:
-    """:func:`build_store`, for a caller holding the build lock of ``destination``."""
+           details: dict | None, locked: bool) -> Dataset:
+    """:func:`build_store` into a store of this format, for a caller that took the build lock of
+    ``destination`` (``locked`` says whether it holds it: see :func:`~profgraph.versions.build_lock`)."""
     import msgspec
     import numpy as np
     from pyoxigraph import NamedNode, RdfFormat, Store
@@ -483,7 +484,7 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
         "files": files,
     }
     write_text_atomic(destination / MANIFEST, json.dumps(manifest, indent=2))
-    versions.clean(destination, keep=version.name)
+    versions.clean(destination, keep=version.name, locked=locked)
     _remove_legacy(destination, legacy)
     return Dataset(destination, manifest, lease)
 
@@ -640,7 +641,7 @@ def curated_store(data: str | Path | None = None) -> Dataset:
     destination = cache_dir() / ("curated" if data is None else f"data-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]}")
 
     def rebuild(damage: StoreDamaged | None) -> Dataset:
-        with versions.build_lock(destination):
+        with versions.build_lock(destination) as locked:
             dataset, found = _fresh(destination, stamp)
             if dataset is not None and (damage is None or dataset.version.name != damage.version):
                 return dataset  # another process has built it meanwhile
@@ -648,7 +649,7 @@ def curated_store(data: str | Path | None = None) -> Dataset:
             if damage is not None:
                 sys.stderr.write(f"profgraph: the cached store {destination} was damaged ({damage.problem}); "
                                  "rebuilding it\n")
-            return _build(read_curated(folder), destination, stamp, ontology, None, None)
+            return _build(read_curated(folder), destination, stamp, ontology, None, None, locked)
 
     dataset, _ = _fresh(destination, stamp)
     if dataset is None:

@@ -10,8 +10,9 @@ Readers hold a :class:`Lease` on the version they use: a shared lock (``flock``)
 ``reader.lock``. A builder holds the folder's ``build.lock`` exclusively; old versions are
 removed only when no reader holds them (a builder's exclusive, non-blocking lock on their
 ``reader.lock`` succeeds), and workspaces found while holding ``build.lock`` belong to builds that
-were killed, so they are removed too. Where ``flock`` does not exist (Windows), there are no locks:
-old versions and workspaces are removed on the next build, best effort.
+were killed, so they are removed too. Where ``flock`` does not work (Windows, some network file
+systems), there are no locks: a build removes old versions best effort, and only the workspaces
+whose process is gone.
 """
 
 from __future__ import annotations
@@ -57,19 +58,27 @@ def lease(version: Path) -> Lease:
     """Return a :class:`Lease` on the folder ``version``.
 
     Raises FileNotFoundError when the version does not exist, or is being removed (the caller
-    reads the pointer again). Without ``flock``, the lease holds nothing.
+    reads the pointer again). Without ``flock`` (Windows, or a file system that does not lock), the
+    lease holds nothing.
     """
     descriptor = os.open(version / LEASE_FILE, os.O_RDONLY)
-    if fcntl is None:
-        os.close(descriptor)
-        return Lease(None)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a builder removes this very version
+        if fcntl is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a builder removes this very version
         if os.fstat(descriptor).st_nlink == 0:
             raise FileNotFoundError(f"{version} was removed")
+    except FileNotFoundError:
+        os.close(descriptor)
+        raise
+    except OSError:  # no locks on this file system
+        os.close(descriptor)
+        return Lease(None)
     except BaseException:
         os.close(descriptor)
         raise
+    if fcntl is None:
+        os.close(descriptor)
+        return Lease(None)
     return Lease(descriptor)
 
 
@@ -77,22 +86,26 @@ def lease(version: Path) -> Lease:
 def build_lock(folder: Path, wait: bool = True) -> Iterator[bool]:
     """Hold ``folder``'s build lock for the ``with`` block; yield whether it is held.
 
-    With ``wait`` false, yield False at once when another build holds it. ``folder`` is created
-    if missing. Without ``flock``, yield True holding nothing. Raises OSError when ``folder``
-    cannot be written.
+    With ``wait`` false, yield False at once when another build holds it. Without ``flock``
+    (Windows, or a file system that does not lock), yield False holding nothing: a build goes ahead
+    all the same, and cleans up only what is surely abandoned (:func:`clean`). ``folder`` is created
+    if missing. Raises OSError when ``folder`` cannot be written.
     """
     folder.mkdir(parents=True, exist_ok=True)
     if fcntl is None:
-        yield True
+        yield False
         return
     descriptor = os.open(folder / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
-            return
-        yield True
+            held = False
+        except OSError:  # no locks on this file system
+            held = False
+        else:
+            held = True
+        yield held
     finally:
         os.close(descriptor)
 
@@ -117,14 +130,19 @@ def commit(workspace_path: Path) -> Path:
     return version
 
 
-def clean(folder: Path, keep: str | None) -> None:
-    """Remove the workspaces of ``folder`` and every version but ``keep`` that no reader holds.
+def clean(folder: Path, keep: str | None, locked: bool) -> None:
+    """Remove the abandoned workspaces of ``folder`` and every version but ``keep`` that no reader holds.
 
-    The caller holds the build lock, so no workspace belongs to a running build.
+    With ``locked`` (the caller holds the build lock), no workspace belongs to a running build;
+    without, only those whose process is gone are removed.
     """
+    from .atomic import _alive
+
     for entry in _entries(folder):
         if entry.name.startswith(WORKSPACE_PREFIX):
-            shutil.rmtree(entry, ignore_errors=True)
+            owner = re.match(rf"{re.escape(WORKSPACE_PREFIX)}(\d+)-", entry.name)
+            if locked or (owner and not _alive(int(owner.group(1)))):
+                shutil.rmtree(entry, ignore_errors=True)
         elif entry.name != keep and VERSION.fullmatch(entry.name):
             _retire(entry)
 
@@ -137,7 +155,7 @@ def sweep(folder: Path, keep: str) -> None:
         return
     with contextlib.suppress(OSError), build_lock(folder, wait=False) as held:
         if held:
-            clean(folder, keep)
+            clean(folder, keep, locked=True)
 
 
 def _retire(version: Path) -> None:

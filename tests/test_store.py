@@ -215,3 +215,22 @@ def test_upgrading_a_cached_format_2_store_removes_what_it_left(tiny_copy):
         "build.lock", "manifest.json"]
     assert not abandoned.exists() and running.exists()  # a recent one may belong to a build still running
     assert rebuilt.model.professions["clerk"]
+
+
+def test_without_locks_a_build_removes_only_abandoned_workspaces(tiny_copy, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    from profgraph import versions
+
+    folder = profgraph.load(data=tiny_copy).path
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    live, dead = folder / f".build-{os.getpid()}-live", folder / f".build-{int(finished.stdout)}-dead"
+    live.mkdir()
+    dead.mkdir()
+    monkeypatch.setattr(versions, "fcntl", None)  # as on a file system without flock
+    edit_csv(tiny_copy / "professions.csv", "делопроизводитель", "конторский служащий")
+    rebuilt = profgraph.load(data=tiny_copy)
+    assert rebuilt.model.professions["clerk"].labels["ru"] == "конторский служащий"
+    assert live.exists() and not dead.exists()

@@ -396,6 +396,7 @@ def _store_old_format(workdir: Path) -> Outcome:
 def _store_killed_import(workdir: Path) -> Outcome:
     """A build into the store folder killed half-way; the next command on it removes its workspace."""
     store = _store(workdir)
+    (store / "notes.txt").rename(workdir / "notes.txt")  # a build refuses a store holding other files
     killed = python("import os, signal\nimport profgraph.paths\n"
                     "profgraph.paths.transition_table = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
                     "from profgraph.sources.curated import read_curated\nfrom profgraph.store import build_store\n"
@@ -405,7 +406,7 @@ def _store_killed_import(workdir: Path) -> Outcome:
     done = profgraph(*STORE_QUERY, "--store", str(store), cache=workdir / "cache")
     problem = _clean(done) or (done.stderr if done.returncode else "")
     left = list(store.glob(".build-*"))
-    lost = not (store / "notes.txt").exists()
+    lost = not (workdir / "notes.txt").exists()
     return Outcome(not problem and not left, lost, problem or (f"left behind: {left}" if left else ""))
 
 

@@ -6,9 +6,10 @@ store, the transition graph, the HTML) is built from one, so the views never dis
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from .vocab import DATA_GRAPH, LANGUAGES
+from .vocab import DATA_GRAPH, LANGUAGES, SKILL_TYPES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -180,3 +181,48 @@ def label(entity, lang: str = "en") -> str:
         if labels.get(candidate):
             return labels[candidate]
     return next(iter(labels.values()), entity.id)
+
+
+def inconsistency(model: Model) -> str | None:
+    """Return what first breaks ``model``'s promises (an entity filed under another id, a reference
+    to an unknown id, a status, skill type or exposure out of range), or None when it holds together.
+
+    Every reader guarantees these; a model read back from a file that someone else may have written is
+    checked with this before use.
+    """
+    for kind, entities in (("profession", model.professions), ("skill", model.skills), ("sector", model.sectors),
+                           ("source", model.sources), ("indicator", model.indicators)):
+        for key, entity in entities.items():
+            if key != entity.id:
+                return f"{kind} {entity.id!r} is filed as {key!r}"
+    for skill in model.skills.values():
+        if skill.type not in SKILL_TYPES:
+            return f"skill {skill.id!r} has the unknown type {skill.type!r}"
+    unknown = {skill for profession in model.professions.values() for skill in profession.skills}.difference(model.skills)
+    if unknown:
+        return f"a profession requires the unknown skill {min(unknown)!r}"
+    for profession in model.professions.values():
+        if profession.status is not None and profession.status not in STATUSES:
+            return f"profession {profession.id!r} has the unknown status {profession.status!r}"
+        if profession.sector is not None and profession.sector not in model.sectors:
+            return f"profession {profession.id!r} is in the unknown sector {profession.sector!r}"
+        if profession.exposure is not None and not 0.0 <= profession.exposure <= 1.0:
+            return f"profession {profession.id!r} has the exposure {profession.exposure!r}, outside [0, 1]"
+        if profession.exposure_source is not None and profession.exposure_source not in model.sources:
+            return f"profession {profession.id!r} cites the unknown source {profession.exposure_source!r}"
+    for transformation in model.transformations:
+        for end in (transformation.origin, transformation.successor):
+            if end not in model.professions:
+                return f"a transformation links the unknown profession {end!r}"
+        if transformation.source not in model.sources:
+            return f"a transformation cites the unknown source {transformation.source!r}"
+    for observation in model.observations:
+        if observation.indicator not in model.indicators:
+            return f"an observation is of the unknown indicator {observation.indicator!r}"
+        if observation.sector is not None and observation.sector not in model.sectors:
+            return f"an observation is in the unknown sector {observation.sector!r}"
+        if observation.source not in model.sources:
+            return f"an observation cites the unknown source {observation.source!r}"
+        if not math.isfinite(observation.value):
+            return f"an observation of {observation.indicator!r} has the value {observation.value!r}"
+    return None

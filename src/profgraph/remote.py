@@ -470,6 +470,6 @@ def open_remote(endpoint: str, graph: str | None = None) -> RemoteDataset:
             raise RemoteError(f"{_where(endpoint)} holds no profgraph professions"
                               + (f" in graph {shown(graph)}" if graph else "")) from None
         dataset = build_store(model, folder, stamp, details={"endpoint": endpoint, "graph": graph})
-    remote = RemoteDataset(dataset.path, dataset.manifest)
+    remote = RemoteDataset(dataset.path, dataset.manifest, dataset.lease)
     remote.endpoint, remote.graph_iri = endpoint, graph
     return remote

@@ -17,7 +17,10 @@ from profgraph import export as export_module
 from profgraph.cli import main
 from profgraph.resources import data_dir
 
+from conftest import curated_exposures
+
 BASE = "https://w3id.org/profgraph/"
+EXPOSURES = curated_exposures()
 PG = rdflib.Namespace(BASE + "ontology#")
 XSD_DECIMAL = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
@@ -72,7 +75,7 @@ def test_rdf_export_agrees_with_the_tables(exported):
         assert set(graph.objects(node, SKOS.prefLabel)) == {
             rdflib.Literal(getattr(p, f"label_{lang}"), lang=lang) for lang in ("kk", "ru", "en")}
         exposure = graph.value(node, PG.automationExposure)
-        assert exposure.datatype == XSD_DECIMAL and float(exposure) == pytest.approx(float(p.automation_exposure), abs=5e-5)
+        assert exposure.datatype == XSD_DECIMAL and float(exposure) == pytest.approx(EXPOSURES[p.id], abs=5e-5)
     requirements = table("requirements")
     essential = {(rdflib.URIRef(f"{BASE}profession/{r.profession}"), rdflib.URIRef(f"{BASE}skill/{r.skill}"))
                  for r in requirements.itertuples() if r.relation == "essential"}
@@ -120,7 +123,7 @@ def test_profession_skill_graph(curated, tmp_path, output_format):
         node = graph.nodes[f"profession:{p.id}"]
         assert node["kind"] == "profession" and node["status"] == p.status and node["sector"] == p.sector
         assert (node["label_kk"], node["label_ru"], node["label_en"]) == (p.label_kk, p.label_ru, p.label_en)
-        assert float(node["automation_exposure"]) == pytest.approx(float(p.automation_exposure))
+        assert float(node["automation_exposure"]) == pytest.approx(EXPOSURES[p.id])
     for s in skills.itertuples():
         node = graph.nodes[f"skill:{s.id}"]
         assert node["kind"] == "skill" and node["skill_type"] == s.type and node["label_ru"] == s.label_ru
@@ -129,20 +132,30 @@ def test_profession_skill_graph(curated, tmp_path, output_format):
 def test_csv_tables(curated, tmp_path):
     folder = tmp_path / "tables"
     assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["professions.csv", "requirements.csv", "skills.csv"]
-    for name in ("professions", "skills", "requirements"):
+    assert sorted(p.name for p in folder.iterdir()) == ["profession_measures.csv", "professions.csv",
+                                                        "requirements.csv", "skills.csv"]
+    for name in ("professions", "profession_measures", "skills", "requirements"):
         written = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
         original = table(name)
-        if name == "professions":  # numbers come back as numbers; compare them as such
+        if name == "professions":  # the exposure is the measures' automation-risk percentile, with its source
             assert pd.to_numeric(written.pop("automation_exposure")).tolist() == \
-                pd.to_numeric(original.pop("automation_exposure")).tolist()
+                pytest.approx([EXPOSURES[pid] for pid in written["id"]])
+            assert set(written.pop("exposure_source")) <= set(table("sources")["id"])
+            original = original.drop(columns=["automation_exposure", "exposure_source"])
+        if name == "profession_measures":  # numbers come back as numbers; compare them as such
+            for column in original.columns[1:]:
+                numbers = pd.to_numeric(original[column].replace("", None), errors="coerce")
+                if numbers.notna().any():
+                    assert pd.to_numeric(written.pop(column).replace("", None)).tolist() == \
+                        pytest.approx(numbers.tolist(), nan_ok=True), column
+                    original = original.drop(columns=column)
         normalise = {column: original[column].str.replace(r"\s*\|\s*", " | ", regex=True)
                      for column in original if column.startswith("alt_")}
-        key = ["profession", "skill"] if name == "requirements" else ["id"]
+        key = {"requirements": ["profession", "skill"], "profession_measures": ["profession"]}.get(name, ["id"])
         pd.testing.assert_frame_equal(
             written[list(original.columns)].sort_values(key, ignore_index=True),
             original.assign(**normalise).sort_values(key, ignore_index=True))
-        if name != "requirements":
+        if name in ("professions", "skills"):
             assert (written.iri == BASE + name[:-1] + "/" + written.id).all()
     # a second export replaces the first
     assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0

@@ -160,7 +160,7 @@ def test_language_switch_and_labels(curated_site):
         assert switches == {f"../../{other}/profession/cashier.html" for other in LANGS if other != lang}
 
 
-def test_profession_page_shows_skills_and_paths(curated_site):
+def test_profession_page_shows_skills_and_paths(curated_site, curated):
     html = (curated_site / "en" / "profession" / "cashier.html").read_text(encoding="utf-8")
     skills = {row["id"]: row for row in table("skills")}
     for row in table("requirements"):
@@ -176,7 +176,10 @@ def test_profession_page_shows_skills_and_paths(curated_site):
             for labels in step["skills_to_learn"].values():
                 if labels:
                     assert ", ".join(labels) in html
-    assert "5230" in html and "0.94" in html
+    cashier = curated.model.professions["cashier"].measures
+    assert "5230" in html and f"high {cashier.automation_risk:.2f}" in html and "Exposed: Gradient 1" in html
+    first = report["paths"][0]["steps"][0]
+    assert f"coverage {first['coverage'] * 100:.0f}%" in html  # each step says why it passes
 
 
 def test_skill_page_lists_the_professions_that_need_it(curated_site):

@@ -6,7 +6,8 @@
   Oxigraph straight from the store, streaming; JSON-LD is written here, streaming too, compacted
   with the project's prefixes as its ``@context``.
 - ``graphml`` and ``gexf`` (Gephi, Cytoscape): the profession-skill graph, see :func:`skill_graph`.
-- ``csv``: a folder of ``professions.csv``, ``skills.csv`` and ``requirements.csv``, see :func:`tables`.
+- ``csv``: a folder of ``professions.csv``, ``profession_measures.csv``, ``skills.csv`` and ``requirements.csv``,
+  see :func:`tables`.
 
 Every output is written atomically (:mod:`profgraph.atomic`).
 """
@@ -26,7 +27,7 @@ from .vocab import DATA_GRAPH, LANGUAGES, ONTOLOGY_GRAPH, PREFIXES, RDF, XSD
 
 RDF_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml")
 FORMATS = (*RDF_FORMATS, "graphml", "gexf", "csv")
-CSV_TABLES = ("professions.csv", "skills.csv", "requirements.csv")
+CSV_TABLES = ("professions.csv", "profession_measures.csv", "skills.csv", "requirements.csv")
 RELATION_WEIGHT = {"essential": 1.0, "optional": 0.5}
 
 
@@ -202,4 +203,9 @@ def tables(model: Model) -> dict:
          for relation, skill_ids in (("essential", p.essential), ("optional", p.optional))
          for skill_id in skill_ids],
         columns=["profession", "skill", "relation"])
-    return {"professions": professions, "skills": skills, "requirements": requirements}
+    from .measures import MEASURE_COLUMNS
+
+    measures = pd.DataFrame([{"profession": p.id, **{c: getattr(p.measures, c) for c in MEASURE_COLUMNS}}
+                             for p in model.professions.values()], columns=["profession", *MEASURE_COLUMNS])
+    return {"professions": professions, "profession_measures": measures, "skills": skills,
+            "requirements": requirements}

@@ -7,10 +7,12 @@ from Turtle, to :data:`~profgraph.vocab.ONTOLOGY_GRAPH`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .model import Model
+from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
+from .model import Measures, Model
 from .vocab import (DATA_GRAPH, DCT, INDICATOR_DATASET, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_DIMENSION,
                     SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT, XSD, iri)
 
@@ -20,6 +22,34 @@ _PREF, _ALT = NamedNode(SKOS + "prefLabel"), NamedNode(SKOS + "altLabel")
 _IN_SCHEME, _CLOSE = NamedNode(SKOS + "inScheme"), NamedNode(SKOS + "closeMatch")
 _NOTATION = NamedNode(SKOS + "notation")
 _DECIMAL, _STRING = NamedNode(XSD + "decimal"), NamedNode(XSD + "string")
+_INTEGER = NamedNode(XSD + "integer")
+
+# The measures of a profession as PROV entities, one per group of values sharing a source and a
+# method: (IRI suffix, the profession's property linking it, its class, {Measures field: (property,
+# datatype)}, the field naming its source, the field naming how it was obtained or the fixed method).
+MEASURE_NODES = (
+    ("automation", "automationRisk", "AutomationRiskEstimate",
+     {"automation_risk": ("riskScore", "decimal"), "automation_prevalence": ("bottleneckPrevalence", "decimal"),
+      "automation_category": ("riskCategory", "string"), "automation_percentile": ("percentile", "decimal")},
+     "automation_source", "automation_basis"),
+    ("genai", "genAIExposure", "GenAIExposureEstimate",
+     {"genai_score": ("exposureScore", "decimal"), "genai_category": ("exposureCategory", "string"),
+      "genai_percentile": ("percentile", "decimal")},
+     "genai_source", "genai_basis"),
+    ("skill-level", "skillLevel", "SkillLevelEstimate", {"skill_level": ("iscoSkillLevel", "integer")},
+     "skill_level_source", "isco-major-group"),
+    ("occupation", "occupationInputs", "OccupationInputs",
+     {"job_zone": ("jobZone", "decimal"), "education_level": ("educationLevel", "decimal"),
+      "annual_earnings": ("annualEarnings", "decimal")},
+     "occupation_source", "occupation_basis"),
+    ("wage", "monthlyWage", "WageEstimate", {"wage_kzt": ("wageKZT", "decimal")}, "wage_source", "isco-major-group"),
+)
+# How a value was obtained (profgraph.measures.BASES) -> the prov:Activity of the ontology.
+BASIS_ACTIVITIES = {"esco-occupation": "EscoOccupationLookup", "esco-broader": "BroaderEscoOccupationLookup",
+                    "skill-profile": "SkillProfileEstimation", "isco-unit-group": "IscoUnitGroupLookup",
+                    "isco-minor-group": "IscoMinorGroupLookup", "isco-major-group": "IscoMajorGroupLookup"}
+LEVEL_CONCEPTS = {"low": "LowLevel", "medium": "MediumLevel", "high": "HighLevel"}
+_LEVELS = {"automation_category": AUTOMATION_LEVELS, "genai_category": GENAI_LEVELS}
 
 
 def _pg(name: str) -> NamedNode:
@@ -87,6 +117,7 @@ def model_quads(model: Model) -> Iterator[Quad]:
                        NamedNode(model.sources[profession.exposure_source].iri), _GRAPH)
         if profession.esco_uri and profession.esco_uri != profession.iri:
             yield Quad(node, _CLOSE, NamedNode(profession.esco_uri), _GRAPH)
+        yield from measure_quads(model, profession.id, node, profession.measures)
         for relation, skill_ids in (("Essential", profession.essential), ("Optional", profession.optional)):
             shortcut = _pg("essentialSkill" if relation == "Essential" else "optionalSkill")
             for skill_id in skill_ids:
@@ -109,6 +140,60 @@ def model_quads(model: Model) -> Iterator[Quad]:
         yield Quad(node, NamedNode(DCT + "source"), NamedNode(model.sources[transformation.source].iri), _GRAPH)
 
     yield from _indicator_quads(model)
+
+
+def _literal(value, datatype: str) -> Literal:
+    if datatype == "string":
+        return Literal(value)
+    if datatype == "integer":
+        return Literal(str(int(value)), datatype=_INTEGER)
+    return Literal(format(Decimal(repr(float(value))), "f"), datatype=_DECIMAL)  # exact: reads back the same float
+
+
+def measure_quads(model: Model, profession_id: str, node: NamedNode, measures: Measures) -> Iterator[Quad]:
+    """Yield the quads of a profession's measures (:data:`MEASURE_NODES`): per group of values a
+    ``prov:Entity`` with the values, the plain level of a risk, the source it was derived from
+    (``prov:wasDerivedFrom``) and how it was obtained (``prov:wasGeneratedBy``)."""
+    for suffix, link, kind, fields_, source_field, basis in MEASURE_NODES:
+        values = {name: getattr(measures, name) for name in fields_ if getattr(measures, name) is not None}
+        if not values:
+            continue
+        entity = NamedNode(iri("measure", f"{profession_id}/{suffix}"))
+        yield Quad(node, _pg(link), entity, _GRAPH)
+        yield Quad(entity, _TYPE, _pg(kind), _GRAPH)
+        yield Quad(entity, _TYPE, NamedNode(PROV + "Entity"), _GRAPH)
+        for name, value in values.items():
+            prop, datatype = fields_[name]
+            yield Quad(entity, _pg(prop), _literal(value, datatype), _GRAPH)
+            if name in _LEVELS and value in _LEVELS[name]:
+                yield Quad(entity, _pg("level"), _pg(LEVEL_CONCEPTS[_LEVELS[name][value]]), _GRAPH)
+        source = getattr(measures, source_field)
+        if source in model.sources:
+            yield Quad(entity, NamedNode(PROV + "wasDerivedFrom"), NamedNode(model.sources[source].iri), _GRAPH)
+        method = getattr(measures, basis) if hasattr(measures, basis) else basis
+        if method in BASIS_ACTIVITIES:
+            yield Quad(entity, NamedNode(PROV + "wasGeneratedBy"), _pg(BASIS_ACTIVITIES[method]), _GRAPH)
+
+
+def measures_from_rdf(one, subject: str, source_ids: dict[str, str]) -> Measures:
+    """Return the :class:`Measures` that :func:`measure_quads` wrote for the profession ``subject``.
+
+    ``one(subject, predicate)`` returns the value (str) of a triple or None; ``source_ids`` maps a
+    source IRI to its id."""
+    activities = {PG + activity: basis for basis, activity in BASIS_ACTIVITIES.items()}
+    values = {}
+    for _, link, _, fields_, source_field, basis in MEASURE_NODES:
+        entity = one(subject, PG + link)
+        if entity is None:
+            continue
+        for name, (prop, datatype) in fields_.items():
+            text = one(entity, PG + prop)
+            if text is not None:
+                values[name] = text if datatype == "string" else int(text) if datatype == "integer" else float(text)
+        values[source_field] = source_ids.get(one(entity, PROV + "wasDerivedFrom"))
+        if hasattr(Measures, basis):
+            values[basis] = activities.get(one(entity, PROV + "wasGeneratedBy"))
+    return Measures(**values)
 
 
 def _indicator_quads(model: Model) -> Iterator[Quad]:

@@ -34,6 +34,7 @@ from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, sort_key, status_name, texts
 from .model import Model, label
 from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_path, render
 from .paths import DEFAULT_TOP
+from .rules import Rules
 from .render import build_view
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
 
@@ -251,6 +252,8 @@ def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int
     profession = model.professions[profession_id]
     view = build_view(dataset, profession_id=profession_id, depth=1, to=PATHS_TO, lang=lang, top=top,
                       page_url=page_links(urls))
+    from .reports import profession_card, successor_reports
+
     source = model.sources.get(profession.exposure_source) if profession.exposure_source else None
     successors = model.successors(profession_id)
     origins = [t.origin for t in model.transformations if t.successor == profession_id]
@@ -268,6 +271,8 @@ def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int
             "essential": _skill_links(model, profession.essential, lang),
             "optional": _skill_links(model, profession.optional, lang),
             "transforms_into": _sorted_entries(model, successors, lang),
+            "measures": profession_card(model, profession_id, lang)["measures"],
+            "successors": successor_reports(dataset, profession_id, Rules(), lang=lang),
             "transforms_from": _sorted_entries(model, origins, lang),
         },
         "report": view.report,

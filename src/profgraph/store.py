@@ -29,7 +29,8 @@ from .model import Model
 
 FORMAT = 2
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "transitions.npz", "oxigraph"
-_BUILD_CODE = ("model.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
+_BUILD_CODE = ("model.py", "measures.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py",
+               "sources/curated.py")
 
 
 class StoreError(ProfgraphError):

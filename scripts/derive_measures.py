@@ -1,6 +1,6 @@
 """Derive every curated profession's measures into data/profession_measures.csv.
 
-Usage: python scripts/derive_measures.py [--reference ../shared/data] [--data data] [--no-cross-validation]
+Usage: python scripts/derive_measures.py [--reference ../shared/data] [--data data] [--cross-validate]
 
 Reads data/professions.csv (ISCO-08 code, ESCO link), data/requirements.csv and data/skills.csv
 (the ESCO links of the profession's skills) and the reference data (read, never copied):
@@ -36,12 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from profgraph import exposure_model  # noqa: E402
 from profgraph.atomic import write_text_atomic  # noqa: E402
 from profgraph.measures import MEASURE_COLUMNS, measures_to_row  # noqa: E402
 from profgraph.reference import ILO, NESTA, WAGES, reference_dir  # noqa: E402
 from profgraph.sources import ilo, kzwages, nesta  # noqa: E402
-from profgraph.sources.derive import Reference, derive_measures, fit_estimator  # noqa: E402
+from profgraph.sources.derive import (Reference, cross_validation, derive_measures, esco_profiles,  # noqa: E402
+                                      fit_estimator)
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -49,35 +49,20 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def esco_occupations(folder: Path):
-    """Return (occupation URI -> {skill URI: weight}, URI -> ISCO-08 code, URI -> broader occupation URIs)."""
-    from profgraph.sources.esco import TABLES, _broader_occupations, find_files, read_table
-
-    files = find_files([folder])
-    relations = read_table(files["relations"], TABLES["relations"][1])
-    occupations = read_table(files["occupations"], TABLES["occupations"][1])
-    broader = _broader_occupations(read_table(files["occupation_broader"], TABLES["occupation_broader"][1]))
-    profiles: dict[str, dict[str, float]] = {}
-    for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
-        weight = 1.0 if relation == "essential" else 0.5
-        profile = profiles.setdefault(occupation, {})
-        profile[skill] = max(weight, profile.get(skill, 0.0))
-    return profiles, dict(zip(occupations["conceptUri"], occupations["iscoGroup"])), broader
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=None,
                         help="the reference data folder (default: $PROFGRAPH_REFERENCE or ../shared/data)")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
-    parser.add_argument("--no-cross-validation", action="store_true", help="skip the model's cross-validation")
+    parser.add_argument("--cross-validate", action="store_true",
+                        help="also print the risk model's cross-validated agreement with Nesta's figures")
     args = parser.parse_args()
     reference = reference_dir(args.reference)
     if reference is None:
         parser.error("no reference data folder: give --reference or set PROFGRAPH_REFERENCE")
 
     risk = nesta.read_risk_table(reference / NESTA / nesta.RISK_FILE)
-    profiles, esco_isco, broader = esco_occupations(reference / "esco-v1.1.1")
+    profiles, esco_isco, broader = esco_profiles(reference / "esco-v1.1.1")
     tables = Reference(
         risk=risk, risk_source="nesta-mcc-occupations",
         groups=[(nesta.read_risk_table(reference / NESTA / nesta.ISCO4_FILE), "nesta-mcc-isco4"),
@@ -87,16 +72,8 @@ def main() -> int:
         wages=kzwages.read_wages(reference / WAGES / kzwages.WAGES_FILE)[kzwages.NATIONAL],
         wages_source="bns-kz-wages-2022", skill_level_source="ilo-isco-08", broader=broader,
         estimator=fit_estimator(risk, profiles, esco_isco))
-    if not args.no_cross_validation:
-        training = [uri for uri in risk.by_uri if uri in profiles]
-        train_profiles = [profiles[uri] for uri in training]
-        train_iscos = [esco_isco.get(uri) or None for uri in training]
-        targets = [[risk.by_uri[uri].risk, risk.by_uri[uri].prevalence] for uri in training]
-        for label, options in (("skills and ISCO group, whole profiles", {}),
-                               ("skills and ISCO group, 8 skills per profile", {"cut": 8}),
-                               ("skills alone, whole profiles", {"use_isco": False}),
-                               ("skills alone, 8 skills per profile", {"cut": 8, "use_isco": False})):
-            scores = exposure_model.cross_validate(train_profiles, train_iscos, targets, **options)
+    if args.cross_validate:
+        for label, scores in cross_validation(risk, profiles, esco_isco):
             print(f"cross-validated Spearman ({label}): risk {scores['risk']:.3f}, "
                   f"prevalence {scores['prevalence']:.3f} over {scores['n']} occupations")
 

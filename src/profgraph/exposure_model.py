@@ -7,7 +7,8 @@ is a vector of its ESCO skills (essential 1, optional 0.5, times the skill's spe
 ISCO-08 major, sub-major, minor and unit group (each weighing :data:`ISCO_WEIGHT`). It predicts
 Nesta's ``risk`` (1..5) and the ``prevalence`` of bottleneck tasks (0..1) together. Skills carry
 the profession's own profile; the ISCO indicators carry what the occupation's group shares (on
-their own, a unit group's mean risk agrees with its members' about as well as the skills do).
+their own, a unit group's mean risk agrees with its members' a little better than skills alone;
+together they agree best).
 The ridge is solved in its dual form (one n x n system for n training occupations), with numpy.
 
 :func:`cross_validate` reports how well it agrees with Nesta's own occupation-level figures on

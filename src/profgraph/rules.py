@@ -280,11 +280,11 @@ def move_facts(judged: Judged, i: int) -> dict:
     pay = _number(judged.pay_ratio[i], 4)
     risk = {}
     for measure in MEASURES:
-        before, after = _number(judged.value_from[measure][i], 3), _number(judged.value_to[measure][i], 3)
+        before, after = _number(judged.value_from[measure][i], 6), _number(judged.value_to[measure][i], 6)
         known = bool(judged.known_by[measure][i])
         risk[measure] = {"from": before, "from_level": judged.level_from[measure][i],
                          "to": after, "to_level": judged.level_to[measure][i],
-                         "change": None if before is None or after is None else round(after - before, 3),
+                         "change": None if before is None or after is None else round(after - before, 6),
                          "safer": bool(judged.safer_by[measure][i]) if known else None,
                          "not_riskier": None if before is None or after is None
                          else bool(judged.not_riskier_by[measure][i])}

@@ -123,8 +123,11 @@ def write_transitions(blocks: Iterator[dict], output_format: str, handle, rules:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     written = 0
     if output_format == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise UsageError("--format parquet needs pyarrow: pip install 'profgraph[parquet]'") from None
 
         schema = pa.schema([(c, pa.string() if c in TEXT else pa.bool_() if c in FLAGS else pa.float64())
                             for c in COLUMNS], metadata={"profgraph.rules": json.dumps(rules.as_dict())})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..measures import isco_skill_level, nesta_category
 from ..model import Measures
@@ -56,6 +57,54 @@ def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]], 
         return None
     return exposure_model.fit([profiles[uri] for uri in training], [iscos.get(uri) or None for uri in training],
                               [[risk.by_uri[uri].risk, risk.by_uri[uri].prevalence] for uri in training])
+
+
+def esco_profiles(folder: Path):
+    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (essential 1,
+    optional 0.5)}, URI -> ISCO-08 code, URI -> its broader occupations' URIs."""
+    from .esco import TABLES, _broader_occupations, find_files, read_table
+
+    files = find_files([folder])
+    relations = read_table(files["relations"], TABLES["relations"][1])
+    occupations = read_table(files["occupations"], TABLES["occupations"][1])
+    broader = _broader_occupations(read_table(files["occupation_broader"], TABLES["occupation_broader"][1]))
+    profiles: dict[str, dict[str, float]] = {}
+    for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
+        profile = profiles.setdefault(occupation, {})
+        profile[skill] = max(1.0 if relation == "essential" else 0.5, profile.get(skill, 0.0))
+    return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
+        broader
+
+
+CROSS_VALIDATIONS = (("skills and ISCO group, whole profiles", {}),
+                     ("skills and ISCO group, 8 skills per profile", {"cut": 8}),
+                     ("skills alone, whole profiles", {"use_isco": False}),
+                     ("skills alone, 8 skills per profile", {"cut": 8, "use_isco": False}))
+
+
+def cross_validation(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]],
+                     iscos: Mapping[str, str | None]) -> list[tuple[str, dict]]:
+    """Return the skill-profile model's 5-fold cross-validated agreement with the risk table's own
+    occupation-level figures (:func:`profgraph.exposure_model.cross_validate`), for each of
+    :data:`CROSS_VALIDATIONS` (8 skills: the median curated profile's ESCO-linked skills)."""
+    from .. import exposure_model
+
+    from scipy.stats import spearmanr
+
+    training = [uri for uri, record in risk.by_uri.items() if uri in profiles and record.prevalence is not None]
+    targets = [[risk.by_uri[uri].risk, risk.by_uri[uri].prevalence] for uri in training]
+    figures = [(label, exposure_model.cross_validate([profiles[uri] for uri in training],
+                                                     [iscos.get(uri) for uri in training], targets, **options))
+               for label, options in CROSS_VALIDATIONS]
+    # the baseline: each occupation's unit group mean over the group's other occupations (leave one out)
+    groups: dict[str, list[int]] = {}
+    for index, uri in enumerate(training):
+        groups.setdefault(iscos.get(uri) or "", []).append(index)
+    pairs = [[(sum(targets[j][k] for j in members if j != i) / (len(members) - 1), targets[i][k]) for k in (0, 1)]
+             for code, members in groups.items() if code and len(members) > 1 for i in members]
+    baseline = {name: float(spearmanr(*zip(*[pair[k] for pair in pairs]))[0]) for k, name in enumerate(("risk",
+                                                                                                       "prevalence"))}
+    return figures + [("ISCO unit group's mean alone (leave one out)", {**baseline, "n": len(pairs)})]
 
 
 def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str | None, Mapping[str, float]]]

@@ -234,7 +234,6 @@ def test_region_changes_the_wage_ratios(curated):
 
     wages = pd.read_csv(folder / "kz-wages-2022" / "avg_monthly_wage_by_occupation_major_group_2022.csv")
     atyrau = wages[wages.regions == "Atyrau Region"].iloc[0]
-    # bus driver (8331, no earnings pair with a tram driver?) -- take two unlinked professions of groups 5 and 2
     rules = make_rules(region="atyrau region")
     assert rules.region == "Atyrau Region"
     facts = facts_of(curated.model)

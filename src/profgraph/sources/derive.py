@@ -25,6 +25,7 @@ from ..model import Measures
 from .nesta import OccupationInputs, RiskTable, nearest
 
 _GROUP_BASES = {4: "isco-unit-group", 3: "isco-minor-group"}
+_ESCO_BASES = {"own": "esco-occupation", "broader": "esco-broader"}  # what profgraph.sources.nesta.nearest found
 
 
 @dataclass
@@ -130,7 +131,7 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
             record = risk.by_uri[hit[0]]
             values.update(automation_risk=record.risk, automation_prevalence=record.prevalence,
                           automation_category=record.category,
-                          automation_basis="esco-occupation" if hit[1] == "own" else "esco-broader",
+                          automation_basis=_ESCO_BASES[hit[1]],
                           automation_source=reference.risk_source)
         elif index in estimates:
             estimated, prevalence = estimates[index]
@@ -165,7 +166,7 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
             inputs = reference.inputs[occupation[0]]
             values.update(job_zone=inputs.job_zone, education_level=inputs.education_level,
                           annual_earnings=inputs.annual_earnings,
-                          occupation_basis="esco-occupation" if occupation[1] == "own" else "esco-broader",
+                          occupation_basis=_ESCO_BASES[occupation[1]],
                           occupation_source=reference.inputs_source)
         if reference.wages is not None and isco and isco[0] in reference.wages:
             values.update(wage_kzt=reference.wages[isco[0]], wage_source=reference.wages_source)

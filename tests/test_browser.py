@@ -9,13 +9,14 @@ test-artifacts/ (see what the counsellor sees). Skips only when Chromium or Play
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from profgraph.render import build_view, write_graph_page
+from profgraph.render import DIMMED_OPACITY, build_view, write_graph_page
 from profgraph.resources import data_dir
 
 from conftest import edit_csv
@@ -118,7 +119,7 @@ def test_cashier_paths_page_offline(tab, cashier_page):
         if kind == "profession":
             assert node["label"] == professions[entity]["label_kk"]
             on_path = any(node["id"] in path["nodes"] for path in state["paths"])
-            assert node.get("opacity", 1) == (1 if on_path or entity == "cashier" else pytest.approx(0.25))
+            assert node.get("opacity", 1) == (1 if on_path or entity == "cashier" else pytest.approx(DIMMED_OPACITY))
     assert page.locator("#pg-details h2").inner_text() == professions["cashier"]["label_kk"]
     assert page.locator(".pg-path").count() == len(ranks)
     tab.screenshot("render-cashier-kk.png")
@@ -150,8 +151,10 @@ def test_search_finds_and_focuses_a_profession(tab, curated, tmp_path):
     page = tab.open(path)
     professions = table("professions")
     query = "оператор"
+    # labels and synonyms in any language, as the CLI's search reads them
     expected = {row["label_ru"] for row in professions.values()
-                if any(query in row[f"label_{lang}"].casefold() for lang in ("kk", "ru", "en"))}
+                if any(query in row[f"{column}_{lang}"].casefold() for column in ("label", "alt")
+                       for lang in ("kk", "ru", "en"))}
     page.locator("#pg-search").fill(query)
     shown = page.locator("#pg-search-results button").all_inner_texts()
     assert set(shown) <= expected and len(shown) == min(12, len(expected))
@@ -253,4 +256,181 @@ def test_copied_site_still_works(tab, curated_site, tmp_path):
     assert page.evaluate(CANVAS_INK) > 5000
     page.locator("a", has_text="Skills").first.click()
     assert Path(page.url.removeprefix("file://")).resolve() == (copy / "en" / "skills.html").resolve()
+    tab.check_clean()
+
+
+# -- a graph and pages a counsellor can put in front of a client -----------------------------------
+
+LABEL_OVERLAPS = """() => {
+  const state = window.profgraph, body = state.network.body;
+  const boxes = state.nodes.getIds().filter(id => !state.nodes.get(id).hidden).map(id => {
+    const size = body.nodes[id].labelModule.size;  // the label as last drawn, in canvas coordinates
+    return {id: id, left: size.left, top: size.top, right: size.left + size.width, bottom: size.top + size.height};
+  }).filter(box => box.right > box.left);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (Math.min(a.right, b.right) > Math.max(a.left, b.left) && Math.min(a.bottom, b.bottom) > Math.max(a.top, b.top))
+      overlaps.push([a.id, b.id]);
+  }
+  return {labels: boxes.length, overlaps: overlaps};
+}"""
+
+
+def contrast(colour: str, background: str = "#ffffff") -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_cashier_graph_labels_do_not_overlap(tab, curated, tmp_path, lang):
+    """The cashier's 29 nodes had overlapping long labels (Kazakh the worst); after the layout no two
+    labels drawn on the canvas share a pixel, and labels off the paths stay readable."""
+    path = write_graph_page(build_view(curated, "кассир", to="emerging", lang=lang), tmp_path / f"cashier-{lang}.html")
+    page = tab.open(path)
+    measured = page.evaluate(LABEL_OVERLAPS)
+    assert measured["labels"] == page.evaluate("() => window.profgraph.nodes.length") > 20
+    assert measured["overlaps"] == []
+    faded = page.evaluate("""() => window.profgraph.nodes.get().filter(node => node.opacity < 1)
+                                   .map(node => node.font.color)""")
+    assert faded and all(contrast(colour) >= 4.5 for colour in faded)
+    tab.screenshot(f"graph-cashier-{lang}.png")
+    tab.check_clean()
+
+
+def test_paths_only_hides_everything_off_the_paths(tab, cashier_page):
+    page = tab.open(cashier_page)
+    on_paths = set(page.evaluate("""() => window.profgraph.data.paths.flatMap(path => path.nodes)
+                                          .concat([window.profgraph.data.focus])"""))
+    page.locator("#pg-paths-only").check()
+    shown = set(page.evaluate("() => window.profgraph.nodes.get().filter(node => !node.hidden).map(node => node.id)"))
+    assert shown == on_paths
+    assert page.evaluate("""() => window.profgraph.edges.get().filter(edge => !edge.hidden)
+                                  .every(edge => edge.kind === 'path')""")
+    page.locator("#pg-paths-only").uncheck()
+    assert page.evaluate("() => window.profgraph.nodes.get().every(node => !node.hidden)")
+    tab.check_clean()
+
+
+VIEWPORTS = [(1366, 768), (390, 844)]  # a laptop and a phone
+
+
+@pytest.mark.parametrize("width,height", VIEWPORTS)
+def test_every_page_type_shows_its_legend_without_scrolling(browser, curated_site, cashier_page, width, height):
+    pages = [(cashier_page, True)] + [(curated_site / "kk" / name, name in ("graph.html", "profession/cashier.html"))
+                                      for name in ("index.html", "sectors.html", "skills.html", "graph.html",
+                                                   "profession/cashier.html", "skill/cash-handling.html")]
+    tab = Tab(browser)
+    tab.page.set_viewport_size({"width": width, "height": height})
+    try:
+        for path, graph in pages:
+            page = tab.open(path, graph=graph)
+            box = page.locator(".legend").first.bounding_box()
+            assert box is not None and box["width"] > 0, path
+            assert 0 <= box["y"] and box["y"] + box["height"] <= height, (path, box)
+            statuses = page.locator(".legend").first.locator(".pg-dot, .dot")
+            assert statuses.count() >= 4
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, path  # no sideways scroll
+        tab.check_clean()
+    finally:
+        tab.page.close()
+
+
+@pytest.mark.parametrize("query", ["кассир", "kassir", "cashier", "КАССИР"])
+def test_site_index_search_finds_the_cashier(tab, curated_site, query):
+    professions = table("professions")
+    page = tab.open(curated_site / "ru" / "index.html", graph=False)
+    page.locator("#site-search").fill(query)
+    first = page.locator("#site-search-results a").first
+    assert first.inner_text() == professions["cashier"]["label_ru"]
+    page.locator("#site-search").press("Enter")
+    page.wait_for_url("**/ru/profession/cashier.html")
+    tab.check_clean()
+
+
+def test_browser_search_folds_and_ranks_as_the_cli(tab, curated, curated_site):
+    """The page folds every label and synonym to the key profgraph.lookup.search_key gives, and its
+    first hit for typed queries (any script, typos) is the CLI's."""
+    from profgraph.lookup import search_key
+
+    page = tab.open(curated_site / "en" / "index.html", graph=False)
+    names = [text for entity in [*curated.model.professions.values(), *curated.model.skills.values()]
+             for text in [*entity.labels.values(), *(t for texts in entity.alt_labels.values() for t in texts)]]
+    names += ["Ёлка ӘҒҚҢӨҰҮҺІ", "qarjy şot", "Straße", "café  —  naïve", "щука Юлия Яна", "ТЕХНИК-ПРОГРАММИСТ"]
+    folded = page.evaluate("(names) => names.map(name => window.profgraphSiteSearch.fold(name))", names)
+    assert [name for name, key in zip(names, folded) if key != search_key(name)] == []
+    queries = ["кассир", "kassir", "kasir", "cashier", "бухгалтер", "buhgalter", "есепші", "esepshi", "сварщик",
+               "svarshik", "data analyst", "оператор дронов", "qarjy"]
+    hits = page.evaluate("""(queries) => queries.map(query => {
+        const search = window.profgraphSiteSearch;
+        const found = window.ProfgraphSearch.rank(search.entries, search.fold(query), 1);
+        return found.length ? found[0].entry.kind + ':' + found[0].entry.id : null;
+    })""", queries)
+    for query, hit in zip(queries, hits):
+        best = curated.names.search(query, limit=1)
+        assert hit == (f"{best[0].kind}:{best[0].id}" if best else None), query
+    tab.check_clean()
+
+
+# Words and marks that must not show on a Kazakh or Russian page: English words of the interface and
+# of the data's English titles, file names, raw links, the dataset's internal name, language codes.
+ENGLISH_LEAKS = re.compile(
+    r"\.csv|\(curated\)|\bcurated\b|https?://|\ben:|\bkk:|\bru:|\b(?:the|and|of|per|by|for|with|from|to)\b|"
+    r"\b(?:coverage|score|cost|effort|skills?|professions?|emerging|transforming|stable|disappearing|essential|"
+    r"optional|automation|exposure|risk|source|sectors?|search|legend|paths?|steps?|unit group|estimate|"
+    r"unknown|table|occupations?|made by|data|viable|move|graph|details)\b", re.IGNORECASE)
+PAGE_TEXT = """() => {
+  const texts = [document.title, document.body.innerText];
+  document.querySelectorAll('[title], [placeholder], [aria-label]').forEach(element => {
+    for (const name of ['title', 'placeholder', 'aria-label'])
+      if (element.getAttribute(name)) texts.push(element.getAttribute(name));
+  });
+  if (window.profgraph) {  // the graph's tooltips and details panel, drawn on demand
+    const data = window.profgraph.data;
+    data.nodes.forEach(node => texts.push(node.title || ''));
+    data.edges.forEach(edge => texts.push(edge.title || ''));
+    Object.values(data.details).forEach(item => item.fields.forEach(field => texts.push(field.join(': '))));
+  }
+  return texts.join('\\n');
+}"""
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_local_pages_show_no_english(tab, curated, curated_site, tmp_path, lang):
+    standalone = write_graph_page(build_view(curated, "кассир", to="emerging", lang=lang), tmp_path / "cashier.html")
+    pages = [(curated_site / lang / name, name.endswith(("graph.html", ".html")) and "/" in name or name == "graph.html")
+             for name in ("index.html", "sectors.html", "skills.html", "graph.html", "profession/cashier.html",
+                          "profession/accounting-clerk.html", "skill/cash-handling.html")] + [(standalone, True)]
+    for path, graph in pages:
+        page = tab.open(path, graph=graph and "skill/" not in str(path))
+        found = sorted({match.group(0).lower() for match in ENGLISH_LEAKS.finditer(page.evaluate(PAGE_TEXT))})
+        assert found == [], f"{path.relative_to(path.parents[2])}: {found}"
+    tab.check_clean()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_printed_profession_page_fits_two_a4_pages_without_the_graph(tab, curated_site, lang):
+    """Printing the cashier's page gave five A4 pages, the graph among them."""
+    import io
+
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (pip install '.[test]')")
+    for origin in ("cashier", "accounting-clerk"):
+        tab.page.emulate_media(media="null")  # no emulation: a graph hidden by print styles never lays out
+        page = tab.open(curated_site / lang / "profession" / f"{origin}.html")
+        pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+        assert 1 <= len(pdf.pages) <= 2, (origin, len(pdf.pages))
+        assert sum(len(sheet.images) for sheet in pdf.pages) == 0  # a canvas prints as an image
+        text = "".join(sheet.extract_text() for sheet in pdf.pages)
+        assert table("professions")[origin][f"label_{lang}"] in text
+        page.emulate_media(media="print")
+        assert not page.locator("#pg-network").is_visible()
+        assert not page.locator(".site-nav").is_visible() and not page.locator("#site-search").is_visible()
+        if origin == "cashier":
+            page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+            tab.screenshot(f"print-profession-cashier-{lang}.png", full_page=True)
     tab.check_clean()

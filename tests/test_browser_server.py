@@ -71,3 +71,20 @@ def test_search_open_page_and_find_paths(server_tab, live_server, curated):
     server_tab.check_clean()
 
 
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_served_pages_show_the_legend_and_search_as_you_type(server_tab, live_server, curated, width, height):
+    page = server_tab.page
+    page.set_viewport_size({"width": width, "height": height})
+    for address in ("/kk/search?q=kassir", "/kk/path?from=kassir&to=emerging"):
+        page.goto(live_server + address)
+        box = page.locator(".legend").first.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, address
+    page.fill("#site-search", "kassir")
+    first = page.locator("#site-search-results a").first
+    assert first.inner_text() == curated.model.professions["cashier"].labels["kk"]
+    first.click()
+    page.wait_for_url("**/kk/profession/cashier")
+    server_tab.wait_for_graph()
+    server_tab.check_clean()

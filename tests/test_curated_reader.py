@@ -68,6 +68,7 @@ def test_missing_column_and_missing_file(tiny_copy):
 
 
 def test_not_utf8_is_reported(tiny_copy):
-    (tiny_copy / "skills.csv").write_bytes("id,type\n".encode() + "навык".encode("cp1251"))
-    with pytest.raises(DataError, match="skills.csv: not UTF-8"):
+    path = tiny_copy / "skills.csv"
+    path.write_bytes(path.read_bytes() + "z,digital,навык".encode("cp1251") + b",z,z,,,,\n")
+    with pytest.raises(DataError, match=r"skills.csv:16, column 'label_kk': not UTF-8"):
         read_curated(tiny_copy)

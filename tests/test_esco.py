@@ -21,6 +21,7 @@ from profgraph.errors import DataError
 from profgraph.upskill import upskill
 
 from conftest import ESCO_DOWNLOAD, NESTA_RISK, TINY
+from esco_tiny import write_tiny_esco
 from upskill_reference import coverage, reference_upskill, requirement_weights
 
 RUNNER = CliRunner()
@@ -416,3 +417,32 @@ def test_nothing_found(tmp_path):
     (tmp_path / "notes.csv").write_text("a\n1\n", encoding="utf-8")
     assert_refused([tmp_path], "no occupations.csv or occupations_en.csv", tmp_path / "store")
     assert not (tmp_path / "store").exists()
+
+
+def store_files(store) -> dict:
+    return {str(path.relative_to(store)): path.read_bytes() for path in sorted(store.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("table", ["occupations", "skills", "occupationSkillRelations"])
+def test_header_only_tables_keep_the_previous_store(tmp_path, table):
+    store = tmp_path / "store"
+    assert run("import", "esco", str(write_tiny_esco(tmp_path / "good")), "--store", str(store)).exit_code == 0
+    before = store_files(store)
+    result = RUNNER.invoke(main, ["import", "esco", str(write_tiny_esco(tmp_path / "empty", empty=(table,))),
+                                  "--store", str(store)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{table}_en.csv: no records, only a header" in result.output
+    assert store_files(store) == before
+
+
+def test_links_that_match_nothing_keep_the_previous_store(tmp_path):
+    store = tmp_path / "store"
+    good = write_tiny_esco(tmp_path / "good")
+    assert run("import", "esco", str(good), "--store", str(store)).exit_code == 0
+    before = store_files(store)
+    relations = good / "occupationSkillRelations_en.csv"
+    relations.write_text(relations.read_text(encoding="utf-8").replace("/occupation/", "/occupation/x"),
+                         encoding="utf-8")
+    result = RUNNER.invoke(main, ["import", "esco", str(good), "--store", str(store)])
+    assert result.exit_code == 2 and "none of the 10 occupation-skill links" in result.output
+    assert store_files(store) == before

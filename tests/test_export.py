@@ -132,7 +132,7 @@ def test_profession_skill_graph(curated, tmp_path, output_format):
 def test_csv_tables(curated, tmp_path):
     folder = tmp_path / "tables"
     assert run("export", "--format", "csv", "-o", str(folder)).exit_code == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["profession_measures.csv", "professions.csv",
+    assert sorted(p.name for p in folder.iterdir()) == [".profgraph-output", "profession_measures.csv", "professions.csv",
                                                         "requirements.csv", "skills.csv"]
     for name in ("professions", "profession_measures", "skills", "requirements"):
         written = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
@@ -166,7 +166,7 @@ def test_csv_export_never_deletes_other_files(curated, tmp_path):
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me", encoding="utf-8")
     result = run("export", "--format", "csv", "-o", str(folder))
-    assert result.exit_code == 2 and "holds other files" in result.stderr
+    assert result.exit_code == 2 and "holds files profgraph did not write (notes.txt)" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["mine"]
 

@@ -72,7 +72,11 @@ def test_neighbourhood_on_tiny(tiny):
     assert kinds["sector"] == 3
     link = next(edge for edge in view.edges if edge["kind"] == "transition"
                 and {edge["source"], edge["to"]} == {"profession:clerk", "profession:assistant"})
-    assert link["label"] == "0.66" and link["arrows"] == "to, from"  # viable both ways, the larger shown
+    assert link["arrows"] == "to, from" and "label" not in link  # viable both ways; no number drawn on the canvas
+    assert link["coverage"] == pytest.approx(0.665, abs=0.001)  # the larger, kept for the page script
+    # the tooltip says both coverages as percentages: 0.665 and 0.586
+    assert "clerk → assistant: 66% of the skills" in link["title"]  # 0.6648
+    assert "assistant → clerk: 59% of the skills" in link["title"]
 
 
 def test_whole_graph_on_tiny(tiny):
@@ -183,8 +187,66 @@ def test_labels_are_escaped(tiny_copy, tmp_path):
     assert "<img src=x" not in html
     data = page_data(html)
     labels = [node["label"] for node in data["nodes"]]
-    assert XSS_LABEL in labels and XSS_SKILL in labels  # kept as text, shown as text
+    assert XSS_LABEL in labels  # kept as text, shown as text
+    # a long skill label is shortened on the canvas, whole in the details panel, text either way
+    assert any(text.startswith("<img src=x") and text.endswith("…") for text in labels) and data["details"]["skill:c"]["label"] == XSS_SKILL
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;аналитик" in html  # the paths list, escaped
+
+
+def test_status_colours_stay_apart_for_every_reader():
+    """Transforming (#E69F00) and disappearing (#D55E00) were both orange; now every pair of status
+    colours differs by at least 20 CAM02-UCS units for normal vision and under simulated
+    deuteranomaly, protanomaly and tritanomaly (Machado et al. 2009, severity 100, as colorspacious
+    implements them), and by at least 12 units of CIELAB lightness when printed in greyscale."""
+    from itertools import combinations
+
+    from profgraph.render import STATUS_COLOURS
+
+    colorspacious = pytest.importorskip("colorspacious", reason="colorspacious is not installed (pip install '.[test]')")
+    import numpy as np
+
+    rgb = {status: np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255 for status, colour in
+           STATUS_COLOURS.items()}
+    visions = [None] + [{"name": "sRGB1+CVD", "cvd_type": kind, "severity": 100}
+                        for kind in ("deuteranomaly", "protanomaly", "tritanomaly")]
+    for vision in visions:
+        seen = {status: value if vision is None else np.clip(colorspacious.cspace_convert(value, vision, "sRGB1"), 0, 1)
+                for status, value in rgb.items()}
+        for a, b in combinations(seen, 2):
+            difference = colorspacious.deltaE(seen[a], seen[b], input_space="sRGB1")
+            assert difference >= 20, (vision and vision["cvd_type"], a, b, difference)
+    lightness = {status: colorspacious.cspace_convert(value, "sRGB1", "CIELab")[0] for status, value in rgb.items()}
+    for a, b in combinations(lightness, 2):
+        assert abs(lightness[a] - lightness[b]) >= 12, (a, b, lightness)
+
+
+def test_the_site_uses_the_graph_status_colours():
+    from profgraph.pages import asset_text
+    from profgraph.render import STATUS_COLOURS
+
+    css = asset_text("site.css")
+    for status, colour in STATUS_COLOURS.items():
+        assert re.search(rf"a\.status-{status}::before, \.dot\.status-{status} {{ background: {colour}; }}", css)
+
+
+def test_size_means_nothing_but_the_start(curated):
+    """Node size was the automation exposure: bigger read as better, and meant worse."""
+    view = build_view(curated, "кассир", to="emerging", lang="ru")
+    sizes = {node["id"]: node["size"] for node in view.nodes if node["id"].startswith("profession:")}
+    assert len(set(sizes.values()) - {sizes[view.focus]}) == 1 and sizes[view.focus] > max(
+        size for node, size in sizes.items() if node != view.focus)
+
+
+def test_path_edges_and_moves_show_coverage_as_a_percentage(curated):
+    report = json.loads(RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--format", "json",
+                                             "--lang", "ru"]).output)
+    view = build_view(curated, "кассир", to="emerging", lang="ru")
+    for path, drawn in zip(report["paths"], view.paths):
+        assert drawn["coverage"] == [round(step["coverage"] * 100) for step in path["steps"]]
+    for edge in view.edges:
+        assert "label" not in edge or not re.fullmatch(r"[\d.]+", edge["label"])  # no bare 0.75 on the canvas
+        if edge["kind"] in ("path", "transition"):
+            assert re.search(r"уже есть \d{1,3}% навыков", edge["title"])
 
 
 def test_status_and_skill_type_names_follow_the_ontology():

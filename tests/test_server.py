@@ -251,6 +251,20 @@ def test_assets_are_served(client):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
 
 
+def test_search_index_is_served_for_the_search_box(client, curated):
+    from profgraph.site import search_index
+
+    response = client.get("/assets/search-index.js")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
+    text = response.text
+    assert text.startswith("window.PROFGRAPH_INDEX = ")
+    assert json.loads(text.removeprefix("window.PROFGRAPH_INDEX = ").rstrip().removesuffix(";")) == \
+        search_index(curated.model)
+    page = client.get("/ru/skills").text  # every page loads it and fills the search box from it
+    assert '<script src="/assets/search-index.js"></script>' in page
+    assert 'data-profession-url="/ru/profession/{id}"' in page and 'id="site-search"' in page
+
+
 def test_huge_bodies_and_query_strings_are_refused(client):
     assert client.post("/sparql", content=b"x" * 100_000,
                        headers={"Content-Type": "application/sparql-query"}).status_code == 413

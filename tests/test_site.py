@@ -8,18 +8,21 @@ from __future__ import annotations
 import csv
 import json
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from markupsafe import escape
 from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.pages import page_name
 from profgraph.resources import data_dir
-from profgraph.site import MARKER, build_site
+from profgraph.atomic import OUTPUT_MARKER as MARKER
+from profgraph.site import build_site
 
 from conftest import edit_csv
 
@@ -68,6 +71,31 @@ class PageParser(HTMLParser):
     def handle_data(self, data):
         if self._in_h1:
             self.h1 += data
+
+
+class TextParser(HTMLParser):
+    """Collects the text a reader sees: everything outside <script> and <style>."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = TextParser()
+    parser.feed(html)
+    return " ".join(parser.parts)
 
 
 def parse(path: Path) -> PageParser:
@@ -177,7 +205,7 @@ def test_profession_page_shows_skills_and_paths(curated_site, curated):
                 if labels:
                     assert ", ".join(labels) in html
     cashier = curated.model.professions["cashier"].measures
-    assert "5230" in html and f"high {cashier.automation_risk:.2f}" in html and "Exposed: Gradient 1" in html
+    assert "5230" in html and f"high {cashier.automation_risk:.2f}" in html and f"medium {cashier.genai_score:.2f}" in html
     first = report["paths"][0]["steps"][0]
     assert f"coverage {first['coverage'] * 100:.0f}%" in html  # each step says why it passes
 
@@ -189,21 +217,105 @@ def test_skill_page_lists_the_professions_that_need_it(curated_site):
     assert linked == needing
 
 
+def test_skill_page_headings_name_the_relation_not_skills(curated_site):
+    """The lists of professions on a skill page were headed "Обязательные навыки" (essential skills)."""
+    html = (curated_site / "ru" / "skill" / "cash-handling.html").read_text(encoding="utf-8")
+    assert "<h3>Обязательные навыки</h3>" not in html and "<h3>Дополнительные навыки</h3>" not in html
+    assert "<h3>Как обязательный навык</h3>" in html and "<h3>Как дополнительный навык</h3>" in html
+
+
+@pytest.mark.parametrize("origin", ["accounting-clerk", "cashier"])
+def test_each_successor_says_whether_a_path_reaches_it(curated_site, origin):
+    """"Transforms into" a successor that no viable path reaches got no word of explanation."""
+    successors = [row["to"] for row in table("transformations") if row["from"] == origin]
+    html = (curated_site / "en" / "profession" / f"{origin}.html").read_text(encoding="utf-8")
+    section = html[html.index("<h2>Transforms into</h2>"):]
+    section = section[:section.index("</ul>")]
+    card = json.loads(RUNNER.invoke(main, ["show", origin, "--format", "json"]).output)
+    reports = {entry["profession"]["id"]: entry for entry in card["transforms_into"]}
+    assert sorted(reports) == sorted(successors)
+    for successor in successors:
+        item = section[section.index(f'href="{successor}.html"'):]
+        item = item[:item.index("</li>")]
+        if reports[successor]["reachable"]:  # a path of viable steps through acceptable stepping stones
+            assert f"a viable path: {reports[successor]['steps']} step(s)" in item
+        else:
+            assert "No viable path under the current rules: each step needs at least 40%" in item
+        for block in reports[successor]["blocked_by"]:  # and what the rules object to, e.g. not safer
+            assert str(escape(block["text"])) in item
+    if origin == "accounting-clerk":  # the case that was found: no path to the RPA operator
+        assert "No viable path" in section
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_local_pages_name_sources_in_their_language(curated_site, lang):
+    """kk/ru pages showed the source's English title with a CSV file name, "(curated)", raw ESCO URIs
+    and the English label ("en: cashier")."""
+    professions = {row["id"]: row for row in table("professions")}
+    html = (curated_site / lang / "profession" / "cashier.html").read_text(encoding="utf-8")
+    text = visible_text(html)
+    assert ".csv" not in html and "(curated)" not in html
+    assert professions["cashier"]["label_en"] not in text
+    esco = professions["cashier"]["esco_uri"]
+    assert f'href="{esco}"' in html and esco not in text and "ESCO" in text
+
+
+def test_numbers_beside_professions_are_labelled(curated_site):
+    """Exposure figures beside professions on index and skill pages had no label."""
+    for page in ("index.html", "skill/cash-handling.html"):
+        html = (curated_site / "ru" / page).read_text(encoding="utf-8")
+        assert '<span class="exposure"' in html
+        assert re.search(r'<span class="exposure"[^>]*>\d', html) is None  # each starts with its label
+    skills = (curated_site / "ru" / "skills.html").read_text(encoding="utf-8")
+    assert re.search(r"<small>\d+</small>", skills) is None
+
+
+def test_search_index_holds_every_name_with_the_cli_key(curated_site, curated):
+    from profgraph.lookup import search_key
+
+    script = (curated_site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(script.removeprefix("window.PROFGRAPH_INDEX = ").rstrip().removesuffix(";"))
+    entries = {(row[0], row[1]): row for row in index["entries"]}
+    rows = [("profession", row) for row in table("professions")] + [("skill", row) for row in table("skills")]
+    assert len(entries) == len(rows)
+    for kind, row in rows:
+        names = [row[f"label_{lang}"] for lang in LANGS if row[f"label_{lang}"]]
+        names += [name.strip() for lang in LANGS for name in row[f"alt_{lang}"].split("|") if name.strip()]
+        keys = {key for key, _ in entries[kind, row["id"]][5]}
+        assert keys == {search_key(name) for name in names}, row["id"]
+        assert entries[kind, row["id"]][2] == page_name(row["id"])
+
+
 def test_rebuild_replaces_an_old_site_but_never_a_foreign_folder(tiny, tmp_path):
     target = tmp_path / "site"
     build_site(tiny, target, ["en"])
-    (target / "en" / "stale.html").write_text("old", encoding="utf-8")
     summary = build_site(tiny, target, ["kk"])
     assert summary.languages == ("kk",) and not (target / "en").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no build or retired folders left
     foreign = tmp_path / "documents"
     foreign.mkdir()
     (foreign / "thesis.txt").write_text("precious", encoding="utf-8")
-    with pytest.raises(UsageError, match="not a profgraph site"):
+    with pytest.raises(UsageError, match=r"holds files profgraph did not write \(thesis.txt\)"):
         build_site(tiny, foreign)
     assert [path.name for path in foreign.iterdir()] == ["thesis.txt"]
     result = RUNNER.invoke(main, ["site", "-o", str(foreign)])
-    assert result.exit_code == 2 and "not a profgraph site" in result.output
+    assert result.exit_code == 2 and "profgraph did not write" in result.output
+
+
+def test_rebuild_never_deletes_files_added_to_a_site(tiny, tmp_path):
+    target = tmp_path / "site"
+    build_site(tiny, target, ["en"])
+    (target / "en" / "my-notes.html").write_text("mine", encoding="utf-8")
+    (target / "logo.png").write_bytes(b"png")
+    before = sorted(str(path.relative_to(target)) for path in target.rglob("*"))
+    with pytest.raises(UsageError, match=r"did not write \(en/my-notes.html, logo.png\)"):
+        build_site(tiny, target, ["kk"])
+    assert sorted(str(path.relative_to(target)) for path in target.rglob("*")) == before
+    with pytest.warns(UserWarning, match="now in"):  # with force the old folder is kept, whole, beside the new one
+        build_site(tiny, target, ["kk"], force=True)
+    backups = [path for path in tmp_path.iterdir() if path.name.startswith("site.backup-")]
+    assert len(backups) == 1 and (backups[0] / "en" / "my-notes.html").read_text(encoding="utf-8") == "mine"
+    assert (target / "kk" / "index.html").is_file() and not (target / "logo.png").exists()
 
 
 def test_a_failed_build_leaves_the_old_site(tiny, tmp_path, monkeypatch):

@@ -6,9 +6,11 @@ Every :class:`~profgraph.errors.ProfgraphError` becomes a one-line message and i
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
+import warnings
 
 import click
 
@@ -34,6 +36,11 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "j
                       show_default=True, help="Output format.")
 MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
                             help="Least coverage for a transition to be viable.")
+
+FORCE = click.option("--force", is_flag=True,
+                     help="Write even into a folder holding files profgraph did not write: the folder is "
+                          "moved, whole, to FOLDER.backup-DATE-TIME beside it (nothing is deleted).")
+OUTPUT_FILE_HELP = "a regular file or a new path, replaced atomically; '-' for standard output"
 
 SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
                     "socio_behavioural": "socio-behavioural", "professional": "professional"}
@@ -70,16 +77,19 @@ def _rules(min_coverage: float = 0.4, **options):
 
 
 def handle_errors(command):
-    """Turn profgraph's own errors into ``Error: ...`` on stderr and the error's exit code."""
+    """Turn profgraph's own errors into ``Error: ...`` on stderr and the error's exit code, its notices
+    into ``Note: ...`` lines, and SIGTERM or SIGHUP into an orderly exit (status 128 + the signal's
+    number) that removes half-written outputs as Ctrl+C does."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import ProfgraphError
+        from .errors import ProfgraphError, printable
 
         try:
-            return command(*args, **kwargs)
-        except ProfgraphError as error:
-            click.echo(f"Error: {error}", err=True)
+            with _notes_on_stderr(), _exit_on_termination():
+                return command(*args, **kwargs)
+        except ProfgraphError as error:  # one line, whatever a file or a server put in it
+            click.echo(f"Error: {printable(str(error))}", err=True)
             sys.exit(error.exit_code)
         except BrokenPipeError:  # the reader (head, less) went away: stop quietly
             import os
@@ -87,18 +97,91 @@ def handle_errors(command):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except OSError as error:
-            click.echo(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+            click.echo(printable(f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": ")), err=True)
             sys.exit(1)
 
     return wrapper
 
 
-def _load(store):
+@contextlib.contextmanager
+def _notes_on_stderr():
+    from .atomic import FolderMovedAside
+
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, *args, **kwargs):
+            if issubclass(category, FolderMovedAside):
+                click.echo(f"Note: {message}", err=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        warnings.simplefilter("always", FolderMovedAside)
+        warnings.showwarning = show
+        yield
+
+
+@contextlib.contextmanager
+def _exit_on_termination():
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    installed = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                installed[signum] = signal.signal(signum, stop)
+        except ValueError:  # not the main thread: leave the signals alone
+            pass
+    try:
+        yield
+    finally:
+        for signum, previous in installed.items():
+            signal.signal(signum, previous)
+
+
+def _load(store, queries_only: bool = False):
+    """The dataset of --store/--endpoint; with ``queries_only``, an endpoint is only asked queries
+    (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
+    import os
+
     from .store import load
 
     context = click.get_current_context(silent=True)
-    endpoint = context.meta.get("profgraph.endpoint") if context else None
+    endpoint = (context.meta.get("profgraph.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
+    if endpoint and queries_only:
+        from .remote import RemoteEndpoint
+
+        return RemoteEndpoint(endpoint)
     return load(store, endpoint=endpoint)
+
+
+def _progress_bar():
+    """A :class:`profgraph.workload.Progress` drawing a click progress bar (with its time estimate) on
+    stderr; the library starts it only for long work, and off a terminal click prints the label once."""
+    from .workload import Progress
+
+    class Bar(Progress):
+        bar = None
+
+        def start(self, total: int, label: str) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+                self.bar.__enter__()
+            self.bar.length = total
+
+        def advance(self, amount: int) -> None:
+            if self.bar is not None:
+                self.bar.update(amount)
+
+        def finish(self) -> None:
+            if self.bar is not None:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+
+    return Bar()
 
 
 def _print_json(value) -> None:
@@ -240,7 +323,9 @@ def search(text, kind, limit, lang, output_format, store):
         _print_json(hits)
         return
     if not hits:
-        click.echo(f"Nothing matches {text!r}.", err=True)
+        from .errors import shown
+
+        click.echo(f"Nothing matches {shown(text)}.", err=True)
         sys.exit(1)
     for hit in hits:
         matched = "" if hit["matched"] == hit["label"] else f"  (matched {hit['matched_lang']}: {hit['matched']})"
@@ -340,13 +425,14 @@ def import_():
               help="An automation-risk table (Nesta-style CSV: risk 1..5 by ESCO URI or ISCO code).")
 @click.option("--lang", "esco_lang", default="en", show_default=True, help="Language of the ESCO files to read.")
 @click.option("--store", "store", required=True, type=click.Path(file_okay=False),
-              help="The store folder to build (replaced atomically if it exists).")
+              help="The store folder to build: new, empty or an earlier store (replaced atomically).")
 @click.option("--reference", type=click.Path(file_okay=False), default=None,
               help="The reference data folder with nesta-mcc/, ilo-genai-2025/ and kz-wages-2022/ (default: "
                    "$PROFGRAPH_REFERENCE, else ../shared/data beside the checkout); what is found there adds job "
                    "zones, earnings, generative-AI exposure and wages.")
+@FORCE
 @handle_errors
-def import_esco(paths, risk, esco_lang, store, reference):
+def import_esco(paths, risk, esco_lang, store, reference, force):
     """Import the ESCO CSV download (zips, CSV files or folders) into the store folder.
 
     Each occupation gets the measures the transition rules read (automation risk, generative-AI
@@ -357,13 +443,15 @@ def import_esco(paths, risk, esco_lang, store, reference):
       profgraph import esco ../shared/data/esco-v1.1.1 --risk ../shared/data/nesta-mcc/mcc_risk_All_occupations.csv --store esco-store
       profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
+    from .atomic import check_output_folder
     from .reference import reference_dir
     from .sources.esco import import_esco as run_import, import_steps
 
+    check_output_folder(store, "store", force=force, inputs=[*paths, risk])  # before the progress bar
     with click.progressbar(length=import_steps(risk is not None), label="Importing ESCO", file=sys.stderr,
                            item_show_func=lambda step: step or "") as bar:
-        dataset, summary = run_import(paths, store, risk=risk, lang=esco_lang, progress=lambda step: bar.update(1, step),
-                                      reference=reference_dir(reference))
+        dataset, summary = run_import(paths, store, risk=risk, lang=esco_lang, force=force,
+                                      progress=lambda step: bar.update(1, step), reference=reference_dir(reference))
     reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in summary["links_dropped"].items() if n)
     click.echo(f"Imported ESCO into {dataset.path}: {summary['professions']} professions, {summary['skills']} skills, "
                f"{summary['requirements']} requirements from {summary['links_read']} links"
@@ -446,7 +534,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
     from .textreport import risks
 
     report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, lang=lang,
-                            rules=_rules(min_coverage, **rule_options))
+                            rules=_rules(min_coverage, **rule_options), progress=_progress_bar())
     if output_format == "json":
         _print_json(report)
         return
@@ -542,7 +630,8 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
 @click.option("--max-nodes", type=int, default=1000, show_default=True,
               help="Most nodes drawn; the page says what it hid.")
 @LANG
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help=f"The HTML file to write: {OUTPUT_FILE_HELP}.")
 @STORE
 @handle_errors
 def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store):
@@ -555,26 +644,30 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
       profgraph render "кассир" --to emerging --lang kk -o cashier.html
       profgraph render --sector finance --lang en -o finance.html
     """
+    from .atomic import check_output_file
     from .render import build_view, write_graph_page
 
+    check_output_file(output)
     view = build_view(_load(store), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
                       max_nodes=max_nodes, top=top)
     write_graph_page(view, output)
     summary = f"Wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} links"
-    click.echo(summary + (f", {len(view.paths)} paths highlighted" if view.report is not None else ""))
+    to_stderr = output == "-"  # standard output carries the page
+    click.echo(summary + (f", {len(view.paths)} paths highlighted" if view.report is not None else ""), err=to_stderr)
     for note in view.notes:
-        click.echo(note)
+        click.echo(note, err=to_stderr)
 
 
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="The folder to write (replaced if it holds an earlier site).")
+              help="The folder to write: new, empty or an earlier site (replaced atomically).")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="A language of the site (repeatable; default: kk, ru and en).")
 @click.option("--top", type=int, default=5, show_default=True, help="Reskilling paths shown per profession.")
+@FORCE
 @STORE
 @handle_errors
-def site(output, languages, top, store):
+def site(output, languages, top, force, store):
     """A static site of every profession and skill, in Kazakh, Russian and English.
 
     It needs no server and no network: open OUTPUT/index.html from disk, copy the folder to a
@@ -584,9 +677,11 @@ def site(output, languages, top, store):
     Example:
       profgraph site -o site/
     """
+    from .atomic import check_output_folder
     from .site import build_site
 
-    summary = build_site(_load(store), output, languages or LANGUAGES, top=top)
+    check_output_folder(output, "site", force=force, inputs=[store])
+    summary = build_site(_load(store), output, languages or LANGUAGES, top=top, force=force)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
 
@@ -663,7 +758,7 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
               help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the result to FILE (atomically) instead of stdout.")
+              help=f"Write the result to FILE instead of stdout: {OUTPUT_FILE_HELP}.")
 @STORE
 @handle_errors
 def sparql(query, query_file, output_format, timeout, output, store):
@@ -678,6 +773,7 @@ def sparql(query, query_file, output_format, timeout, output, store):
       profgraph sparql -f examples/queries/exposure-by-sector.rq --format csv
       profgraph sparql "ASK { profession:cashier pg:status pg:Disappearing }"
     """
+    from .atomic import check_output_file, open_output
     from .errors import UsageError
     from .sparql import read_query_file, run_query
 
@@ -685,14 +781,11 @@ def sparql(query, query_file, output_format, timeout, output, store):
         raise UsageError("give a QUERY or -f FILE (one of them)")
     if query_file is not None:
         query = read_query_file(query_file)
-    dataset = _load(store)
-    if output:
-        from .atomic import atomic_file
-
-        with atomic_file(output) as handle:
-            run_query(dataset, query, handle, output_format, timeout)
-        return
-    run_query(dataset, query, sys.stdout.buffer, output_format, timeout)
+    output = "-" if output is None else output
+    check_output_file(output)
+    dataset = _load(store, queries_only=True)
+    with open_output(output) as handle:
+        run_query(dataset, query, handle, output_format, timeout)
 
 
 @main.command()
@@ -707,12 +800,14 @@ def prefixes():
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS), required=True,
               help="RDF: ttl, nt, nq, jsonld, rdfxml; graph: graphml, gexf; tables: csv (PATH is a folder).")
-@click.option("-o", "--output", required=True, type=click.Path(), help="File to write (a folder for csv).")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help=f"File to write: {OUTPUT_FILE_HELP}. For csv, a folder: new, empty or an earlier CSV export.")
 @click.option("--with-ontology/--without-ontology", default=True, show_default=True,
               help="Include the ontology in RDF exports.")
+@FORCE
 @STORE
 @handle_errors
-def export(output_format, output, with_ontology, store):
+def export(output_format, output, with_ontology, force, store):
     """Export the graph: RDF, GraphML/GEXF (Gephi, Cytoscape) or CSV tables.
 
     \b
@@ -721,7 +816,13 @@ def export(output_format, output, with_ontology, store):
       profgraph export --format graphml -o professions-skills.graphml
       profgraph export --format csv -o tables/
     """
+    from .atomic import check_output_file, check_output_folder
     from .export import export as export_dataset
 
-    path = export_dataset(_load(store), output_format, output, with_ontology)
-    click.echo(f"Wrote {path}", err=True)
+    if output_format == "csv" and output != "-":
+        check_output_folder(output, "csv", force=force, inputs=[store])
+    elif output_format != "csv":
+        check_output_file(output)
+    path = export_dataset(_load(store), output_format, output, with_ontology, force=force)
+    if output != "-":
+        click.echo(f"Wrote {path}", err=True)

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+SHOWN_LENGTH = 80  # characters of a user's text echoed in a message
+MESSAGE_LENGTH = 2000  # characters of any one message printed
+
+
+def shown(text: str, limit: int = SHOWN_LENGTH) -> str:
+    """Return ``text`` quoted for a message: control characters escaped (``repr``), cut to ``limit``
+    characters with ``…`` and the full length noted, so a pasted 100 KB name stays one short line."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} characters)"
+
+
+def printable(text: str, limit: int = MESSAGE_LENGTH) -> str:
+    """Return ``text`` safe to print on a terminal as one line: runs of whitespace become one space,
+    other control characters (an escape sequence from a file or a server) become ``\\xNN``, and the
+    text is cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
 
 class ProfgraphError(Exception):
     """Base class: an error a user can act on. ``exit_code`` is what the CLI exits with."""
@@ -27,7 +47,7 @@ class NotFound(ProfgraphError):
 
     def __init__(self, name: str, suggestions: list[str], kind: str = "profession"):
         self.name, self.suggestions = name, suggestions
-        message = f"no {kind} matches {name!r}"
+        message = f"no {kind} matches {shown(name)}"
         if suggestions:
             message += "; closest: " + ", ".join(suggestions)
         super().__init__(message)
@@ -40,7 +60,7 @@ class Ambiguous(ProfgraphError):
 
     def __init__(self, name: str, candidates: list[str], kind: str = "profession"):
         self.name, self.candidates = name, candidates
-        super().__init__(f"{name!r} names more than one {kind}: " + "; ".join(candidates))
+        super().__init__(f"{shown(name)} names more than one {kind}: " + "; ".join(candidates))
 
 
 class UsageError(ProfgraphError):

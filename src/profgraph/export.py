@@ -20,33 +20,35 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .atomic import atomic_file, atomic_folder
+from .atomic import OutputFolder, open_output
 from .errors import UsageError
 from .model import Model
 from .vocab import DATA_GRAPH, LANGUAGES, ONTOLOGY_GRAPH, PREFIXES, RDF, XSD
 
 RDF_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml")
 FORMATS = (*RDF_FORMATS, "graphml", "gexf", "csv")
-CSV_TABLES = ("professions.csv", "profession_measures.csv", "skills.csv", "requirements.csv")
 RELATION_WEIGHT = {"essential": 1.0, "optional": 0.5}
 
 
-def export(dataset, output_format: str, path: str | Path, with_ontology: bool = True) -> Path:
+def export(dataset, output_format: str, path: str | Path, with_ontology: bool = True, force: bool = False) -> Path:
     """Write ``dataset`` (a :class:`profgraph.store.Dataset`) to ``path`` in ``output_format`` and return the path.
 
-    ``path`` is a file, or for ``csv`` a folder (new, empty, or an earlier CSV export).
-    ``with_ontology`` matters to the RDF formats only. Raises
-    :class:`~profgraph.errors.UsageError` for an unknown format or an unusable path.
+    ``path`` is a file (a regular file or a new path; ``-`` is standard output), or for ``csv`` a
+    folder: new, empty, an earlier CSV export, or anything else with ``force``, which moves it aside
+    (:class:`~profgraph.atomic.OutputFolder`). ``with_ontology`` matters to the RDF formats only.
+    Raises :class:`~profgraph.errors.UsageError` for an unknown format or an unusable path.
     """
     path = Path(path)
     if output_format not in FORMATS:
         raise UsageError(f"unknown export format {output_format!r}; use one of {', '.join(FORMATS)}")
     if output_format == "csv":
-        with atomic_folder(path, CSV_TABLES) as folder:
+        if str(path) == "-":
+            raise UsageError("the csv export writes a folder of tables; give a folder, not '-'")
+        with OutputFolder(path, "csv", force=force, inputs=[getattr(dataset, "path", None)]) as output:
             for name, frame in tables(dataset.model).items():
-                frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8")
+                frame.to_csv(output.workspace / f"{name}.csv", index=False, encoding="utf-8")
         return path
-    with atomic_file(path) as handle:
+    with open_output(path) as handle:
         if output_format in RDF_FORMATS:
             write_rdf(dataset.rdf, handle, output_format, with_ontology)
         else:

@@ -93,8 +93,26 @@ _TEXTS = {
     "exposure": ("автоматтандыру қаупі", "подверженность автоматизации", "automation exposure"),
     "exposure_unknown": ("белгісіз", "нет оценки", "no estimate"),
     "source": ("дереккөз", "источник", "source"),
-    "size_note": ("Түйін өлшемі: автоматтандыру қаупі", "Размер узла: подверженность автоматизации",
-                  "Node size: automation exposure"),
+    "size_note": ("Барлық кәсіптер бірдей өлшемде.", "Все профессии одного размера.",
+                  "Every profession is drawn the same size."),
+    "focus_note": ("Бастапқы кәсіп үлкенірек, қоршаулы.", "Исходная профессия крупнее и обведена.",
+                   "The starting one is larger and outlined."),
+    "has_share": ("{origin} → {destination}: дағдылардың {percent}% бар",
+                  "{origin} → {destination}: уже есть {percent}% навыков",
+                  "{origin} → {destination}: {percent}% of the skills already there"),
+    "coverage_note": ("69% — келесі кәсіптің дағдыларының қазірдің өзінде бар үлесі",
+                      "69% — доля навыков следующей профессии, которые уже есть",
+                      "69% — share of the next profession's skills the worker already has"),
+    "paths_only": ("Тек жолдар", "Только пути", "Paths only"),
+    "effort": ("еңбек сыйымдылығы", "трудоёмкость", "effort"),
+    "effort_hint": ("Жетіспейтін дағдылар, қадамдар және автоматтандыру қаупі бойынша; аз болса, жақсы.",
+                    "По недостающим навыкам, числу шагов и риску автоматизации; чем меньше, тем лучше.",
+                    "From the missing skills, the steps and the automation exposure; lower is easier."),
+    "exposure_short": ("қауіп", "риск", "risk"),
+    "exposure_scale": ("0 — төмен, 1 — жоғары", "0 — низкая, 1 — высокая", "0 low, 1 high"),
+    "exposure_hint": ("Автоматтандыру қаупі: 0-ден (төмен) 1-ге дейін (жоғары)",
+                      "Подверженность автоматизации: от 0 (низкая) до 1 (высокая)",
+                      "Automation exposure: from 0 (low) to 1 (high)"),
     "essential": ("міндетті дағды", "обязательный навык", "essential skill"),
     "optional": ("қосымша дағды", "дополнительный навык", "optional skill"),
     "essential_skills": ("Міндетті дағдылар", "Обязательные навыки", "Essential skills"),
@@ -145,6 +163,19 @@ _TEXTS = {
     "skills_by_type": ("Түрі бойынша дағдылар", "Навыки по типам", "Skills by type"),
     "needed_by": ("Бұл дағды қажет кәсіптер", "Профессии, которым нужен этот навык",
                   "Professions that need this skill"),
+    "needed_essential": ("Міндетті дағды ретінде", "Как обязательный навык", "As an essential skill"),
+    "needed_optional": ("Қосымша дағды ретінде", "Как дополнительный навык", "As an optional skill"),
+    "skills_count": ("дағды: {count}", "навыков: {count}", "{count} skills"),
+    "successor_path": ("жол бар, қадам саны: {steps}", "путь есть, шагов: {steps}", "a viable path: {steps} step(s)"),
+    "successor_no_path": ("Қазіргі ережелер бойынша мүмкін жол жоқ: әр қадамда дағдылардың кемінде {percent}% "
+                          "болуы керек, ең көбі {steps} қадам.",
+                          "При текущих правилах пути нет: на каждом шаге нужно не меньше {percent}% навыков "
+                          "следующей профессии, не больше {steps} шагов.",
+                          "No viable path under the current rules: each step needs at least {percent}% of the "
+                          "next profession's skills, in at most {steps} steps."),
+    "esco_link": ("ESCO-дағы сипаттамасы", "Описание в ESCO", "Its ESCO entry"),
+    "search_site": ("Кәсіпті не дағдыны іздеу…", "Найти профессию или навык…", "Find a profession or skill…"),
+    "search_more": ("Барлық нәтиже", "Все результаты", "All results"),
     "professions_count": ("кәсіп: {count}", "профессий: {count}", "{count} professions"),
     "other_languages": ("Басқа тілдерде", "На других языках", "In other languages"),
     "also_called": ("Басқаша атауы", "Также называется", "Also called"),
@@ -155,9 +186,10 @@ _TEXTS = {
     "site_intro": ("Қазақстан еңбек нарығының кәсіптері, дағдылары және қайта даярлау жолдары.",
                    "Профессии рынка труда Казахстана, их навыки и пути переобучения.",
                    "Professions of Kazakhstan's labour market, their skills and reskilling paths."),
-    "data_note": ("Деректер: profgraph жобасының топтамасы ({name}); ресми тізім емес.",
-                  "Данные: набор проекта profgraph ({name}); не официальный перечень.",
-                  "Data: the profgraph dataset ({name}); not an official list."),
+    "data_note": ("Деректер: profgraph жобасының топтамасы; ресми тізім емес.",
+                  "Данные: набор проекта profgraph; не официальный перечень.",
+                  "Data: the profgraph dataset; not an official list."),
+    "data_note_other": ("Деректер: {name}.", "Данные: {name}.", "Data: {name}."),
     "search_button": ("Іздеу", "Найти", "Search"),
     "search_results": ("«{query}» бойынша іздеу", "Поиск: «{query}»", "Search: “{query}”"),
     "path_finder": ("Жол іздеу", "Поиск пути", "Path finder"),
@@ -169,6 +201,7 @@ _TEXTS = {
     "automation_risk": ("автоматтандыру қаупі", "риск автоматизации", "automation risk"),
     "genai_exposure": ("генеративті ЖИ әсері", "подверженность генеративному ИИ", "generative-AI exposure"),
     "genai_short": ("ГенЖИ", "ГенИИ", "genAI"),
+    "automation_short": ("автоматтандыру", "автоматизация", "automation"),
     "preparation": ("дайындық", "подготовка", "preparation"),
     "isco_skill_level": ("ISCO біліктілік деңгейі", "уровень квалификации ISCO", "ISCO skill level"),
     "job_zone": ("O*NET дайындық аймағы", "зона подготовки O*NET", "O*NET job zone"),
@@ -188,6 +221,11 @@ _TEXTS = {
     "reachable": ("қол жетімді, қадам саны: {steps}", "достижима, шагов: {steps}", "reachable in {steps} steps"),
     "not_reachable": ("қол жетімсіз", "недостижима", "not reachable"),
     "missing_skills": ("жетіспейтін дағдылар", "недостающие навыки", "missing skills"),
+    "both_risks": ("автоматтандыру қаупі мен генеративті ЖИ әсері", "риск автоматизации и подверженность генеративному ИИ",
+                   "automation risk and generative-AI exposure"),
+    "rules_line": ("қамту ≥ {coverage}%, дайындық ±{step}, жалақы ≥ {pay}%, {measure} төмендейді және жоғары емес",
+                   "покрытие ≥ {coverage}%, подготовка ±{step}, оплата ≥ {pay}%, {measure} снижается и не высокий",
+                   "coverage ≥ {coverage}%, preparation ±{step}, pay ≥ {pay}%, {measure} lower and not high"),
     "generated": ("profgraph {version} жасаған", "Создано profgraph {version}", "Made by profgraph {version}"),
 }
 
@@ -205,6 +243,50 @@ def texts(lang: str) -> dict:
 def level_name(level: str | None, lang: str) -> str:
     """Return the plain level ``low``/``medium``/``high`` in ``lang`` ("unknown" for None)."""
     return LEVEL_NAMES[lang][level] if level else TEXTS[lang]["unknown"]
+
+
+# Short names of the sources figures cite, in each language (proper names stay as they are);
+# a source not listed is named by its publisher, else its title.
+SOURCE_NAMES = {
+    "profgraph-team": ("profgraph жобасының командасы", "команда проекта profgraph", "the profgraph team"),
+    "nesta-mcc-isco4": ("Nesta: ISCO-08 топтары бойынша автоматтандыру қаупі (2020)",
+                        "Nesta: риск автоматизации по группам ISCO-08 (2020)",
+                        "Nesta, Mapping Career Causeways: automation risk by ISCO-08 group (2020)"),
+    "nesta-mcc-isco3": ("Nesta: ISCO-08 кіші топтары бойынша автоматтандыру қаупі (2020)",
+                        "Nesta: риск автоматизации по подгруппам ISCO-08 (2020)",
+                        "Nesta, Mapping Career Causeways: automation risk by ISCO-08 minor group (2020)"),
+    "esco-v1-1-1": ("ESCO v1.1.1 (Еуропалық комиссия)", "ESCO v1.1.1 (Европейская комиссия)",
+                    "ESCO v1.1.1 (European Commission)"),
+    "esco": ("ESCO (Еуропалық комиссия)", "ESCO (Европейская комиссия)", "ESCO (European Commission)"),
+    "atlas-2021": ("Қазақстанның жаңа кәсіптер атласы (2021)", "Атлас новых профессий Казахстана (2021)",
+                   "Atlas of new professions of Kazakhstan (2021)"),
+    "nesta-mcc-occupations": ("Nesta: ESCO кәсіптерінің автоматтандыру қаупі (2020)",
+                              "Nesta: риск автоматизации профессий ESCO (2020)",
+                              "Nesta, Mapping Career Causeways: automation risk of ESCO occupations (2020)"),
+    "nesta-mcc-inputs": ("Nesta: ESCO кәсіптерінің деректері (2020)", "Nesta: данные профессий ESCO (2020)",
+                         "Nesta, Mapping Career Causeways: occupation data (2020)"),
+    "ilo-genai-2025": ("ХЕҰ: генеративті ЖИ әсерінің индексі (2025)", "МОТ: индекс подверженности генеративному ИИ (2025)",
+                       "ILO: generative-AI exposure index (2025)"),
+    "ilo-isco-08": ("ХЕҰ: ISCO-08 (2012)", "МОТ: ISCO-08 (2012)", "ILO: ISCO-08 (2012)"),
+    "bns-kz-wages-2022": ("ҚР Ұлттық статистика бюросы: жалақы (2022)",
+                          "Бюро национальной статистики РК: заработная плата (2022)",
+                          "Bureau of National Statistics of Kazakhstan: wages (2022)"),
+}
+
+
+def source_name(source, lang: str) -> str:
+    """Return the short name of ``source`` (a :class:`profgraph.model.Source`) in ``lang``:
+    from :data:`SOURCE_NAMES`, else its publisher, else its title."""
+    names = SOURCE_NAMES.get(source.id)
+    if names:
+        return names[LANGUAGES.index(lang)]
+    return source.publisher or source.title
+
+
+def other_languages(lang: str) -> tuple[str, ...]:
+    """Return the languages whose labels a page in ``lang`` shows beside its own: all others on an
+    English page, the other local language on a Kazakh or Russian one (no English there)."""
+    return tuple(other for other in LANGUAGES if other != lang and (lang == "en" or other != "en"))
 
 
 def status_name(status: str | None, lang: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import Ambiguous, NotFound
 from .model import Model
@@ -39,6 +40,7 @@ PARTIAL_SCALE = 0.9
 PARTIAL_CUTOFF = 75.0
 
 
+@lru_cache(maxsize=1 << 16)  # pages ask for the keys of the same labels again and again
 def search_key(text: str) -> str:
     """Return the search key of ``text``: lower-case ASCII words separated by single spaces.
 
@@ -50,6 +52,22 @@ def search_key(text: str) -> str:
     text = _LATIN_PATTERN.sub(lambda match: _LATIN[match.group(0)], text)
     text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     return _NON_WORD.sub(" ", text).strip()
+
+
+def names_of(entity) -> list[str]:
+    """Return every name of a profession or skill: its labels, then its synonyms, in every language."""
+    synonyms = getattr(entity, "alt_labels", {})
+    return [*entity.labels.values(), *(text for texts in synonyms.values() for text in texts)]
+
+
+def folding_tables() -> dict:
+    """Return the tables :func:`search_key` folds with, for a browser script to fold a query the
+    same way: ``letters`` (Kazakh letters and ё to Russian ones), ``cyrillic`` (Cyrillic to Latin),
+    ``latin`` (Latin spellings, longest first in the script's pattern), each a dict of strings.
+    The steps are those of :func:`search_key`: NFC, lower case, ``letters``, ``cyrillic``, ``latin``,
+    NFKD without combining marks, and every run of characters other than a-z and 0-9 to one space."""
+    return {"letters": {chr(code): text for code, text in _KAZAKH.items()}, "cyrillic": dict(_CYRILLIC),
+            "latin": dict(_LATIN)}
 
 
 @dataclass(frozen=True)

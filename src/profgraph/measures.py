@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import fields
 
+from .errors import shown
 from .model import Measures
 
 LEVELS = ("low", "medium", "high")
@@ -103,9 +104,11 @@ def measures_from_row(row: dict, fail) -> Measures:
             try:
                 number = float(text)
             except ValueError:
-                raise fail(column, f"{text!r} is not a number") from None
-            if not math.isfinite(number) or number < 0:
-                raise fail(column, f"{text} is not a finite number >= 0")
+                raise fail(column, f"{shown(text)} is not a number") from None
+            if not math.isfinite(number):
+                raise fail(column, f"{shown(text)} is not a finite number")
+            if number < 0:
+                raise fail(column, f"{shown(text)} is negative")
             values[column] = int(number) if column in _INTEGERS else number
         else:
             values[column] = text

@@ -2,7 +2,7 @@
 the URL builders the templates call.
 
 Templates never assume where they are served from: each gets a ``urls`` object with
-``page(kind, id=None)``, ``asset(name)`` and ``language(lang)`` methods. :class:`RelativeUrls`
+``page(kind, id=None)``, ``asset(name)``, ``language(lang)`` and ``entity_pattern(kind)`` methods. :class:`RelativeUrls`
 gives relative links for a static site (it works from ``file://`` and from any sub-folder of a
 web host); a web server can pass its own object with the same methods. Autoescaping is on for
 every template, so labels are always shown as text.
@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-OWN_ASSETS = ("graph.css", "graph.js", "site.css")
+OWN_ASSETS = ("graph.css", "graph.js", "search.js", "site.css")
 VIS_ASSETS = ("vis-network.min.js",)
 PAGE_KINDS = {"index": "index.html", "skills": "skills.html", "sectors": "sectors.html", "graph": "graph.html"}
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
@@ -66,6 +66,9 @@ def environment():
     # tojson escapes <, >, & and ' (safe inside <script>); keep Cyrillic readable and the order stable.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     env.globals["inline_asset"] = inline_asset
+    from .i18n import STATUS_NAMES
+
+    env.globals["STATUS_NAMES"] = STATUS_NAMES
     return env
 
 
@@ -119,6 +122,11 @@ class RelativeUrls:
     def asset(self, name: str) -> str:
         """Return the link to the shared asset ``name``."""
         return self._relative(f"assets/{name}")
+
+    def entity_pattern(self, kind: str) -> str:
+        """Return the link to the page of any profession or skill (``kind``), with ``{file}`` where
+        its :func:`page_name` goes (the search box fills it in)."""
+        return self._relative(f"{self.lang}/{kind}/x")[:-1] + "{file}"
 
     def language(self, lang: str) -> str:
         """Return the link to this same page in ``lang``."""

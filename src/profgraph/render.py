@@ -6,7 +6,9 @@ filtered by status and sector. With ``to``, the best reskilling paths from the p
 highlighted (computed by :func:`profgraph.reports.reskilling_report_for`).
 
 Node colour says the status (skills: their type), shape the kind (profession: dot, skill:
-diamond, sector: box), size the automation exposure. Views over ``max_nodes`` are capped:
+diamond, sector: box); every profession is drawn the same size (the view's own profession
+larger), so size never reads as "more is better" or "worse". Coverage shows as a percentage on
+the highlighted path edges and on hover. Views over ``max_nodes`` are capped:
 professions linked to the fewest others and skills needed by the fewest shown professions
 are hidden first, and the page says what it hid.
 
@@ -21,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import UsageError
-from .i18n import SKILL_TYPE_NAMES, status_name, texts
-from .lookup import search_key
+from .errors import UsageError, shown
+from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, source_name, status_name, texts
+from .lookup import folding_tables, names_of, search_key
 from .model import Model, label
 from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
@@ -36,11 +38,19 @@ MAX_MAX_NODES = 3000  # the Python layout holds a few node x node matrices; vis-
 EDGES_PER_NODE = 4  # the edge cap is this many times the node cap
 WHOLE_GRAPH_PROFESSION_SHARE = 0.5  # of a capped whole-graph view's nodes, at most this share are professions
 SIMILAR_LIMIT = 8  # professions a worker can move to or from, shown around each profession of a neighbourhood
-DIMMED_OPACITY = 0.25  # nodes and edges off the highlighted paths
+DIMMED_OPACITY = 0.3  # the fill of nodes and edges off the highlighted paths
+DIMMED_LABEL_COLOUR = "#5F5F5F"  # labels off the paths stay readable: contrast 6.4:1 on white
+LABEL_BACKGROUND = "rgba(255, 255, 255, 0.85)"  # edges pass under a label, not through its letters
+SKILL_LABEL_CHARACTERS = 24  # longer skill labels are shortened on the canvas (full text on hover)
+PROFESSION_SIZE, FOCUS_SIZE = 16, 24
 
-# Okabe-Ito colours: told apart by colour-blind readers too.
-STATUS_COLOURS = {"emerging": "#009E73", "transforming": "#E69F00", "stable": "#0072B2", "disappearing": "#D55E00"}
+# Paul Tol's colours (the muted teal and sand, the high-contrast blue, the vibrant red): the four
+# statuses stay apart in greyscale (CIELAB lightness 64, 82, 29 and 46) and under deuteranomaly,
+# protanomaly and tritanomaly (tests/test_render.py simulates them); Okabe-Ito's orange and
+# vermilion, used before, were one orange to many readers.
+STATUS_COLOURS = {"emerging": "#44AA99", "transforming": "#DDCC77", "stable": "#004488", "disappearing": "#CC3311"}
 UNKNOWN_STATUS_COLOUR = "#9E9E9E"
+NODE_BORDER = "#333333"  # the light sand needs an outline on white
 SKILL_TYPE_COLOURS = {"digital": "#56B4E9", "cognitive": "#F0E442", "socio_behavioural": "#CC79A7",
                       "professional": "#B8B8B8"}
 SECTOR_COLOUR = "#F2F2F2"
@@ -53,6 +63,7 @@ EDGE_STRENGTHS = {"essential": 2.0, "optional": 1.0, "sector": 2.0, "transformat
                   "path": 2.0}
 BROWSER_LAYOUT_LIMIT = 150  # larger views are laid out in Python (layout.py); the browser only polishes them
 LAYOUT_SPACING = 45.0  # about half the distance between neighbouring nodes of a Python layout, in pixels
+DATASET_NAMES = {"esco": "ESCO"}  # how a page names a dataset other than the embedded one
 FONT = "system-ui, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif"
 
 
@@ -68,7 +79,7 @@ class GraphView:
     ``nodes`` and ``edges`` hold vis-network options (pyvis ``add_node``/``add_edge`` keyword
     arguments plus ``id``, and ``source``/``to`` for edges); ``details`` maps a node id to what
     the side panel shows about it; ``paths`` lists the highlighted paths (``rank``, ``route``,
-    ``nodes``, ``edges``, ``newSkills``, ``score``); ``notes`` says, in the view's language,
+    ``nodes``, ``edges``, ``newSkills``, ``score``, ``coverage``: each step's as a whole percentage); ``notes`` says, in the view's language,
     what was filtered or capped; ``report`` is the reskilling report behind ``paths``.
     """
 
@@ -111,7 +122,8 @@ class GraphView:
         words = texts(self.lang)
         return {"nodes": nodes, "edges": edges, "options": json.loads(options), "details": self.details,
                 "paths": self.paths, "focus": self.focus, "dimmed": DIMMED_OPACITY,
-                "words": {key: words[key] for key in ("no_match", "open_page")}}
+                "dimmedLabel": DIMMED_LABEL_COLOUR, "spread": len(self.nodes) <= BROWSER_LAYOUT_LIMIT,
+                "fold": folding_tables(), "words": {key: words[key] for key in ("no_match", "open_page")}}
 
     def widget_context(self, show_paths: bool = True) -> dict:
         """Return the context graph_widget.html needs to draw this view."""
@@ -262,7 +274,9 @@ def footer(model: Model, lang: str) -> str:
     from . import __version__
 
     words = texts(lang)
-    return f"{words['data_note'].format(name=model.name)} {words['generated'].format(version=__version__)}"
+    note = words["data_note"] if model.name == "curated" else words["data_note_other"].format(
+        name=DATASET_NAMES.get(model.name, model.name))
+    return f"{note} {words['generated'].format(version=__version__)}"
 
 
 def _statuses(statuses) -> list[str]:
@@ -270,13 +284,15 @@ def _statuses(statuses) -> list[str]:
     for status in statuses:
         key = status.strip().lower()
         if key not in STATUSES:
-            raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+            raise UsageError(f"unknown status {shown(status)}; use one of {', '.join(STATUSES)}")
         wanted.append(key)
     return list(dict.fromkeys(wanted))
 
 
 def _sectors(model: Model, sectors) -> list[str]:
     """Return the ids of ``sectors``, each given by id, code or label in any language."""
+    if not sectors:
+        return []
     keys = {}
     for sector in model.sectors.values():
         for text in (sector.id, sector.code, *sector.labels.values()):
@@ -285,7 +301,7 @@ def _sectors(model: Model, sectors) -> list[str]:
     for text in sectors:
         sector_id = keys.get(search_key(text))
         if sector_id is None:
-            raise UsageError(f"unknown sector {text!r}; use one of {', '.join(sorted(model.sectors))}")
+            raise UsageError(f"unknown sector {shown(text)}; use one of {', '.join(sorted(model.sectors))}")
         wanted.append(sector_id)
     return list(dict.fromkeys(wanted))
 
@@ -413,9 +429,17 @@ class _Assembly:
             self._skill_node(skill_id, shared[skill_id])
 
     def _details(self, kind: str, entity, fields: list[tuple[str, str]], **extra) -> dict:
-        labels = {lang: entity.labels[lang] for lang in LANGUAGES if entity.labels.get(lang)}
+        """Return what the side panel shows about a node; ``keys`` are the search keys of all the
+        names of a profession (every language, synonyms too), ``otherLabels`` its labels in the languages a page in
+        this view's language shows (:func:`profgraph.i18n.other_languages`), by language name."""
+        own = label(entity, self.lang)
+        others = [(LANGUAGE_NAMES[other], entity.labels[other]) for other in other_languages(self.lang)
+                  if entity.labels.get(other) and entity.labels[other] != own]
+        keys = []
+        if kind == "profession":  # the graph's search box finds professions
+            keys = list(dict.fromkeys(search_key(name) for name in names_of(entity)))
         url = self.page_url(kind, entity.id) if self.page_url else None
-        return {"kind": kind, "kindName": self.words[kind], "label": label(entity, self.lang), "labels": labels,
+        return {"kind": kind, "kindName": self.words[kind], "label": own, "otherLabels": others, "keys": keys,
                 "fields": fields, "url": url, **extra}
 
     def _profession_node(self, profession_id: str, focus: bool) -> None:
@@ -429,7 +453,7 @@ class _Assembly:
         fields.append((words["isco"], profession.isco08 or "—"))
         fields.append((words["exposure"], exposure))
         if source is not None:
-            fields.append((words["source"], source.title))
+            fields.append((words["source"], source_name(source, lang)))
         skills = {SKILL_TYPE_NAMES[lang][skill_type]: [label(model.skills[s], lang) for s in profession.skills
                                                        if model.skills[s].type == skill_type]
                   for skill_type in SKILL_TYPES}
@@ -437,17 +461,16 @@ class _Assembly:
         self.details[nid] = self._details("profession", profession, fields, status=profession.status,
                                           skills={k: v for k, v in skills.items() if v})
         colour = STATUS_COLOURS.get(profession.status, UNKNOWN_STATUS_COLOUR)
-        size = 12 + 26 * (profession.exposure if profession.exposure is not None else 0.0)
         self.nodes.append({
-            "id": nid, "label": label(profession, lang), "shape": "dot", "size": round(size, 1),
-            "color": {"background": colour, "border": "#222222" if focus else colour,
+            "id": nid, "label": label(profession, lang), "shape": "dot",
+            "size": FOCUS_SIZE if focus else PROFESSION_SIZE,
+            "color": {"background": colour, "border": "#000000" if focus else NODE_BORDER,
                       "highlight": {"background": colour, "border": "#000000"},
                       "hover": {"background": colour, "border": "#000000"}},
-            "borderWidth": 5 if focus else 1,
-            "shapeProperties": {"borderDashes": [4, 3] if profession.exposure is None else False},
-            "font": {"size": 22 if focus else 15, "color": "#111111", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "borderWidth": 4 if focus else 1,
+            "font": {"size": 20 if focus else 15, "color": "#111111", "strokeWidth": 0, "background": LABEL_BACKGROUND},
             "title": _tooltip(label(profession, lang), words["profession"], fields),
-            "mass": 2 if focus else 1, "widthConstraint": {"maximum": 170},
+            "mass": 2 if focus else 1, "widthConstraint": {"maximum": 150},
         })
 
     def _sector_node(self, sector_id: str, caption: bool) -> None:
@@ -473,10 +496,12 @@ class _Assembly:
         self.details[nid] = self._details("skill", skill, fields, skillType=skill.type)
         colour = SKILL_TYPE_COLOURS[skill.type]
         self.nodes.append({
-            "id": nid, "label": label(skill, self.lang), "shape": "diamond", "size": 7 + min(shared, 8),
+            "id": nid, "label": shorten(label(skill, self.lang), SKILL_LABEL_CHARACTERS), "shape": "diamond",
+            "size": 7 + min(shared, 8),
             "color": {"background": colour, "border": "#666666",
                       "highlight": {"background": colour, "border": "#000000"}},
-            "font": {"size": 12, "color": "#444444"}, "widthConstraint": {"maximum": 150},
+            "font": {"size": 12, "color": "#444444", "background": LABEL_BACKGROUND},
+            "widthConstraint": {"maximum": 180},
             "title": _tooltip(label(skill, self.lang), self.words["skill"], fields),
         })
 
@@ -522,11 +547,12 @@ class _Assembly:
             forward, backward = (graph.edges[x, y]["coverage"] if graph.has_edge(x, y) else 0.0
                                  for x, y in ((a, b), (b, a)))
             arrows = ", ".join(end for end, value in (("to", forward), ("from", backward)) if value >= min_coverage)
-            title = (f"{self.words['transition']}\n{names[a]} → {names[b]}: {forward:.2f}\n"
-                     f"{names[b]} → {names[a]}: {backward:.2f}")
+            moves = [self.words["has_share"].format(origin=names[x], destination=names[y], percent=percent(value))
+                     for x, y, value in ((a, b, forward), (b, a, backward))]
             self._edge(node_id("profession", a), node_id("profession", b), "transition", arrows=arrows,
-                       width=1.5, dashes=[6, 4], label=f"{max(forward, backward):.2f}",
-                       color={"color": EDGE_COLOURS["transition"]}, title=title)
+                       width=1.5, dashes=[6, 4], coverage=round(max(forward, backward), 4),
+                       color={"color": EDGE_COLOURS["transition"]},
+                       title="\n".join([self.words["transition"], *moves]))
 
     def place(self) -> None:
         """Give every node a position from :func:`profgraph.layout.force_layout`.
@@ -556,26 +582,43 @@ class _Assembly:
                 key = (step["from"]["id"], step["to"]["id"])
                 if key not in by_step:
                     by_step[key] = self._edge(node_id("profession", key[0]), node_id("profession", key[1]), "path",
-                                              arrows="to", width=4, label="", ranks=[],
+                                              arrows="to", width=4, ranks=[],
                                               color={"color": EDGE_COLOURS["path"]},
                                               smooth={"enabled": True, "type": "curvedCW", "roundness": 0.15},
-                                              title=f"{self.words['path']}: {self.words['coverage']} "
-                                                    f"{step['coverage']:.2f}")
+                                              title=self.words["has_share"].format(
+                                                  origin=step["from"]["label"], destination=step["to"]["label"],
+                                                  percent=percent(step["coverage"])))
                 by_step[key]["ranks"].append(path["rank"])
                 edge_ids.append(by_step[key]["id"])
             self.paths.append({
                 "rank": path["rank"], "route": [stop["label"] for stop in route],
                 "nodes": [node_id("profession", stop["id"]) for stop in route], "edges": edge_ids,
                 "newSkills": path["new_skills_total"], "score": path["score"],
+                "coverage": [percent(step["coverage"]) for step in steps],
             })
         for edge in by_step.values():
-            edge["label"] = " ".join(f"#{rank}" for rank in edge["ranks"])
+            edge["title"] = f"{self.words['path']} " + ", ".join(f"#{rank}" for rank in edge["ranks"]) \
+                + "\n" + edge["title"]
 
 
 def _sectors_of(model: Model, professions: list[str]) -> list[str]:
     """Return the ids of the sectors of ``professions``, in model order."""
     wanted = {model.professions[pid].sector for pid in professions}
     return [sector for sector in model.sectors if sector in wanted]
+
+
+def percent(share: float) -> int:
+    """Return the share in [0, 1] as a whole percentage (0.685 -> 69)."""
+    return int(round(share * 100))
+
+
+def shorten(text: str, characters: int) -> str:
+    """Return ``text`` cut at the last word boundary within ``characters`` and ended with "…"
+    when it is longer (the whole text stays in the node's tooltip and details)."""
+    if len(text) <= characters:
+        return text
+    cut = text[:characters - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;-") + "…"
 
 
 def _tooltip(title: str, kind: str, fields: list[tuple[str, str]]) -> str:

@@ -16,6 +16,7 @@ from .model import Model, label
 from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import DEFAULT_MIN_COVERAGE, Rules, blocks, facts_of, judge, move_facts
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
+from .workload import check_path_search
 
 NEAREST_MISSES = 3
 
@@ -205,7 +206,9 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
     risk; each path with its checks and the flags of what the rules admitted), ``no_path`` (when
     there is none: why, and the nearest misses with what blocks them) and ``successors`` (what the
     origin transforms into, reachable or not, :func:`successor_reports`). Raises
-    :class:`~profgraph.errors.UsageError` for out-of-range options or a destination equal to the origin.
+    :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the origin,
+    or a ``min_coverage`` that keeps too many transitions to search
+    (:func:`profgraph.workload.check_path_search`).
     """
     rules = rules or Rules(min_coverage=min_coverage)
     _check_options(top, lang, rules.min_coverage)
@@ -213,6 +216,7 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
         raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
     model = dataset.model
     targets, target = _targets(model, origin, lang, status, destination)
+    check_path_search(dataset, rules.min_coverage)
     graph = dataset.transition_graph(rules.min_coverage)
     paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, rules=rules)
     return {
@@ -383,14 +387,17 @@ def eligible_destinations(model: Model, origin: str, targets: set[str], rules: R
 
 
 def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = DEFAULT_TOP, max_skills: int = 1,
-                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en", rules: Rules | None = None) -> dict:
+                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en", rules: Rules | None = None,
+                   progress=None) -> dict:
     """Return the skill sets that unlock the most new viable transitions from ``origin_name`` to ``to``
-    (:func:`profgraph.upskill.upskill`); ``to`` as for :func:`reskilling_report`. Only destinations
+    (:func:`profgraph.upskill.upskill`, which reports long work to ``progress``, a
+    :class:`profgraph.workload.Progress`); ``to`` as for :func:`reskilling_report`. Only destinations
     that ``rules`` (default: :class:`~profgraph.rules.Rules` with ``min_coverage``) accept apart from
     coverage count (:func:`eligible_destinations`).
 
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
-    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
+    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options or
+    settings whose work is estimated too large.
     """
     from .similarity import coverage_from
     from .upskill import upskill
@@ -404,7 +411,8 @@ def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = D
     eligible = eligible_destinations(model, origin, targets, rules)
     coverage = coverage_from(matrices, matrices.rows[origin])
     viable = sum(1 for pid in eligible if coverage[matrices.rows[pid]] >= rules.min_coverage)
-    options = upskill(matrices, origin, eligible, min_coverage=rules.min_coverage, max_skills=max_skills, top=top)
+    options = upskill(matrices, origin, eligible, min_coverage=rules.min_coverage, max_skills=max_skills, top=top,
+                      progress=progress)
     return {
         "origin": profession_summary(model, origin, lang),
         "target": {**target, "eligible": len(eligible), "viable_now": viable},

@@ -72,6 +72,11 @@ class ServerUrls:
         """Return the path of the shared asset ``name``."""
         return f"/assets/{name}"
 
+    def entity_pattern(self, kind: str) -> str:
+        """Return the path of the page of any profession or skill (``kind``), with ``{id}`` where its
+        id goes, URL-encoded (the search box fills it in)."""
+        return f"/{self.lang}/{kind}/{{id}}"
+
     def language(self, lang: str) -> str:
         """Return the path of this same page in ``lang``, with the same query."""
         query = urlencode(self.query)
@@ -376,8 +381,14 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         return RedirectResponse(f"/{languages[0] if 'ru' not in languages else 'ru'}/{kind}"
                                 + (f"?{query}" if query else ""), 302)
 
+    @lru_cache(maxsize=1)
+    def search_index() -> bytes:
+        return site.search_index_script(model).encode("utf-8")
+
     def asset(request):
         name = request.path_params["name"]
+        if name == site.SEARCH_INDEX:
+            return Response(search_index(), media_type=MEDIA_TYPES[".js"], headers={"Cache-Control": "max-age=3600"})
         if name not in OWN_ASSETS + VIS_ASSETS:  # a fixed list: nothing from the request reaches the file system
             raise HTTPException(404)
         path = asset_path(name)

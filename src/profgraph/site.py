@@ -3,14 +3,15 @@
 Layout of the folder it writes::
 
     index.html                  language chooser
-    assets/                     vis-network, graph.js, graph.css, site.css (shared by every page)
+    assets/                     vis-network, graph.js, graph.css, search.js, site.css (shared by every page)
+                                and search-index.js (every name's search key, for the search box)
     <lang>/index.html           professions grouped by status, then sector
     <lang>/sectors.html         professions grouped by sector, then status
     <lang>/skills.html          skills grouped by type
     <lang>/graph.html           the whole graph, interactive
     <lang>/profession/<id>.html labels, status, exposure, skills by type, top reskilling paths, a local graph
     <lang>/skill/<id>.html      the professions that need the skill
-    .profgraph-site             what built the folder (so a rebuild may replace it)
+    .profgraph-output           what built the folder and every file it wrote (so a rebuild may replace it)
 
 Every link is relative and every asset local, so the folder works from ``file://``, a USB stick
 or any web host. The ``*_context`` functions return what each template needs; a web server can
@@ -20,26 +21,25 @@ call them with its own URL builder (see :mod:`profgraph.pages`) to serve the sam
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .atomic import replace_folder
+from .atomic import OutputFolder
 from .errors import UsageError
-from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, sort_key, status_name, texts
+from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, sort_key, source_name, status_name, texts
+from .lookup import folding_tables, names_of, search_key
 from .model import Model, label
-from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_path, render
-from .paths import DEFAULT_TOP
-from .rules import Rules
+from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
+from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP
+from .rules import DEFAULT_MIN_COVERAGE, Rules
 from .render import build_view
 from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
 
-MARKER = ".profgraph-site"
 PATHS_TO = "emerging"  # profession pages show the best paths to this status
+SEARCH_INDEX = "search-index.js"  # the search box's index, written beside the other assets
 
 
 @dataclass
@@ -54,13 +54,15 @@ class SiteSummary:
     seconds: float
 
 
-def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = DEFAULT_TOP) -> SiteSummary:
+def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = DEFAULT_TOP,
+               force: bool = False) -> SiteSummary:
     """Write the static site of ``dataset`` into the folder ``output`` and return a :class:`SiteSummary`.
 
     The site is built in a temporary sibling folder and renamed into place, so ``output`` holds
     the old site or the new one, never half of one. Raises :class:`~profgraph.errors.UsageError`
-    for an unknown language or when ``output`` exists and is neither empty nor a profgraph site
-    (so a typo never wipes a folder), OSError when it cannot be written.
+    for an unknown language or when ``output`` holds anything but an earlier site, unless
+    ``force`` moves it aside (:class:`~profgraph.atomic.OutputFolder`: nothing profgraph did not
+    write is ever deleted), OSError when it cannot be written.
     """
     started = time.perf_counter()
     languages = tuple(dict.fromkeys(languages)) or LANGUAGES
@@ -68,28 +70,14 @@ def build_site(dataset, output: str | Path, languages=LANGUAGES, *, top: int = D
     if unknown:
         raise UsageError(f"unknown language {unknown[0]!r}; use one of {', '.join(LANGUAGES)}")
     destination = Path(output)
-    if destination.exists() and not _replaceable(destination):
-        raise UsageError(f"{destination} exists and is not a profgraph site; choose a new or empty folder")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workspace = Path(tempfile.mkdtemp(prefix=f".{destination.name}.build-", dir=destination.parent))
-    try:
-        pages = _write_site(dataset, workspace, languages, top)
-        model = dataset.model
-        (workspace / MARKER).write_text(json.dumps({
-            "dataset": model.name, "languages": list(languages), "professions": len(model.professions),
-            "skills": len(model.skills), "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }, indent=2), encoding="utf-8")
-        os.chmod(workspace, 0o755)
-        replace_folder(workspace, destination)
-    except BaseException:
-        shutil.rmtree(workspace, ignore_errors=True)
-        raise
-    return SiteSummary(destination, languages, len(dataset.model.professions), len(dataset.model.skills), pages,
+    model = dataset.model
+    details = {"dataset": model.name, "languages": list(languages), "professions": len(model.professions),
+               "skills": len(model.skills)}
+    store_path = getattr(dataset, "path", None)
+    with OutputFolder(destination, "site", force=force, inputs=[store_path], details=details) as site_folder:
+        pages = _write_site(dataset, site_folder.workspace, languages, top)
+    return SiteSummary(destination, languages, len(model.professions), len(model.skills), pages,
                        time.perf_counter() - started)
-
-
-def _replaceable(folder: Path) -> bool:
-    return folder.is_dir() and ((folder / MARKER).is_file() or not any(folder.iterdir()))
 
 
 def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> int:
@@ -97,6 +85,7 @@ def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> 
     (folder / "assets").mkdir()
     for name in OWN_ASSETS + VIS_ASSETS:
         shutil.copyfile(asset_path(name), folder / "assets" / name)
+    (folder / "assets" / SEARCH_INDEX).write_text(search_index_script(model), encoding="utf-8")
     written = 0
     requirements = needed_by(model)
 
@@ -147,6 +136,31 @@ def page_links(urls) -> Callable[[str, str], str]:
         return urls.page(kind, entity_id)
 
     return page_url
+
+
+def search_index(model: Model) -> dict:
+    """Return the search box's index: ``fold`` (:func:`profgraph.lookup.folding_tables`, to fold a
+    query as the CLI does) and ``entries``, one per profession and skill:
+    ``[kind, id, page file name, status or "", {lang: label}, [[search key, name], ...]]`` over its
+    labels and synonyms in every language (one name per key)."""
+    entries = []
+    for kind, entities in (("profession", model.professions), ("skill", model.skills)):
+        for entity in entities.values():
+            keys = {}
+            for name in names_of(entity):
+                keys.setdefault(search_key(name), name)
+            entries.append([kind, entity.id, page_name(entity.id), getattr(entity, "status", None) or "",
+                            dict(entity.labels), [[key, name] for key, name in keys.items() if key]])
+    return {"fold": folding_tables(), "entries": entries}
+
+
+def search_index_script(model: Model) -> str:
+    """Return :func:`search_index` as a script that sets ``window.PROFGRAPH_INDEX`` (a script, not a
+    JSON file, so that pages opened from ``file://`` can load it)."""
+    text = json.dumps(search_index(model), ensure_ascii=False, separators=(",", ":"))
+    # inside a script, "</" could end it early when inlined; U+2028/9 end a line in older engines
+    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.PROFGRAPH_INDEX = {text};\n"
 
 
 def _entry(model: Model, profession_id: str, lang: str) -> dict:
@@ -243,38 +257,64 @@ def _skill_links(model: Model, skill_ids, lang: str) -> list[dict]:
     return groups
 
 
+def _measures_context(model: Model, profession_id: str, lang: str) -> dict:
+    """The measures of a profession page (:func:`profgraph.reports.measures_summary`), each source named in
+    ``lang`` (:func:`profgraph.i18n.source_name`), with its skill level, job zone and wage."""
+    from .reports import measures_summary
+
+    m = model.professions[profession_id].measures
+
+    def named(source_id):
+        found = model.sources.get(source_id) if source_id else None
+        return None if found is None else {"title": source_name(found, lang), "url": found.url}
+
+    summary = measures_summary(model, profession_id)
+    return {"automation": {**summary["automation"], "source": named(m.automation_source)},
+            "genai": {**summary["genai"], "source": named(m.genai_source)},
+            "preparation": {"isco_skill_level": m.skill_level, "job_zone": m.job_zone},
+            "pay": {"wage_kzt": m.wage_kzt, "wage_source": named(m.wage_source)}}
+
+
 def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int = DEFAULT_TOP) -> dict:
     """Context of a profession page: ``profession`` (labels, status, sector, ISCO, exposure and its
-    source, ESCO link, skills by type, transformations), ``report`` (the best reskilling paths to
+    source, its ``measures``, ESCO link, skills by type, transformations: each successor with
+    ``reachable`` and ``steps`` (the shortest path of viable steps through acceptable stepping stones,
+    :func:`profgraph.reports.successor_reports`), what the rules object to (``blocked_by``) and
+    the skills missing), ``report`` (the best reskilling paths to
     emerging professions, from :func:`profgraph.reports.reskilling_report_for`) and ``graph`` (the
     local graph's widget context, those paths highlighted)."""
+    from .reports import successor_reports
+
     model = dataset.model
     profession = model.professions[profession_id]
     view = build_view(dataset, profession_id=profession_id, depth=1, to=PATHS_TO, lang=lang, top=top,
                       page_url=page_links(urls))
-    from .reports import profession_card, successor_reports
-
     source = model.sources.get(profession.exposure_source) if profession.exposure_source else None
-    successors = model.successors(profession_id)
+    successors = sorted(({**_entry(model, found["profession"]["id"], lang),
+                          **{key: found[key] for key in ("reachable", "steps", "blocked_by", "missing_skills")}}
+                         for found in successor_reports(dataset, profession_id, Rules(), lang=lang)),
+                        key=lambda entry: sort_key(entry["label"]))
+    measures = _measures_context(model, profession_id, lang)
     origins = [t.origin for t in model.transformations if t.successor == profession_id]
     return {
         "title": label(profession, lang),
         "profession": {
             **_entry(model, profession_id, lang),
-            "labels": {other: profession.labels[other] for other in LANGUAGES if profession.labels.get(other)},
+            "labels": {LANGUAGE_NAMES[other]: profession.labels[other] for other in other_languages(lang)
+                       if profession.labels.get(other)},
             "alt_labels": list(profession.alt_labels.get(lang, ())),
             "sector": {"id": profession.sector, "label": _sector_label(model, profession.sector, lang)}
             if profession.sector in model.sectors else None,
             "isco08": profession.isco08,
-            "source": None if source is None else {"title": source.title, "url": source.url},
+            "source": None if source is None else {"title": source_name(source, lang), "url": source.url},
             "esco_uri": profession.esco_uri,
             "essential": _skill_links(model, profession.essential, lang),
             "optional": _skill_links(model, profession.optional, lang),
-            "transforms_into": _sorted_entries(model, successors, lang),
-            "measures": profession_card(model, profession_id, lang)["measures"],
-            "successors": successor_reports(dataset, profession_id, Rules(), lang=lang),
+            "transforms_into": successors,
+            "measures": measures,
             "transforms_from": _sorted_entries(model, origins, lang),
         },
+        "rules": {"percent": round(DEFAULT_MIN_COVERAGE * 100), "steps": DEFAULT_MAX_STEPS},
         "report": view.report,
         "paths_title": texts(lang)["paths_heading"].format(target=status_name(PATHS_TO, lang)),
         "skill_type_names": SKILL_TYPE_NAMES[lang],
@@ -292,7 +332,8 @@ def skill_context(model: Model, skill_id: str, lang: str, requirements: dict | N
         "title": label(skill, lang),
         "skill": {"id": skill.id, "label": label(skill, lang), "type": skill.type,
                   "type_name": SKILL_TYPE_NAMES[lang][skill.type],
-                  "labels": {other: skill.labels[other] for other in LANGUAGES if skill.labels.get(other)},
+                  "labels": {LANGUAGE_NAMES[other]: skill.labels[other] for other in other_languages(lang)
+                             if skill.labels.get(other)},
                   "alt_labels": list(skill.alt_labels.get(lang, ())), "esco_uri": skill.esco_uri},
         "essential": _sorted_entries(model, needed["essential"], lang),
         "optional": _sorted_entries(model, needed["optional"], lang),

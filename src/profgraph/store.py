@@ -16,14 +16,12 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
-import tempfile
 import time
 from functools import cached_property
 from pathlib import Path
 
 from . import __version__
-from .atomic import replace_folder
+from .atomic import OutputFolder
 from .errors import ProfgraphError
 from .model import Model
 
@@ -117,13 +115,14 @@ def fingerprint(inputs: list[Path]) -> str:
 
 
 def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
-                progress=None, details: dict | None = None) -> Dataset:
+                progress=None, details: dict | None = None, force: bool = False) -> Dataset:
     """Build every view of ``model`` into the folder ``destination`` and return it opened.
 
     ``progress``, if given, is called with the name of each view when it is built;
     ``details`` go into the manifest as they are. The build happens in a temporary sibling
     folder that replaces ``destination`` only when complete; on any error nothing at
-    ``destination`` changes.
+    ``destination`` changes. ``destination`` must be new, empty or a store, or ``force`` given
+    (:class:`~profgraph.atomic.OutputFolder`); else :class:`~profgraph.errors.UsageError` is raised.
     """
     import numpy as np
     from pyoxigraph import NamedNode, RdfFormat, Store
@@ -135,8 +134,8 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
     from .vocab import ONTOLOGY_GRAPH
 
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workspace = Path(tempfile.mkdtemp(prefix=f".{destination.name}.build-", dir=destination.parent))
+    output = OutputFolder(destination, "store", force=force, whole=(RDF_FOLDER,))
+    workspace = output.workspace
     try:
         with (workspace / MODEL_FILE).open("wb") as handle:
             pickle.dump((model, NameIndex(model)), handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -169,9 +168,9 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
             **(details or {}),
         }
         (workspace / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        replace_folder(workspace, destination)
+        output.commit()
     except BaseException:
-        shutil.rmtree(workspace, ignore_errors=True)
+        output.discard()
         raise
     return Dataset(destination, manifest)
 

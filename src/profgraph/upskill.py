@@ -28,6 +28,7 @@ import numpy as np
 from .errors import UsageError
 from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
 from .similarity import SkillMatrices, coverage_ratio, coverage_totals
+from .workload import LONG_WORK, SECONDS_PER_CHECK, Progress, Workload
 
 MAX_SKILLS = 3
 MAX_SETS = 20_000_000  # candidate 3-skill sets beyond which --max-skills 3 is refused (time and memory)
@@ -109,9 +110,10 @@ def _triple_candidates(gains: np.ndarray, base: np.ndarray, total: np.ndarray, m
 
 
 def _unlocked(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_coverage: float,
-              sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+              sets: np.ndarray, progress: Progress) -> tuple[np.ndarray, np.ndarray]:
     """Return, per set of columns, how many destinations (rows of ``gains``) it unlocks and the sum of
-    their coverages once learned (rounded to 9 places, so that summation order does not matter)."""
+    their coverages once learned (rounded to 9 places, so that summation order does not matter).
+    Reports each chunk of ``rows x sets`` checks to ``progress``."""
     counts = np.empty(len(sets), dtype=np.int64)
     reached = np.empty(len(sets))
     chunk = max(1, 4_000_000 // max(1, gains.shape[0] * sets.shape[1]))
@@ -122,20 +124,37 @@ def _unlocked(gains: np.ndarray, base: np.ndarray, total: np.ndarray, min_covera
         opened = coverage >= min_coverage
         counts[start:start + chunk] = opened.sum(axis=0)
         reached[start:start + chunk] = np.where(opened, coverage, 0.0).sum(axis=0)
+        progress.advance(gains.shape[0] * len(part))
     return counts, reached.round(9)
 
 
-def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_coverage: float = DEFAULT_MIN_COVERAGE,
-            max_skills: int = 1, top: int = DEFAULT_TOP) -> list[SkillSet]:
-    """Return the ``top`` skill sets that unlock the most destinations in ``targets`` for profession ``origin``.
+@dataclass(frozen=True)
+class _Search:
+    """What an upskill search enumerates, before any set is counted: the ``destinations`` (profession
+    rows not viable now), the ``rows`` of them that ``max_skills`` skills can reach, the ``candidates``
+    (skill columns, in id order) that can help reach one, and the gains of those skills there as
+    parallel arrays (``entry_rows`` into ``rows``, ``entry_columns`` into ``candidates``, ``entry_gains``)."""
 
-    Sets are ranked by the number of destinations they unlock, then fewer skills first, then
-    by the sum of the coverages they reach (higher first), then by their skill ids. Raises
-    :class:`~profgraph.errors.UsageError` when ``max_skills`` is not 1..3 or when a 3-skill
-    search would count more than :data:`MAX_SETS` sets.
-    """
-    if not 1 <= max_skills <= MAX_SKILLS:
-        raise UsageError(f"--max-skills must be between 1 and {MAX_SKILLS}, not {max_skills}")
+    max_skills: int
+    destinations: np.ndarray
+    rows: np.ndarray
+    candidates: np.ndarray
+    entry_rows: np.ndarray
+    entry_columns: np.ndarray
+    entry_gains: np.ndarray
+    base_rows: np.ndarray
+    total_rows: np.ndarray
+
+    def gains(self) -> np.ndarray:
+        """The dense rows x candidates matrix of gains."""
+        gains = np.zeros((len(self.rows), len(self.candidates)))
+        gains[self.entry_rows, self.entry_columns] = self.entry_gains
+        return gains
+
+
+def _prepare(matrices: SkillMatrices, origin: str, targets: set[str], min_coverage: float,
+             max_skills: int) -> _Search:
+    """Return the :class:`_Search` for ``origin``, ``targets``, ``min_coverage`` and ``max_skills``."""
     weight = matrices.valued  # coverage counts relation weight times specificity
     total = coverage_totals(matrices)
     row_of = matrices.rows
@@ -167,18 +186,131 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     candidates = np.unique(entry_skills[useful])
     candidates = candidates[np.argsort(skill_ids[candidates], kind="stable")]  # id order: sets come out sorted
     rows = np.nonzero(reachable)[0]
-    gains = np.zeros((len(rows), len(candidates)))
     position = np.full(weight.shape[1], -1)
     position[candidates] = np.arange(len(candidates))
     row_position = np.full(len(destinations), -1)
     row_position[rows] = np.arange(len(rows))
     inside = (row_position[entry_rows] >= 0) & (position[entry_skills] >= 0)
-    gains[row_position[entry_rows[inside]], position[entry_skills[inside]]] = entry_gains[inside]
-    base_rows, total_rows = dest_base[rows], dest_total[rows]
+    return _Search(max_skills, destinations, rows, candidates, row_position[entry_rows[inside]],
+                   position[entry_skills[inside]], entry_gains[inside], dest_base[rows], dest_total[rows])
 
+
+def _choose(n: int, k: int) -> int:
+    import math
+
+    return math.comb(n, k) if n >= k else 0
+
+
+def _generator_pairs(search: _Search, min_coverage: float, limit: int) -> np.ndarray | None:
+    """Return the pairs of candidate columns (rows a < b, unique) that open some destination together
+    while neither opens it alone, or None when finding them would mean trying more than ``limit`` pairs."""
+    alone = _opens(search.base_rows[search.entry_rows], search.total_rows[search.entry_rows],
+                   search.entry_gains, min_coverage, -SLACK)
+    weak_rows, weak_columns, weak_gains = (array[~alone] for array in
+                                           (search.entry_rows, search.entry_columns, search.entry_gains))
+    weak = np.bincount(weak_rows, minlength=len(search.rows))
+    if sum(_choose(int(n), 2) for n in weak) > limit:
+        return None
+    starts = np.concatenate(([0], np.cumsum(weak)))  # entries come grouped by row, in row order
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for row in np.nonzero(weak >= 2)[0]:
+        columns, gains = weak_columns[starts[row]:starts[row + 1]], weak_gains[starts[row]:starts[row + 1]]
+        duo = _all_sets(len(columns), 2)
+        opened = _opens(search.base_rows[row], search.total_rows[row], gains[duo].sum(axis=1), min_coverage, SLACK)
+        found.append(np.sort(columns[duo[opened]], axis=1))
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def _workload(search: _Search, min_coverage: float) -> Workload:
+    """Estimate the checks (destination by skill set) and the memory of ``search``.
+
+    Singles and pairs are counted exactly: every candidate and every pair of candidates is checked
+    against every reachable destination. 3-skill sets are bounded from above by the generators of
+    the module docstring: triples of single skills, triples within one destination's needs (which
+    also cost about as much to build), pairs that open a destination together with a single skill,
+    and two such pairs sharing a skill."""
+    rows, candidates = len(search.rows), len(search.candidates)
+    pairs = _choose(candidates, 2) if search.max_skills >= 2 else 0
+    triples = 0
+    if search.max_skills >= 3:
+        needs = np.bincount(search.entry_rows, minlength=rows)
+        alone = _opens(search.base_rows[search.entry_rows], search.total_rows[search.entry_rows],
+                       search.entry_gains, min_coverage, SLACK)
+        singles = len(np.unique(search.entry_columns[alone]))
+        within = sum(_choose(int(n), 3) for n in needs)
+        generators = _generator_pairs(search, min_coverage, limit=50_000_000)
+        if generators is None:
+            triples = _choose(candidates, 3)
+        else:
+            shared = sum(_choose(int(n), 2) for n in np.bincount(generators.ravel(), minlength=candidates))
+            triples = min(_choose(candidates, 3), _choose(singles, 3) + within + len(generators) * singles + shared)
+        triples += within
+    checks = rows * (candidates + pairs + triples)
+    # bytes: the dense gains, each pair's set, count and rank keys, the pair table, each triple's building
+    # and counting, and the temporaries of one chunk of checks (_unlocked)
+    memory = (8 * rows * candidates + 32 * pairs + 8 * candidates * candidates * (search.max_skills >= 2)
+              + 64 * triples + 16 * min(checks, 4_000_000))
+    return Workload(checks, checks * SECONDS_PER_CHECK, memory)
+
+
+def _refusal(matrices: SkillMatrices, origin: str, targets: set[str], min_coverage: float, max_skills: int,
+             workload: Workload) -> UsageError:
+    """The :class:`UsageError` for a search whose ``workload`` does not fit, naming the least
+    ``--min-coverage`` (in steps of 0.05) and the most ``--max-skills`` that fit."""
+    message = (f"--max-skills {max_skills} with --min-coverage {min_coverage:g} means checking about "
+               f"{workload.steps:.1e} skill sets against destinations ({workload.describe()})")
+    options = []
+    for step in range(1, 21):
+        coverage = step / 20
+        if coverage > min_coverage and _workload(_prepare(matrices, origin, targets, coverage, max_skills),
+                                                 coverage).fits():
+            options.append(f"--min-coverage {coverage:.2f} or more")
+            break
+    fewer = next((size for size in range(max_skills - 1, 0, -1)
+                  if _workload(_prepare(matrices, origin, targets, min_coverage, size), min_coverage).fits()), None)
+    if fewer:
+        options.append(f"--max-skills {fewer}")
+    return UsageError(message + ("; use " + ", or ".join(options) if options else "; it cannot be searched here"))
+
+
+def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_coverage: float = DEFAULT_MIN_COVERAGE,
+            max_skills: int = 1, top: int = DEFAULT_TOP, progress: Progress | None = None) -> list[SkillSet]:
+    """Return the ``top`` skill sets that unlock the most destinations in ``targets`` for profession ``origin``.
+
+    Sets are ranked by the number of destinations they unlock, then fewer skills first, then
+    by the sum of the coverages they reach (higher first), then by their skill ids. The work is
+    estimated first (:mod:`profgraph.workload`); work estimated over
+    :data:`~profgraph.workload.LONG_WORK` seconds reports to ``progress``. Raises
+    :class:`~profgraph.errors.UsageError` when ``max_skills`` is not 1..3, or when the estimate (or,
+    for 3-skill sets, their actual number, over :data:`MAX_SETS`) is too large, naming settings that fit.
+    """
+    if not 1 <= max_skills <= MAX_SKILLS:
+        raise UsageError(f"--max-skills must be between 1 and {MAX_SKILLS}, not {max_skills}")
+    search = _prepare(matrices, origin, targets, min_coverage, max_skills)
+    workload = _workload(search, min_coverage)
+    if not workload.fits():
+        raise _refusal(matrices, origin, targets, min_coverage, max_skills, workload)
+    progress = progress or Progress()
+    label = f"Checking skill sets ({workload.describe()})"
+    if workload.seconds >= LONG_WORK:
+        progress.start(workload.steps, label)
+    try:
+        return _search(search, matrices, min_coverage, top, progress, label if workload.seconds >= LONG_WORK else None)
+    finally:
+        progress.finish()
+
+
+def _search(search: _Search, matrices: SkillMatrices, min_coverage: float, top: int, progress: Progress,
+            label: str | None) -> list[SkillSet]:
+    """The enumeration of :func:`upskill` over ``search``; with a ``label``, the progress total is
+    corrected once the 3-skill sets are known."""
+    gains = search.gains()
+    candidates, rows, destinations = search.candidates, search.rows, search.destinations
+    base_rows, total_rows = search.base_rows, search.total_rows
+    skill_ids = np.array(matrices.skill_ids)
     ranked: list[tuple[int, int, float, tuple[int, ...]]] = []
     single = pair = None  # how many destinations each skill, and each pair of skills, unlocks
-    for size in range(1, max_skills + 1):
+    for size in range(1, search.max_skills + 1):
         if size < 3:
             sets = _all_sets(len(candidates), size)
         else:
@@ -186,8 +318,12 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
             last = -sorted(ranked)[top - 1][0] if len(ranked) >= top else 0
             sets = _triple_candidates(gains, base_rows, total_rows, min_coverage, single, last + 1)
             if len(sets) > MAX_SETS:
-                raise UsageError(f"{len(sets)} candidate 3-skill sets are too many here; use --max-skills 2")
-        counts, reached = _unlocked(gains, base_rows, total_rows, min_coverage, sets)
+                raise UsageError(f"{len(sets)} candidate 3-skill sets are too many here; use --max-skills 2 "
+                                 "or a higher --min-coverage")
+            if label:
+                checked = len(rows) * (len(candidates) + _choose(len(candidates), 2))
+                progress.start(checked + len(rows) * len(sets), label)
+        counts, reached = _unlocked(gains, base_rows, total_rows, min_coverage, sets, progress)
         if size == 1:
             single, keep = counts, counts > 0
         elif size == 2:
@@ -212,4 +348,3 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
                          key=lambda item: (-item[1], item[0]))
         answers.append(SkillSet(tuple(skill_ids[candidates[columns]].tolist()), tuple(unlocks)))
     return answers
-

@@ -6,15 +6,14 @@ and the column, so that whoever edits the tables can fix them.
 
 from __future__ import annotations
 
-import csv
-import math
 import re
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataError, shown
 from ..measures import AUTOMATION_LEVELS, BASES, GENAI_LEVELS, MEASURE_COLUMNS, measures_from_row
 from ..model import Indicator, Measures, Model, Observation, Profession, Sector, Skill, Source, Transformation
 from ..vocab import LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
+from .csvfile import finite_number, read_table
 
 TABLES = ("sources", "sectors", "skills", "professions", "profession_measures", "requirements", "transformations",
           "indicators", "observations")
@@ -42,27 +41,14 @@ class _Table:
     def __init__(self, folder: Path, name: str):
         self.path = folder / f"{name}.csv"
         self.name = name
-        try:
-            with self.path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle)
-                header = reader.fieldnames or []
-                missing = [column for column in COLUMNS[name] if column not in header]
-                if missing:
-                    raise DataError(f"missing column(s) {', '.join(missing)}", str(self.path), 1)
-                self.rows = []
-                for row in reader:
-                    if None in row:
-                        raise DataError("more cells than the header has columns", str(self.path), reader.line_num)
-                    self.rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-        except FileNotFoundError:
-            raise DataError("file not found", str(self.path)) from None
-        except UnicodeDecodeError as error:
-            raise DataError(f"not UTF-8 ({error.reason} at byte {error.start})", str(self.path)) from None
-        except csv.Error as error:
-            raise DataError(f"malformed CSV: {error}", str(self.path)) from None
+        _, self.rows = read_table(self.path, COLUMNS[name])
 
     def fail(self, line: int, column: str, message: str) -> DataError:
         return DataError(message, str(self.path), line, column)
+
+    def number(self, line: int, row: dict, column: str) -> float:
+        """Return the cell as a finite number (``nan``, ``inf`` and ``1e999`` are refused)."""
+        return finite_number(self.required(line, row, column), self.path, line, column)
 
     def required(self, line: int, row: dict, column: str) -> str:
         value = row[column]
@@ -73,24 +59,24 @@ class _Table:
     def slug(self, line: int, row: dict, column: str) -> str:
         value = self.required(line, row, column)
         if not SLUG.match(value):
-            raise self.fail(line, column, f"{value!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
+            raise self.fail(line, column, f"{shown(value)} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         return value
 
     def choice(self, line: int, row: dict, column: str, allowed) -> str:
         value = self.required(line, row, column)
         if value not in allowed:
-            raise self.fail(line, column, f"{value!r} is not one of {', '.join(allowed)}")
+            raise self.fail(line, column, f"{shown(value)} is not one of {', '.join(allowed)}")
         return value
 
     def reference(self, line: int, row: dict, column: str, known, what: str) -> str:
         value = self.required(line, row, column)
         if value not in known:
-            raise self.fail(line, column, f"unknown {what} id {value!r}")
+            raise self.fail(line, column, f"unknown {what} id {shown(value)}")
         return value
 
     def unique(self, line: int, column: str, value: str, seen) -> None:
         if value in seen:
-            raise self.fail(line, column, f"duplicate id {value!r}")
+            raise self.fail(line, column, f"duplicate id {shown(value)}")
 
 
 def _labels(table: _Table, line: int, row: dict) -> dict[str, str]:
@@ -115,11 +101,11 @@ def _measures(table: _Table, line: int, row: dict, sources) -> Measures:
         if column.endswith("_source"):
             table.reference(line, row, column, sources, "source")
         elif column.endswith("_basis") and value not in BASES:
-            raise table.fail(line, column, f"{value!r} is not one of {', '.join(BASES)}")
+            raise table.fail(line, column, f"{shown(value)} is not one of {', '.join(BASES)}")
         elif column == "automation_category" and value not in AUTOMATION_LEVELS:
-            raise table.fail(line, column, f"{value!r} is not one of {', '.join(AUTOMATION_LEVELS)}")
+            raise table.fail(line, column, f"{shown(value)} is not one of {', '.join(AUTOMATION_LEVELS)}")
         elif column == "genai_category" and value not in GENAI_LEVELS:
-            raise table.fail(line, column, f"{value!r} is not one of {', '.join(GENAI_LEVELS)}")
+            raise table.fail(line, column, f"{shown(value)} is not one of {', '.join(GENAI_LEVELS)}")
         elif column.endswith("_percentile") or column == "automation_prevalence":
             if value > 1:
                 raise table.fail(line, column, f"{value} is outside [0, 1]")
@@ -170,7 +156,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         table.unique(line, "id", pid, rows)
         isco = row["isco08"]
         if isco and not re.fullmatch(r"\d{4}", isco):
-            raise table.fail(line, "isco08", f"{isco!r} is not a 4-digit ISCO-08 unit group")
+            raise table.fail(line, "isco08", f"{shown(isco)} is not a 4-digit ISCO-08 unit group")
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
             isco08=isco or None, sector=table.reference(line, row, "sector", sectors, "sector"),
@@ -199,7 +185,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         sid = table.reference(line, row, "skill", skills, "skill")
         relation = table.choice(line, row, "relation", RELATIONS)
         if (pid, sid) in seen_pairs:
-            raise table.fail(line, "skill", f"{pid} already lists skill {sid!r}")
+            raise table.fail(line, "skill", f"{pid} already lists skill {shown(sid)}")
         seen_pairs.add((pid, sid))
         required[pid][relation].append(sid)
 
@@ -223,11 +209,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
     observations = []
     table = tables["observations"]
     for line, row in table.rows:
-        text = table.required(line, row, "value")
-        try:
-            value = float(text)
-        except ValueError:
-            raise table.fail(line, "value", f"{text!r} is not a number") from None
+        value = table.number(line, row, "value")
         observations.append(Observation(
             table.reference(line, row, "indicator", indicators, "indicator"),
             table.required(line, row, "area"), table.required(line, row, "period"),

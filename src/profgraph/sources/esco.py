@@ -52,6 +52,7 @@ TABLES = {
     "hierarchy": ("skillsHierarchy", tuple(f"Level {level} {part}" for level in range(4) for part in ("URI", "code"))),
     "digital": ("digitalSkillsCollection", ("conceptUri",)),
 }
+_NEEDED_RECORDS = ("occupations", "skills", "relations")  # an import without any of them holds nothing
 DIGITAL_GROUP = "S5"  # skills pillar: "working with computers"
 TRANSVERSAL_REUSE = ("transversal", "cross-sector")
 # Transversal skills hierarchy code -> skill type; the longest code that prefixes a group's code wins.
@@ -92,6 +93,13 @@ REFERENCE_SOURCES = {
                     "2023", "https://stat.gov.kz/", "The national wage of each ISCO-08 major group (KZT per month)."),
 }
 _UUID_HEAD = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class EmptyImport(DataError):
+    """An ESCO table the import needs holds no records, or the import would yield no professions or
+    no requirements: the files given are not the ESCO download (a usage error, exit status 2)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -396,7 +404,9 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     (an estimate from its own skills where it has no row of its own nor a broader occupation's).
     ``progress`` is called with the name of each step when it is done.
     Raises :class:`DataError` for missing files or columns, corrupt zips, empty or repeated
-    URIs, bad ISCO codes, unknown relation types and a risk table of unknown format.
+    URIs, bad ISCO codes, unknown relation types and a risk table of unknown format;
+    :class:`EmptyImport` for an occupations, skills or relations table without records and for
+    relations that link no known occupation to a known skill.
     """
     from .derive import derive_measures
     from .nesta import read_risk_table
@@ -406,6 +416,8 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     frames = {}
     for name, (_, columns) in TABLES.items():
         frames[name] = read_table(files[name], columns)
+        if name in _NEEDED_RECORDS and frames[name].empty:
+            raise EmptyImport("no records, only a header; give the complete ESCO download", str(files[name]))
         if progress:
             progress(name)
     occupations, skills, relations = frames["occupations"], frames["skills"], frames["relations"]
@@ -430,6 +442,11 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
     occupation_uris = occupations["conceptUri"].tolist()
     codes = [code or None for code in isco.tolist()]
     essential, optional, dropped = _requirements(occupation_uris, skill_uris, skill_ids, relations)
+    if not any(essential) and not any(optional):
+        raise EmptyImport(f"none of the {len(relations)} occupation-skill links names an occupation and a skill "
+                          f"of the files read ({dropped['unknown_occupation']} unknown occupations, "
+                          f"{dropped['unknown_skill']} unknown skills); the tables do not belong together",
+                          str(files["relations"]))
     uri_of = dict(zip(skill_ids, skill_uris))
     profiles = [{**{uri_of[s]: 0.5 for s in optional[i]}, **{uri_of[s]: 1.0 for s in essential[i]}}
                 for i in range(len(occupation_uris))]
@@ -476,18 +493,24 @@ def import_steps(with_risk: bool) -> int:
 
 
 def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
-                lang: str = "en", progress: Callable[[str], None] | None = None, reference: str | Path | None = None):
+                lang: str = "en", progress: Callable[[str], None] | None = None, force: bool = False,
+                reference: str | Path | None = None):
     """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
 
     Returns ``(dataset, summary)``: the opened :class:`~profgraph.store.Dataset` and
-    :meth:`EscoImport.summary`, which the store's manifest keeps too. Raises
-    :class:`DataError` as :func:`read_esco` does; ``destination`` is then left as it was.
+    :meth:`EscoImport.summary`, which the store's manifest keeps too. ``destination`` is checked
+    first (:func:`~profgraph.atomic.check_output_folder`: new, empty or a store, or ``force``), so a
+    refusal comes before the long read. Raises :class:`~profgraph.errors.UsageError` for such a
+    refusal and :class:`DataError` as :func:`read_esco` does; ``destination`` is then left as it was.
     """
+    from ..atomic import check_output_folder
     from ..store import build_store, fingerprint
 
+    paths = list(paths)
+    check_output_folder(destination, "store", force=force, inputs=[*paths, risk])
     found = read_esco(paths, risk=risk, lang=lang, progress=progress, reference=reference)
     inputs = sorted({where.container for where in found.files.values()} | ({Path(risk)} if risk else set()))
     summary = found.summary()
     dataset = build_store(found.model, Path(destination), fingerprint(inputs), progress=progress,
-                          details={"import": summary})
+                          details={"import": summary}, force=force)
     return dataset, summary

@@ -9,12 +9,12 @@ to "Gradient 4" (the highest mean scores with the least spread between tasks).
 from __future__ import annotations
 
 import bisect
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataError, shown
 from ..measures import GENAI_LEVELS
+from .csvfile import finite_number, read_table
 
 UNIT_GROUPS_FILE = "genai_exposure_isco08_unit_groups.csv"
 
@@ -49,31 +49,17 @@ class GenAITable:
 
 def read_genai_table(path: str | Path) -> GenAITable:
     """Read the ILO unit-group table. Raises :class:`~profgraph.errors.DataError` for a missing file or
-    column, a score outside 0..1 or a category the ILO does not use."""
+    column, malformed CSV, a score that is not a number in 0..1 or a category the ILO does not use."""
     path = Path(path)
+    _, rows = read_table(path, ("ISCO_08", "mean_score_2025", "potential25"))
     table = GenAITable()
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in ("ISCO_08", "mean_score_2025", "potential25") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(f"missing column(s) {', '.join(missing)}", str(path), 1)
-            for row in reader:
-                try:
-                    score = float(row["mean_score_2025"])
-                except ValueError:
-                    raise DataError(f"{row['mean_score_2025']!r} is not a number", str(path), reader.line_num,
-                                    "mean_score_2025") from None
-                if not 0.0 <= score <= 1.0:
-                    raise DataError(f"{score} is outside 0..1", str(path), reader.line_num, "mean_score_2025")
-                category = row["potential25"].strip()
-                if category not in GENAI_LEVELS:
-                    raise DataError(f"unknown category {category!r}", str(path), reader.line_num, "potential25")
-                table.by_isco[row["ISCO_08"].strip()] = (score, category)
-    except FileNotFoundError:
-        raise DataError("file not found", str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError("not a UTF-8 CSV file", str(path)) from None
+    for line, row in rows:
+        score = finite_number(row["mean_score_2025"], path, line, "mean_score_2025")
+        if not 0.0 <= score <= 1.0:
+            raise DataError(f"{score} is outside 0..1", str(path), line, "mean_score_2025")
+        if row["potential25"] not in GENAI_LEVELS:
+            raise DataError(f"unknown category {shown(row['potential25'])}", str(path), line, "potential25")
+        table.by_isco[row["ISCO_08"]] = (score, row["potential25"])
     if not table.by_isco:
         raise DataError("the table has no rows", str(path))
     table.scores = sorted(score for score, _ in table.by_isco.values())

@@ -8,11 +8,11 @@ gets the same wage.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 from ..errors import DataError
+from .csvfile import finite_number, read_table
 
 WAGES_FILE = "avg_monthly_wage_by_occupation_major_group_2022.csv"
 NATIONAL = "The Republic Of Kazakhstan"
@@ -37,33 +37,20 @@ def region_key(name: str) -> str:
 def read_wages(path: str | Path) -> dict[str, dict[str, float]]:
     """Return region name -> {ISCO-08 major group digit -> average monthly wage, KZT}, in file order.
 
-    Raises :class:`~profgraph.errors.DataError` for a missing file or column or a cell that is not a
-    positive number.
+    Raises :class:`~profgraph.errors.DataError` for a missing file or column, malformed CSV, a cell
+    that is not a positive number, or no row for the whole country.
     """
     path = Path(path)
+    _, rows = read_table(path, ("regions", *MAJOR_GROUP_COLUMNS.values()))
     wages: dict[str, dict[str, float]] = {}
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            needed = ["regions", *MAJOR_GROUP_COLUMNS.values()]
-            missing = [column for column in needed if column not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(f"missing column(s) {', '.join(missing)}", str(path), 1)
-            for row in reader:
-                by_group = {}
-                for group, column in MAJOR_GROUP_COLUMNS.items():
-                    try:
-                        value = float(row[column])
-                    except ValueError:
-                        raise DataError(f"{row[column]!r} is not a number", str(path), reader.line_num, column) from None
-                    if not value > 0:
-                        raise DataError(f"{value} is not a positive wage", str(path), reader.line_num, column)
-                    by_group[group] = value
-                wages[row["regions"].strip()] = by_group
-    except FileNotFoundError:
-        raise DataError("file not found", str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError("not a UTF-8 CSV file", str(path)) from None
+    for line, row in rows:
+        by_group = {}
+        for group, column in MAJOR_GROUP_COLUMNS.items():
+            value = finite_number(row[column], path, line, column)
+            if not value > 0:
+                raise DataError(f"{value} is not a positive wage", str(path), line, column)
+            by_group[group] = value
+        wages[row["regions"]] = by_group
     if NATIONAL not in wages:
         raise DataError(f"no row for the whole country ({NATIONAL!r})", str(path))
     return wages

@@ -29,13 +29,12 @@ their ratios are used).
 from __future__ import annotations
 
 import bisect
-import csv
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
+from .csvfile import finite_number, read_table
 
 RISK_FILE = "mcc_risk_All_occupations.csv"
 ISCO4_FILE = "mcc_risk_ISCO_4digit.csv"
@@ -134,54 +133,37 @@ def percentile_exposures(risks: list[float]) -> list[float]:
     return [bisect.bisect_right(ordered, risk) / len(ordered) for risk in risks]
 
 
-def _number(text: str | None, path: Path, line: int, column: str, low: float, high: float) -> float | None:
-    if text is None or not text.strip():
+def _number(text: str, path: Path, line: int, column: str, low: float, high: float) -> float | None:
+    """The number in a cell (None when it is empty), checked to be finite and within ``low``..``high``."""
+    if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise DataError(f"{text!r} is not a number", str(path), line, column) from None
-    if not (low <= value <= high) or math.isnan(value):
+    value = finite_number(text, path, line, column)
+    if not low <= value <= high:
         raise DataError(f"{column} {value} is outside {low:g}..{high:g}", str(path), line, column)
     return value
-
-
-def _rows(path: Path, check_header: Callable[[list[str]], None]):
-    """Yield ``(line, row)`` of the CSV file ``path`` after ``check_header`` accepted its header."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            check_header(reader.fieldnames or [])
-            for row in reader:
-                yield reader.line_num, row
-    except FileNotFoundError:
-        raise DataError("file not found", str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError("not a UTF-8 CSV file", str(path)) from None
 
 
 def read_risk_table(path: str | Path) -> RiskTable:
     """Read a risk table and return its records.
 
     Raises :class:`~profgraph.errors.DataError` when the file is missing, has no ``risk``
-    column, has neither ``concept_uri`` nor ``isco_code``, or holds a risk outside 1..5 or a
-    prevalence outside 0..1.
+    column, has neither ``concept_uri`` nor ``isco_code``, holds a risk that is not a finite number
+    in 1..5 or a prevalence outside 0..1, or is not well-formed CSV
+    (:func:`~profgraph.sources.csvfile.read_table`).
     """
     path = Path(path)
-
-    def check(header):
-        if "risk" not in header or not ({"concept_uri", "isco_code"} & set(header)):
-            raise DataError("unknown risk table format: expected a 'risk' column and a 'concept_uri' "
-                            "or 'isco_code' column", str(path), 1)
-
+    header, rows = read_table(path)
+    if "risk" not in header or not ({"concept_uri", "isco_code"} & set(header)):
+        raise DataError("unknown risk table format: expected a 'risk' column and a 'concept_uri' "
+                        "or 'isco_code' column", str(path), 1)
     keys, values = [], []
-    for line, row in _rows(path, check):
-        risk = _number(row.get("risk"), path, line, "risk", 1.0, 5.0)
-        if risk is None:
-            raise DataError("'' is not a number", str(path), line, "risk")
-        prevalence = _number(row.get("prevalence"), path, line, "prevalence", 0.0, 1.0)
-        keys.append(((row.get("concept_uri") or "").strip(), (row.get("isco_code") or "").strip()))
-        values.append((risk, prevalence, (row.get("risk_category") or "").strip() or None))
+    for line, row in rows:
+        risk = finite_number(row["risk"], path, line, "risk")
+        if not 1.0 <= risk <= 5.0:
+            raise DataError(f"risk {risk} is outside the 1..5 scale", str(path), line, "risk")
+        prevalence = _number(row.get("prevalence", ""), path, line, "prevalence", 0.0, 1.0)
+        keys.append((row.get("concept_uri", ""), row.get("isco_code", "")))
+        values.append((risk, prevalence, row.get("risk_category") or None))
     if not values:
         raise DataError("the risk table has no rows", str(path))
     table = RiskTable(path, risks=sorted(risk for risk, _, _ in values))
@@ -205,19 +187,14 @@ def read_risk_table(path: str | Path) -> RiskTable:
 def read_occupation_inputs(path: str | Path) -> dict[str, OccupationInputs]:
     """Read Nesta's occupation data inputs and return ESCO URI -> :class:`OccupationInputs`.
 
-    Raises :class:`~profgraph.errors.DataError` for a missing file or column or a value out of range.
+    Raises :class:`~profgraph.errors.DataError` for a missing file or column, a value out of range or
+    malformed CSV.
     """
     path = Path(path)
-    needed = ("concept_uri", "job_zone", "education_level", "annual_earnings")
-
-    def check(header):
-        missing = [column for column in needed if column not in header]
-        if missing:
-            raise DataError(f"missing column(s) {', '.join(missing)}", str(path), 1)
-
+    _, rows = read_table(path, ("concept_uri", "job_zone", "education_level", "annual_earnings"))
     inputs = {}
-    for line, row in _rows(path, check):
-        inputs[row["concept_uri"].strip()] = OccupationInputs(
+    for line, row in rows:
+        inputs[row["concept_uri"]] = OccupationInputs(
             _number(row["job_zone"], path, line, "job_zone", 1.0, 5.0),
             _number(row["education_level"], path, line, "education_level", 1.0, 12.0),
             _number(row["annual_earnings"], path, line, "annual_earnings", 0.0, 1e7))

@@ -1,10 +1,11 @@
-/* profgraph graph widget: draws #pg-graph-data with vis-network, then wires the search box, the
-   details panel and the highlighted reskilling paths. Labels only ever go in as text
-   (textContent), never as HTML. window.profgraph exposes the state for tests and the curious. */
+/* profgraph graph widget: draws #pg-graph-data with vis-network, moves nodes apart until no two
+   labels overlap, then wires the search box (search.js folds the query as the CLI does), the details
+   panel, the highlighted reskilling paths and the "paths only" switch. Labels only ever go in as
+   text (textContent), never as HTML. window.profgraph exposes the state for tests and the curious. */
 (function () {
   "use strict";
   var source = document.getElementById("pg-graph-data");
-  if (!source || typeof vis === "undefined") {
+  if (!source || typeof vis === "undefined" || !window.ProfgraphSearch) {
     return;
   }
   var data = JSON.parse(source.textContent);
@@ -17,22 +18,14 @@
   var results = document.getElementById("pg-search-results");
   var started = performance.now();
   var network = new vis.Network(container, { nodes: [], edges: [] }, data.options);
+  var pathsOnly = document.getElementById("pg-paths-only");
   var state = {
     data: data, nodes: nodes, edges: edges, network: network,
-    ready: false, settling: false, stabilizedMs: null, shown: null, highlighted: []
+    ready: false, settling: false, stabilizedMs: null, shown: null, highlighted: [], spreadRounds: 0
   };
   window.profgraph = state;
 
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) {
-      node.textContent = text;
-    }
-    if (className) {
-      node.className = className;
-    }
-    return node;
-  }
+  var element = window.ProfgraphSearch.element;
 
   function settled() {
     if (state.settling) {
@@ -42,7 +35,11 @@
     network.setOptions({ physics: { enabled: false } });
     highlight(null);
     // Fit once the final positions are drawn: a fit inside the stabilisation event can miss them.
+    // Labels are measured only once drawn, so the spreading waits for that drawing too.
     network.once("afterDrawing", function () {
+      if (data.spread) {
+        state.spreadRounds = spread();
+      }
       network.fit();
       state.stabilizedMs = Math.round(performance.now() - started);
       state.ready = true;
@@ -51,6 +48,49 @@
       }
     });
     network.redraw();
+  }
+
+  /* Move nodes apart until no two of them overlap, labels included (vis-network's bounding box of a
+     node covers its shape and its label). Each round pushes every overlapping pair apart along the
+     axis where they overlap least, half each. Returns the rounds it took. */
+  function spread() {
+    var GAP = 12, ROUNDS = 300;
+    var ids = nodes.getIds().filter(function (id) { return !nodes.get(id).hidden; });
+    var positions = network.getPositions(ids);
+    var boxes = ids.map(function (id) {
+      var box = network.getBoundingBox(id), at = positions[id];
+      return { id: id, x: at.x, y: at.y, left: box.left - at.x - GAP / 2, right: box.right - at.x + GAP / 2,
+               top: box.top - at.y - GAP / 2, bottom: box.bottom - at.y + GAP / 2 };
+    });
+    for (var round = 0; round < ROUNDS; round++) {
+      var moved = false;
+      for (var i = 0; i < boxes.length; i++) {
+        var a = boxes[i];
+        for (var j = i + 1; j < boxes.length; j++) {
+          var b = boxes[j];
+          var across = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x + a.left, b.x + b.left);
+          var down = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y + a.top, b.y + b.top);
+          if (across <= 0 || down <= 0) {
+            continue;
+          }
+          moved = true;
+          if (across < down) {
+            var sideways = (a.x + (a.left + a.right) / 2 <= b.x + (b.left + b.right) / 2 ? -1 : 1) * (across / 2 + 0.5);
+            a.x += sideways;
+            b.x -= sideways;
+          } else {
+            var upwards = (a.y + (a.top + a.bottom) / 2 <= b.y + (b.top + b.bottom) / 2 ? -1 : 1) * (down / 2 + 0.5);
+            a.y += upwards;
+            b.y -= upwards;
+          }
+        }
+      }
+      if (!moved) {
+        break;
+      }
+    }
+    boxes.forEach(function (box) { network.moveNode(box.id, box.x, box.y); });
+    return round;
   }
 
   /* Details panel ------------------------------------------------------------------------ */
@@ -69,13 +109,10 @@
       list.appendChild(element("dd", field[1]));
     });
     details.appendChild(list);
-    var others = Object.keys(item.labels).filter(function (lang) {
-      return item.labels[lang] !== item.label;
-    }).map(function (lang) {
-      return lang + ": " + item.labels[lang];
-    });
-    if (others.length) {
-      details.appendChild(element("p", others.join(" · "), "pg-langs"));
+    if (item.otherLabels.length) {
+      details.appendChild(element("p", item.otherLabels.map(function (other) {
+        return other[0] + ": " + other[1];
+      }).join(" · "), "pg-langs"));
     }
     if (item.skills) {
       Object.keys(item.skills).forEach(function (type) {
@@ -102,38 +139,18 @@
 
   /* Search ------------------------------------------------------------------------------- */
 
-  var FOLD = { "ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и" };
-
-  function fold(text) {
-    return text.toLocaleLowerCase().replace(/[ёәғқңөұүһі]/g, function (letter) {
-      return FOLD[letter];
-    }).trim();
-  }
+  var fold = window.ProfgraphSearch.folder(data.fold);
 
   var searchable = data.nodes.filter(function (node) {
     var item = data.details[node.id];
     return item && item.kind === "profession";
   }).map(function (node) {
     var item = data.details[node.id];
-    return { id: node.id, label: item.label, keys: Object.keys(item.labels).map(function (lang) {
-      return fold(item.labels[lang]);
-    }) };
+    return { id: node.id, label: item.label, keys: item.keys };
   });
 
   function matches(text) {
-    var query = fold(text);
-    if (!query) {
-      return [];
-    }
-    var found = searchable.filter(function (entry) {
-      return entry.keys.some(function (key) { return key.indexOf(query) >= 0; });
-    });
-    found.sort(function (a, b) {
-      var aStarts = a.keys.some(function (key) { return key.indexOf(query) === 0; }) ? 0 : 1;
-      var bStarts = b.keys.some(function (key) { return key.indexOf(query) === 0; }) ? 0 : 1;
-      return aStarts - bStarts || a.label.localeCompare(b.label);
-    });
-    return found.slice(0, 12);
+    return window.ProfgraphSearch.rank(searchable, fold(text), 12).map(function (hit) { return hit.entry; });
   }
 
   function focusNode(id) {
@@ -187,13 +204,13 @@
     nodes.update(data.nodes.map(function (node) {
       var on = !onNodes || onNodes.has(node.id);
       return { id: node.id, opacity: on ? 1 : data.dimmed,
-               font: Object.assign({}, node.font, on ? {} : { color: "rgba(60, 60, 60, 0.25)" }) };
+               font: Object.assign({}, node.font, on ? {} : { color: data.dimmedLabel }) };
     }));
     edges.update(data.edges.map(function (edge) {
       var on = !onEdges || onEdges.has(edge.id);
       return { id: edge.id, hidden: edge.kind === "path" && !on,
                color: Object.assign({}, edge.color, { opacity: on ? 1 : data.dimmed / 2 }),
-               font: Object.assign({}, edge.font, on ? {} : { color: "rgba(60, 60, 60, 0.25)" }) };
+               font: Object.assign({}, edge.font, on ? {} : { color: data.dimmedLabel }) };
     }));
   }
 
@@ -242,6 +259,28 @@
       network.fit({ animation: { duration: 400 } });
     });
   }
+  /* "Paths only": hide every node and edge that is not on a listed path (the origin stays). */
+  function showPathsOnly(only) {
+    var onNodes = new Set(data.focus ? [data.focus] : []), onEdges = new Set();
+    data.paths.forEach(function (path) {
+      path.nodes.forEach(function (id) { onNodes.add(id); });
+      path.edges.forEach(function (id) { onEdges.add(id); });
+    });
+    nodes.update(data.nodes.map(function (node) { return { id: node.id, hidden: only && !onNodes.has(node.id) }; }));
+    // path edges keep what highlight() chose for them
+    edges.update(data.edges.filter(function (edge) { return edge.kind !== "path"; }).map(function (edge) {
+      return { id: edge.id, hidden: only };
+    }));
+    state.pathsOnly = only;
+    network.fit({ animation: { duration: 300 } });
+  }
+
+  if (pathsOnly) {
+    pathsOnly.checked = false;
+    pathsOnly.addEventListener("change", function () { showPathsOnly(pathsOnly.checked); });
+  }
+  state.pathsOnly = false;
+  state.showPathsOnly = showPathsOnly;
   state.highlight = highlight;
   state.focus = focusNode;
 

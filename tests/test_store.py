@@ -48,7 +48,7 @@ def test_cached_until_the_data_change(tiny_copy):
 
 def test_bad_data_leaves_the_previous_store_intact(tiny_copy):
     good = profgraph.load(data=tiny_copy)
-    edit_csv(tiny_copy / "professions.csv", "disappearing,0.9", "disappearing,1.7")
+    edit_csv(tiny_copy / "profession_measures.csv", "clerk,3.70", "clerk,9.9")  # off Nesta's 1..5 scale
     with pytest.raises(DataError):
         profgraph.load(data=tiny_copy)
     kept = open_store(good.path)

@@ -86,11 +86,51 @@ class Skill:
 
 
 @dataclass(frozen=True)
-class Profession:
-    """A profession with its labels, classification, status, exposure and required skills.
+class Measures:
+    """The sourced measures of one profession that the transition rules read (:mod:`profgraph.rules`).
 
-    ``essential`` and ``optional`` hold skill ids. ``exposure`` is in [0, 1] or None when no
-    estimate exists; ``exposure_source`` is then None too.
+    Every value may be None (unknown). Each group names how it was obtained (``*_basis``, one of
+    :data:`profgraph.measures.BASES`) and its source (``*_source``, a source id).
+
+    - automation risk (Nesta, 2020): ``automation_risk`` on Nesta's 1..5 scale, ``automation_prevalence``
+      (share of bottleneck tasks, 0..1), ``automation_category`` (Nesta's "High risk", "Other", "Low risk")
+      and ``automation_percentile`` (share of Nesta's ESCO occupations with a risk at most as high);
+    - generative-AI exposure (ILO, 2025): ``genai_score`` (the unit group's mean task score, 0..1),
+      ``genai_category`` (ILO's "Not Exposed" .. "Exposed: Gradient 4") and ``genai_percentile``;
+    - preparation: ``skill_level`` (ISCO-08 skill level 1..4 of the major group) and, from the linked ESCO
+      occupation's Nesta inputs, ``job_zone`` (O*NET 1..5) and ``education_level`` (1..12);
+    - pay: ``wage_kzt`` (national average monthly wage of the ISCO-08 major group, 2022) and, from the
+      linked ESCO occupation, ``annual_earnings`` (Nesta's indicative UK figure, read only as ratios).
+    """
+
+    automation_risk: float | None = None
+    automation_prevalence: float | None = None
+    automation_category: str | None = None
+    automation_percentile: float | None = None
+    automation_basis: str | None = None
+    automation_source: str | None = None
+    genai_score: float | None = None
+    genai_category: str | None = None
+    genai_percentile: float | None = None
+    genai_basis: str | None = None
+    genai_source: str | None = None
+    skill_level: int | None = None
+    skill_level_source: str | None = None
+    job_zone: float | None = None
+    education_level: float | None = None
+    annual_earnings: float | None = None
+    occupation_basis: str | None = None
+    occupation_source: str | None = None
+    wage_kzt: float | None = None
+    wage_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Profession:
+    """A profession with its labels, classification, status, exposure, measures and required skills.
+
+    ``essential`` and ``optional`` hold skill ids. ``exposure`` is the automation-risk percentile of
+    ``measures`` in [0, 1], or None when no estimate exists; ``exposure_source`` is then None too.
     """
 
     id: str
@@ -105,6 +145,7 @@ class Profession:
     esco_uri: str | None = None
     essential: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    measures: Measures = field(default_factory=Measures)
 
     @property
     def skills(self) -> tuple[str, ...]:

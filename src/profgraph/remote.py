@@ -382,6 +382,8 @@ def model_from_triples(triples, name: str = "remote") -> Model:
     """
     from pyoxigraph import Literal
 
+    from .rdf import measures_from_rdf
+
     facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for triple in triples:
         facts[triple.subject.value][triple.predicate.value].append(triple.object)
@@ -430,8 +432,11 @@ def model_from_triples(triples, name: str = "remote") -> Model:
     for iri in typed[PG + "Profession"]:
         pid = one(iri, SKOS + "notation")
         exposure = one(iri, PG + "automationExposure")
+        measures = measures_from_rdf(one, iri, source_ids)
+        if measures.automation_percentile is not None:  # the exposure at full precision
+            exposure = measures.automation_percentile
         professions[pid] = Profession(
-            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"),
+            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"), measures=measures,
             sector=sector_ids.get(one(iri, PG + "sector")), status=statuses.get(one(iri, PG + "status")),
             exposure=None if exposure is None else float(exposure),
             exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),

@@ -49,7 +49,7 @@ from .model import Model, inconsistency
 
 FORMAT = 3
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.json", "transitions.npz", "oxigraph"
-_BUILD_CODE = ("model.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "versions.py",
+_BUILD_CODE = ("model.py", "measures.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "versions.py",
                "sources/curated.py")
 GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
 MANIFEST_LIMIT = 1 << 20

@@ -1,12 +1,13 @@
 """The counsellor's check: how the first-ranked path from each disappearing profession changes
 between two versions of the curated tables.
 
-Usage: python benchmarks/bench_first_paths.py [--before main] [--data data] [--lang en] [--table]
+Usage: python benchmarks/bench_first_paths.py [--before main] [--data data] [--min-coverage 0.4] [--lang en] [--table]
 
 ``--before`` is a git revision whose data/ tables are compared with the tables in ``--data``
 (default: the working tree). For each disappearing profession it finds the best path to an
-emerging profession (the defaults of ``profgraph path``: coverage >= 0.4, at most 3 steps) in both,
-with today's code, and prints the summary (same destination, changed, found before but not
+emerging profession (the defaults of ``profgraph path``: the transition rules of
+:class:`profgraph.rules.Rules`, at most 3 steps; ``--min-coverage`` changes the rules' coverage
+threshold) in both, with today's code, and prints the summary (same destination, changed, found before but not
 now, ...) and how many first-ranked paths change when the exposure weight is turned off (a
 measure of how much the skill data, rather than exposure, decides the route). ``--table`` prints
 every profession's route before and after.
@@ -18,6 +19,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from profgraph.model import label  # noqa: E402
 from profgraph.paths import find_paths, target_set, transition_graph  # noqa: E402
+from profgraph.rules import Rules  # noqa: E402
 from profgraph.sources.curated import TABLES, read_curated  # noqa: E402
 
 
@@ -37,15 +40,17 @@ def tables_at(revision: str, folder: Path) -> Path:
     return folder
 
 
-def first_paths(folder: Path, exposure_weight: float = 5.0) -> tuple[object, dict]:
-    """Return the model of ``folder`` and, per disappearing profession, its best path to an emerging one (or None)."""
+def first_paths(folder: Path, rules: Rules, exposure_weight: float = 5.0) -> tuple[object, dict]:
+    """Return the model of ``folder`` and, per disappearing profession, its best path to an emerging
+    one under ``rules`` (or None)."""
     model = read_curated(folder)
-    graph = transition_graph(model)
+    graph = transition_graph(model, floor=min(rules.min_coverage, 0.2))
     emerging = target_set(model, status="emerging")
     best = {}
     for pid, profession in model.professions.items():
         if profession.status == "disappearing":
-            found = find_paths(model, graph, pid, emerging - {pid}, top=1, exposure_weight=exposure_weight)
+            found = find_paths(model, graph, pid, emerging - {pid}, top=1, exposure_weight=exposure_weight,
+                               rules=rules)
             best[pid] = found[0] if found else None
     return model, best
 
@@ -62,14 +67,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="main", help="git revision of the earlier tables (default main)")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--min-coverage", type=float, default=Rules().min_coverage,
+                        help="the rules' coverage threshold (default: that of profgraph path)")
     parser.add_argument("--lang", default="en", choices=("kk", "ru", "en"))
     parser.add_argument("--table", action="store_true", help="print every profession's route before and after")
     args = parser.parse_args()
+    rules = replace(Rules(), min_coverage=args.min_coverage)
     with tempfile.TemporaryDirectory() as temporary:
-        before_model, before = first_paths(tables_at(args.before, Path(temporary)))
-        _, before_no_exposure = first_paths(Path(temporary), exposure_weight=0.0)
-    after_model, after = first_paths(args.data)
-    _, after_no_exposure = first_paths(args.data, exposure_weight=0.0)
+        before_model, before = first_paths(tables_at(args.before, Path(temporary)), rules)
+        _, before_no_exposure = first_paths(Path(temporary), rules, exposure_weight=0.0)
+    after_model, after = first_paths(args.data, rules)
+    _, after_no_exposure = first_paths(args.data, rules, exposure_weight=0.0)
 
     def destination(path):
         return path.destination if path else None
@@ -83,7 +91,8 @@ def main() -> int:
         "none before, path now": sum(before[p] is None and after[p] is not None for p in common),
         "no path either time": sum(before[p] is None and after[p] is None for p in common),
     }
-    print(f"disappearing professions: {len(common)} (before: {args.before}, after: {args.data})")
+    print(f"disappearing professions: {len(common)} (before: {args.before}, after: {args.data}; "
+          f"coverage >= {args.min_coverage:g} and the other rules)")
     for name, count in counts.items():
         print(f"  {name:<24}{count:>4}")
     one_step = lambda paths: sum(1 for p in paths.values() if p and len(p.steps) == 1)  # noqa: E731

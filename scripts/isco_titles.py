@@ -1,12 +1,12 @@
-"""Write data/isco_groups.csv: the code and English title of every ISCO-08 group, from ESCO.
+"""Write data/isco_groups.csv: the code and English title of the ISCO-08 groups the professions use.
 
 Usage: python scripts/isco_titles.py [--esco ../shared/data/esco-v1.1.1] [--data data]
 
-ESCO v1.1.1 publishes the ILO's ISCO-08 groups (major, sub-major, minor and unit groups, 619 in
-all) with their official English titles in ISCOGroups_en.csv, inside its classification zip. The
-table keeps every group, not only those the curated professions use, so that a profession with a
-new ISCO-08 code needs no edit here; the RDF holds the titles of the groups in use only. The file
-is rewritten atomically.
+ESCO v1.1.1 publishes the ILO's ISCO-08 groups (major, sub-major, minor and unit groups) with their
+official English titles in ISCOGroups_en.csv, inside its classification zip. The table keeps the
+unit groups that data/professions.csv names and the groups above them (the reference data are read
+from ../shared at run time, never copied whole), so re-run this script after giving a profession a
+new ISCO-08 code. The file is rewritten atomically.
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ def main() -> int:
     parser.add_argument("--esco", type=Path, default=root.parent / "shared" / "data" / "esco-v1.1.1")
     parser.add_argument("--data", type=Path, default=root / "data")
     args = parser.parse_args()
-    titles = read_titles(args.esco)
+    with (args.data / "professions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        codes = {row["isco08"] for row in csv.DictReader(handle) if row["isco08"]}
+    used = {code[:digits] for code in codes for digits in (1, 2, 3, 4)}
+    titles = [(code, title) for code, title in read_titles(args.esco) if code in used]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "title_en"])

@@ -53,6 +53,18 @@ def tiny_copy(tmp_path) -> Path:
     return folder
 
 
+def curated_exposures() -> dict[str, float | None]:
+    """Each curated profession's automation exposure as the tables give it: the automation-risk
+    percentile of data/profession_measures.csv (None where unknown)."""
+    import csv
+
+    from profgraph.resources import data_dir
+
+    with (data_dir() / "profession_measures.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["profession"]: float(row["automation_percentile"]) if row["automation_percentile"] else None
+                for row in csv.DictReader(handle)}
+
+
 def edit_csv(path: Path, old: str, new: str) -> None:
     """Replace the first ``old`` in the file with ``new`` (fails the test if ``old`` is absent)."""
     text = path.read_text(encoding="utf-8")
@@ -84,7 +96,7 @@ def esco(tmp_path_factory):
 
     store = tmp_path_factory.mktemp("esco") / "store"
     result = CliRunner().invoke(main, ["import", "esco", str(ESCO_DOWNLOAD), "--risk", str(NESTA_RISK),
-                                       "--store", str(store)], catch_exceptions=False)
+                                       "--reference", str(SHARED_DATA), "--store", str(store)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return open_store(store)
 

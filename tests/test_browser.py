@@ -112,8 +112,8 @@ def test_cashier_paths_page_offline(tab, cashier_page):
     assert page.evaluate(CANVAS_INK) > 5000
     state = page.evaluate("""() => ({nodes: window.profgraph.nodes.get(), paths: window.profgraph.data.paths,
                                      highlighted: window.profgraph.highlighted})""")
-    assert state["paths"], "the cashier has paths to emerging professions"
-    assert state["highlighted"] == list(range(1, len(state["paths"]) + 1))
+    ranks = list(range(1, len(state["paths"]) + 1))  # the paths that pass the rules, at most 5
+    assert 1 <= len(ranks) <= 5 and state["highlighted"] == ranks
     for node in state["nodes"]:
         kind, entity = node["id"].split(":", 1)
         if kind == "profession":
@@ -121,7 +121,7 @@ def test_cashier_paths_page_offline(tab, cashier_page):
             on_path = any(node["id"] in path["nodes"] for path in state["paths"])
             assert node.get("opacity", 1) == (1 if on_path or entity == "cashier" else pytest.approx(DIMMED_OPACITY))
     assert page.locator("#pg-details h2").inner_text() == professions["cashier"]["label_kk"]
-    assert page.locator(".pg-path").count() == len(state["paths"])
+    assert page.locator(".pg-path").count() == len(ranks)
     tab.screenshot("render-cashier-kk.png")
     page.locator(".pg-path").first.click()
     assert page.evaluate("() => window.profgraph.highlighted") == [1]

@@ -13,6 +13,8 @@ from profgraph.cli import main
 from profgraph.resources import data_dir
 from profgraph.vocab import LEARNABLE_SKILL_TYPES, SKILL_TYPES
 
+from conftest import curated_exposures
+
 RUNNER = CliRunner()
 
 
@@ -52,6 +54,7 @@ def test_path_json_schema_and_semantics(curated):
     paths = report["paths"]
     destinations = [p["steps"][-1]["to"]["id"] for p in paths]
     assert len(set(destinations)) == len(destinations) >= 3
+    assert report["rules"]["risk"] == "automation" and report["rules"]["min_pay_ratio"] == 0.75
     assert [p["rank"] for p in paths] == list(range(1, len(paths) + 1))
     assert [p["score"] for p in paths] == sorted(p["score"] for p in paths)
     coverage, required = independent_coverage()
@@ -62,8 +65,13 @@ def test_path_json_schema_and_semantics(curated):
         for before, after in zip(path_["steps"], path_["steps"][1:]):
             assert before["to"] == after["from"]
         learned = 0
+        assert path_["checks"] == {"viable": True, "desirable": True, "safer": True,
+                                   "strictly_safer": path_["checks"]["strictly_safer"]}
+        assert path_["flags"] == []
         for step in path_["steps"]:
-            assert set(step["from"]) >= {"id", "label", "status", "automation_exposure"}
+            assert set(step["from"]) >= {"id", "label", "status", "automation_exposure", "automation", "genai"}
+            assert set(step) >= {"coverage_percent", "preparation", "pay", "risk"}
+            assert step["coverage_percent"] == pytest.approx(step["coverage"] * 100, abs=0.06)
             assert set(step["skills_to_learn"]) == set(LEARNABLE_SKILL_TYPES)
             assert step["coverage"] == pytest.approx(coverage(step["from"]["id"], step["to"]["id"]), abs=1e-3)
             assert 0.4 <= step["coverage"] <= 1.0
@@ -117,10 +125,14 @@ def test_show_card(curated):
     cashier = curated.model.professions["cashier"]
     for text in (cashier.labels["kk"], cashier.labels["ru"], cashier.labels["en"], "disappearing", "5230"):
         assert text in result.output
-    card = json.loads(run("show", "cashier", "--format", "json", "--lang", "en").output)
+    assert "automation risk: high" in result.output and "generative-AI exposure:" in result.output
+    card = json.loads(run("show", "cashier", "--format", "json").output)
     assert card["exposure_source"]["title"]
+    assert card["measures"]["automation"]["basis"] == "esco-occupation"
+    assert card["measures"]["automation"]["source"]["id"] == "nesta-mcc-occupations"
     traits = {s for s in cashier.skills if curated.model.skills[s].type == "trait"}
     assert sum(map(len, card["essential_skills"].values())) == len(set(cashier.essential) - traits)
+    card = json.loads(run("show", "cashier", "--format", "json", "--lang", "en").output)
     assert sorted(card["traits"]) == sorted(curated.model.skills[s].labels["en"] for s in traits)
 
 
@@ -152,28 +164,16 @@ def test_stats_json_matches_the_tables(curated):
     assert stats["professions"]["by_status"] == {s: int((professions["status"] == s).sum())
                                                  for s in ("emerging", "transforming", "stable", "disappearing")}
     assert stats["professions"]["by_sector"] == professions["sector"].value_counts().to_dict()
-    exposure = pd.to_numeric(professions["automation_exposure"])
+    exposure = pd.Series(curated_exposures()).dropna()
     assert stats["professions"]["high_exposure_share"] == pytest.approx((exposure >= 0.5).mean(), abs=1e-4)
     assert stats["skills"]["total"] == len(skills)
     assert stats["skills"]["by_type"] == skills["type"].value_counts().reindex(SKILL_TYPES, fill_value=0).to_dict()
     assert stats["links"]["esco_professions"] == pytest.approx((professions["esco_uri"] != "").mean(), abs=1e-4)
-    # stranded: disappearing professions from which no chain of at most 3 moves with coverage >= 0.4
-    # reaches an emerging profession, recomputed from the tables
-    coverage, required = independent_coverage()
-    status = dict(zip(professions["id"], professions["status"]))
-    ids = [pid for pid in professions["id"] if pid in required]
-    viable = {a: [b for b in ids if b != a and coverage(a, b) >= 0.4]
-              for a in ids}
-
-    def reaches_emerging(origin):
-        frontier, seen = {origin}, {origin}
-        for _ in range(3):
-            frontier = {b for a in frontier for b in viable[a]} - seen
-            if any(status[b] == "emerging" for b in frontier):
-                return True
-            seen |= frontier
-        return False
-
-    assert stats["stranded"] == [pid for pid in ids if status[pid] == "disappearing" and not reaches_emerging(pid)]
+    by_rule = stats["stranded_by_rule"]
+    assert stats["stranded"] == by_rule["all_rules"]["professions"]
+    # every rule only removes paths: each stranded set contains the one of plain viability
+    for entry in by_rule.values():
+        assert set(by_rule["viable"]["professions"]) <= set(entry["professions"]) <= set(stats["stranded"])
+        assert entry["count"] == len(entry["professions"])
     text = run("stats").output
-    assert "239" in text and "52%" in text
+    assert "239" in text and "52%" in text and "per rule" in text

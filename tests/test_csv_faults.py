@@ -69,8 +69,8 @@ def test_bytes_that_are_not_utf8_are_reported_on_their_line_and_column(tiny_copy
 
 
 @pytest.mark.parametrize("table, old, new, line, column", [
-    ("professions", "disappearing,0.9", "disappearing,nan", 2, "automation_exposure"),
-    ("professions", "stable,0.5", "stable,inf", 3, "automation_exposure"),
+    ("profession_measures", "clerk,3.70", "clerk,nan", 2, "automation_risk"),
+    ("profession_measures", "assistant,3.66", "assistant,inf", 3, "automation_risk"),
     ("observations", "office,4.9", "office,nan", 2, "value"),
     ("observations", "office,4.9", "office,-inf", 2, "value"),
     ("observations", "office,4.9", "office,1e999", 2, "value"),
@@ -117,7 +117,7 @@ def test_the_real_risk_table_still_reads():
     if not NESTA_RISK.is_file():
         pytest.skip(f"the Nesta risk table is not at {NESTA_RISK}")
     table = read_risk_table(NESTA_RISK)
-    assert len(table.by_uri) == 1627 and all(0 < value <= 1 for value in table.by_uri.values())
+    assert len(table.by_uri) == 1627 and all(0 < record.exposure <= 1 for record in table.by_uri.values())
 
 
 @pytest.mark.parametrize("row, line, column, message", [

@@ -20,6 +20,9 @@ def test_reads_every_table():
     assert clerk.essential == ("a", "b", "c", "d") and clerk.optional == ()
     assert model.professions["designer"].optional == ("k",)
     assert clerk.exposure == 0.9 and clerk.exposure_source == "tiny-author"
+    assert clerk.measures.automation_risk == 3.7 and clerk.measures.automation_category == "High risk"
+    assert clerk.measures.genai_category == "Exposed: Gradient 3" and clerk.measures.skill_level == 2
+    assert model.professions["designer"].measures.wage_kzt is None
     assert model.successors("clerk") == ["operator"]
     assert model.observations[0].area == "KZ" and model.areas["KZ"].labels["en"] == "Kazakhstan"
     assert model.indicators["unemployment-rate"].unit == "percent"
@@ -31,8 +34,15 @@ def test_reads_every_table():
 @pytest.mark.parametrize("table, old, new, line, column, message", [
     ("professions", "clerk,,конторщик,office clerk,4110,office,disappearing",
      "clerk,,конторщик,office clerk,4110,office,vanishing", 2, "status", "'vanishing' is not one of"),
-    ("professions", "disappearing,0.9", "disappearing,1.7", 2, "automation_exposure", "outside [0, 1]"),
-    ("professions", "disappearing,0.9", "disappearing,high", 2, "automation_exposure", "not a number"),
+    ("profession_measures", "clerk,3.70", "clerk,6.5", 2, "automation_risk", "outside Nesta's 1..5 scale"),
+    ("profession_measures", "clerk,3.70", "clerk,high", 2, "automation_risk", "not a number"),
+    ("profession_measures", "High risk,0.9", "Very high,0.9", 2, "automation_category", "'Very high' is not one of"),
+    ("profession_measures", "High risk,0.9", "High risk,1.9", 2, "automation_percentile", "outside [0, 1]"),
+    ("profession_measures", "skill-profile,tiny-author,0.50", "guess,tiny-author,0.50", 2, "automation_basis",
+     "'guess' is not one of"),
+    ("profession_measures", "skill-profile,tiny-author,0.50", "skill-profile,nobody,0.50", 2, "automation_source",
+     "unknown source id 'nobody'"),
+    ("profession_measures", "island,3.30", "ghost,3.30", 7, "profession", "unknown profession id 'ghost'"),
     ("professions", "4110,office", "4110,retail", 2, "sector", "unknown sector id 'retail'"),
     ("professions", "4110", "41X", 2, "isco08", "not a 4-digit"),
     ("requirements", "analyst,f,essential", "analyst,qq,essential", 12, "skill", "unknown skill id 'qq'"),

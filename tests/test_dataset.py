@@ -88,12 +88,20 @@ def test_no_dangling_references():
     assert set(observations["source"]) <= sources
 
 
-def test_exposure_in_range_and_sourced():
-    professions = table("professions")
-    exposure = pd.to_numeric(professions["automation_exposure"])
-    assert exposure.notna().all() and exposure.between(0, 1).all()
-    assert (professions["exposure_source"] != "").all()
-    assert set(professions["exposure_source"]) <= set(table("sources")["id"])
+def test_measures_in_range_and_sourced():
+    measures = table("profession_measures")
+    assert sorted(measures["profession"]) == sorted(table("professions")["id"])
+    sources = set(table("sources")["id"])
+    for value, source in (("automation_risk", "automation_source"), ("genai_score", "genai_source"),
+                          ("skill_level", "skill_level_source"), ("job_zone", "occupation_source"),
+                          ("wage_kzt", "wage_source")):
+        known = measures[value] != ""
+        assert set(measures.loc[known, source]) <= sources, value  # every value names its source
+        assert (measures.loc[~known, source] == "").all() or value == "job_zone", value
+    assert (measures["automation_risk"] != "").all() and (measures["wage_kzt"] != "").all()
+    for column in ("automation_percentile", "genai_percentile", "automation_prevalence"):
+        values = pd.to_numeric(measures[column].replace("", None)).dropna()
+        assert values.between(0, 1).all(), column
 
 
 def test_every_indicator_figure_is_sourced_in_the_rdf(curated):
@@ -141,6 +149,12 @@ def test_no_disappearing_profession_is_cut_off(curated):
     for pid in stats["stranded"]:
         assert model.professions[pid].status == "disappearing"
         assert find_paths(model, graph, pid, emerging, top=1, min_coverage=0.25), pid
+def test_stranded_professions_are_disappearing_ones(curated):
+    stats = dataset_stats(curated)
+    status = table("professions").set_index("id")["status"]
+    assert stats["professions"]["by_status"]["disappearing"] >= 75
+    assert set(status[stats["stranded"]]) <= {"disappearing"}
+    assert stats["stranded_by_rule"]["viable"]["count"] <= 5  # the profiles reach emerging professions
 
 
 def test_no_table_check_violations(curated):
@@ -151,17 +165,58 @@ needs_shared = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/da
 
 
 @needs_shared
-def test_exposure_recomputed_from_nesta():
-    """The exposure column equals the percentile rule applied to Nesta's ISCO tables."""
-    professions = table("professions")
-    for source, name, digits in (("nesta-mcc-isco4", "mcc_risk_ISCO_4digit.csv", 4),
-                                 ("nesta-mcc-isco3", "mcc_risk_ISCO_3digit.csv", 3)):
-        risks = pd.read_csv(SHARED_DATA / "nesta-mcc" / name, dtype={"isco_code": str})
-        percentile = risks["risk"].rank(method="max") / len(risks)
-        expected = dict(zip(risks["isco_code"], percentile))
-        rows = professions[professions["exposure_source"] == source]
-        for _, row in rows.iterrows():
-            assert float(row["automation_exposure"]) == pytest.approx(expected[row["isco08"][:digits]], abs=5e-4)
+def test_measures_recomputed_from_the_reference_data():
+    """data/profession_measures.csv agrees with the reference tables, recomputed here with pandas."""
+    nesta = SHARED_DATA / "nesta-mcc"
+    risk = pd.read_csv(nesta / "mcc_risk_All_occupations.csv")
+    risk["percentile"] = risk["risk"].rank(method="max") / len(risk)  # share of occupations at most as risky
+    own = risk.set_index("concept_uri")
+    inputs = pd.read_csv(nesta / "mcc_transitions_Occupation_data_inputs.csv").set_index("concept_uri")
+    genai = pd.read_csv(SHARED_DATA / "ilo-genai-2025" / "genai_exposure_isco08_unit_groups.csv",
+                        dtype={"ISCO_08": str}).set_index("ISCO_08")
+    wages = pd.read_csv(SHARED_DATA / "kz-wages-2022" / "avg_monthly_wage_by_occupation_major_group_2022.csv")
+    national = wages[wages["regions"] == "The Republic Of Kazakhstan"].iloc[0]
+    columns = {"1": "managers_&_civil_servants", "2": "qualified", "3": "tech_personnel", "4": "admin_emplyees",
+               "5": "service_and_sales", "6": "agriculture", "7": "Engineers_transport",
+               "8": "assemblers_and_drivers", "9": "unqualified"}
+    skill_levels = {"1": 4, "2": 4, "3": 3, "4": 2, "5": 2, "6": 2, "7": 2, "8": 2, "9": 1}  # ISCO-08
+    quartiles = risk["risk"].quantile([0.25, 0.75]).tolist() + risk["prevalence"].quantile([0.25, 0.75]).tolist()
+    rows = table("profession_measures").merge(table("professions"), left_on="profession", right_on="id")
+    bases = set()
+    for _, row in rows.iterrows():
+        value = float(row["automation_risk"])
+        bases.add(row["automation_basis"])
+        assert float(row["automation_percentile"]) == pytest.approx((risk["risk"] <= value).mean(), abs=1e-6)
+        if row["esco_match"] in ("broad", "narrow"):
+            assert row["automation_basis"] == "skill-profile", row["profession"]
+        if row["automation_basis"] == "esco-occupation":
+            assert row["esco_uri"] in own.index
+            expected = own.loc[row["esco_uri"]]
+            assert value == pytest.approx(expected["risk"], abs=1e-5)
+            assert float(row["automation_prevalence"]) == pytest.approx(expected["prevalence"], abs=1e-5)
+            assert row["automation_category"] == expected["risk_category"]
+            assert float(row["job_zone"]) == inputs.loc[row["esco_uri"], "job_zone"]
+            assert float(row["annual_earnings"]) == pytest.approx(inputs.loc[row["esco_uri"], "annual_earnings"], abs=1)
+        elif row["automation_basis"] == "esco-broader":
+            assert row["esco_uri"] not in own.index and value in set(own["risk"])
+        else:
+            # a broad or narrow match is another occupation: its risk is estimated from the skills,
+            # while the occupation still gives the preparation and the earnings
+            assert row["automation_basis"] == "skill-profile"
+            assert row["esco_uri"] not in own.index or row["esco_match"] in ("broad", "narrow")
+            if row["esco_uri"] in inputs.index:
+                assert float(row["job_zone"]) == inputs.loc[row["esco_uri"], "job_zone"]
+            prevalence = float(row["automation_prevalence"])
+            high = value > quartiles[1] and prevalence < quartiles[2]
+            low = value < quartiles[0] and prevalence > quartiles[3]
+            assert row["automation_category"] == ("High risk" if high else "Low risk" if low else "Other")
+        isco = row["isco08"]
+        if isco in genai.index:
+            assert float(row["genai_score"]) == genai.loc[isco, "mean_score_2025"]
+            assert row["genai_category"] == genai.loc[isco, "potential25"]
+        assert float(row["wage_kzt"]) == national[columns[isco[0]]]
+        assert int(row["skill_level"]) == (3 if isco.startswith("14") else skill_levels[isco[0]])
+    assert bases == {"esco-occupation", "esco-broader", "skill-profile"}
 
 
 @needs_shared

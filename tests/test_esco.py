@@ -9,7 +9,6 @@ import json
 import math
 import os
 import random
-import statistics
 import zipfile
 from collections import Counter
 from functools import lru_cache
@@ -19,7 +18,6 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.errors import DataError
-from profgraph.paths import safer_set
 from profgraph.upskill import upskill
 from profgraph.vocab import SKILL_TYPES
 
@@ -124,53 +122,82 @@ def test_skill_types_follow_escos_structure(esco):
     assert len(speaking) > 50 and all(s.type == "socio_behavioural" for s in speaking)
 
 
-def test_exposure_follows_the_risk_table(esco):
+def esco_move_ok(model, a: str, b: str) -> bool:
+    """Whether the rules (README, defaults) accept a move a -> b apart from coverage, from the model's
+    measures with plain Python: preparation within a step (job zones, else ISCO skill levels), pay kept
+    at 75% (Nesta's earnings, else the wages), automation risk 0.05 lower and not high."""
+    ma, mb = model.professions[a].measures, model.professions[b].measures
+    zones = ma.job_zone is not None and mb.job_zone is not None
+    before, after = (ma.job_zone, mb.job_zone) if zones else (ma.skill_level, mb.skill_level)
+    if before is None or after is None or abs(after - before) > 1:
+        return False
+    if ma.annual_earnings and mb.annual_earnings is not None:
+        pay = mb.annual_earnings / ma.annual_earnings
+    else:
+        pay = mb.wage_kzt / ma.wage_kzt if ma.wage_kzt and mb.wage_kzt is not None else None
+    if pay is None or pay < 0.75 - 1e-9:
+        return False
+    return (ma.automation_risk is not None and mb.automation_risk is not None
+            and mb.automation_risk <= ma.automation_risk - 0.05 + 1e-9 and mb.automation_category != "High risk")
+
+
+def test_measures_follow_the_reference_tables(esco):
     import pandas as pd
+
+    from conftest import SHARED_DATA
 
     table = pd.read_csv(NESTA_RISK, dtype={"isco_code": str})
     table["exposure"] = table["risk"].rank(method="max", pct=True)  # share of rows with risk <= this one
-    own = dict(zip(table["concept_uri"], table["exposure"]))
-    by_group = table.groupby("isco_code")["exposure"].mean().to_dict()
+    own = table.set_index("concept_uri")
+    inputs = pd.read_csv(SHARED_DATA / "nesta-mcc" / "mcc_transitions_Occupation_data_inputs.csv").set_index("concept_uri")
+    genai = pd.read_csv(SHARED_DATA / "ilo-genai-2025" / "genai_exposure_isco08_unit_groups.csv",
+                        dtype={"ISCO_08": str}).set_index("ISCO_08")
+    quartiles = table["risk"].quantile([0.25, 0.75]).tolist() + table["prevalence"].quantile([0.25, 0.75]).tolist()
     broader = {}
     for row in esco_rows("broaderRelationsOccPillar.csv"):
         if row["conceptType"] == row["broaderType"] == "Occupation":
             broader.setdefault(row["conceptUri"], []).append(row["broaderUri"])
 
-    def inherited(uri):
+    def inherited(uri, index):
         level = [uri]
         while level:
+            if any(up in index for up in level):
+                return next(up for up in level if up in index)
             level = [up for node in level for up in broader.get(node, ())]
-            found = [own[up] for up in level if up in own]
-            if found:
-                return found[0]
         return None
 
     model = esco.model
     bases = Counter()
     for profession in model.professions.values():
-        if profession.exposure is None:
-            assert profession.iri not in own and profession.isco08 not in by_group
-            bases["none"] += 1
-            continue
-        assert 0.0 <= profession.exposure <= 1.0
-        source = model.sources[profession.exposure_source]
-        if profession.iri in own:
-            expected, basis = own[profession.iri], "own"
-        elif inherited(profession.iri) is not None:
-            expected, basis = inherited(profession.iri), "broader"
-        else:
-            expected, basis = by_group[profession.isco08], "isco"
-        assert profession.exposure == pytest.approx(expected), (profession.id, basis)
-        assert source.id == "mcc-risk-all-occupations" + ("" if basis == "own" else f"-{basis}")
-        bases[basis] += 1
-    assert esco.manifest["import"]["exposure"] == {name: bases[name] for name in ("own", "broader", "isco", "none")}
-    assert bases["own"] == len(set(own) & {p.iri for p in model.professions.values()})
-    # every exposure in the RDF names its source
+        m = profession.measures
+        bases[m.automation_basis] += 1
+        found = inherited(profession.iri, own.index)
+        if found is not None:
+            assert m.automation_basis == ("esco-occupation" if found == profession.iri else "esco-broader")
+            assert m.automation_risk == own.loc[found, "risk"] and m.automation_category == own.loc[found, "risk_category"]
+            assert profession.exposure == pytest.approx(own.loc[found, "exposure"])
+        else:  # every occupation has skills: an estimate from them, its category by Nesta's quartile rule
+            assert m.automation_basis == "skill-profile" and profession.skills
+            high = m.automation_risk > quartiles[1] and m.automation_prevalence < quartiles[2]
+            low = m.automation_risk < quartiles[0] and m.automation_prevalence > quartiles[3]
+            assert m.automation_category == ("High risk" if high else "Low risk" if low else "Other")
+            assert profession.exposure == pytest.approx((table["risk"] <= m.automation_risk).mean())
+        assert model.sources[profession.exposure_source].id == "mcc-risk-all-occupations"
+        zone = inherited(profession.iri, inputs.index)
+        assert m.job_zone == (None if zone is None else inputs.loc[zone, "job_zone"])
+        if profession.isco08 in genai.index:
+            assert (m.genai_score, m.genai_category) == tuple(genai.loc[profession.isco08, ["mean_score_2025", "potential25"]])
+        assert (m.wage_kzt is not None) == bool(profession.isco08 and profession.isco08[0] != "0")
+    counts = esco.manifest["import"]["exposure"]
+    assert counts["own"] == bases["esco-occupation"] == len(set(own.index) & {p.iri for p in model.professions.values()})
+    assert counts["broader"] == bases["esco-broader"] and counts["skill_profile"] == bases["skill-profile"] > 0
+    # every measure in the RDF names its source and how it was obtained
     rows = list(esco.rdf.query(
-        "PREFIX pg: <https://w3id.org/profgraph/ontology#> "
-        "SELECT (COUNT(?p) AS ?n) (COUNT(?s) AS ?m) WHERE { ?p pg:automationExposure ?e . "
-        "OPTIONAL { ?p pg:automationExposureSource ?s } }", use_default_graph_as_union=True))
-    assert int(rows[0][0].value) == int(rows[0][1].value) == 3007 - bases["none"]
+        "PREFIX pg: <https://w3id.org/profgraph/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "SELECT (COUNT(?m) AS ?n) (COUNT(?s) AS ?k) (COUNT(?how) AS ?h) WHERE { ?p pg:automationRisk ?m . "
+        "OPTIONAL { ?m prov:wasDerivedFrom ?s } OPTIONAL { ?m prov:wasGeneratedBy ?how } }",
+        use_default_graph_as_union=True))
+    assert int(rows[0][0].value) == int(rows[0][1].value) == int(rows[0][2].value) == 3007
 
 
 def independent_similarity(model):
@@ -240,17 +267,16 @@ def test_similarity_finds_escos_own_kinship_best(esco):
 
 def test_path_to_safer_destinations(esco):
     report = run_json(esco, "path", "legal administrative assistant", "--to", "safer", "--top", "10")
-    exposures = [p.exposure for p in esco.model.professions.values() if p.exposure is not None]
-    quartile = statistics.quantiles(exposures, n=4, method="inclusive")[2]
-    ceiling = report["origin"]["automation_exposure"]
-    safer = [p for p in esco.model.professions.values()
-             if p.exposure is not None and p.exposure < ceiling and p.exposure <= quartile]
-    assert report["target"]["count"] == len(safer) > 0
+    model = esco.model
+    origin = report["origin"]["id"]
+    assert report["target"]["count"] == len(model.professions) - 1  # ESCO has no disappearing occupations
     assert report["paths"]
     for path in report["paths"]:
-        end = path["steps"][-1]["to"]["automation_exposure"]
-        assert end < ceiling and end <= quartile
-        assert all(step["coverage"] >= 0.4 for step in path["steps"])
+        route = [origin] + [step["to"]["id"] for step in path["steps"]]
+        assert esco_move_ok(model, origin, route[-1])
+        assert all(step["coverage"] >= 0.4 and step["viable"] for step in path["steps"])
+        for stone in route[1:-1]:  # no riskier than the origin
+            assert model.professions[stone].measures.automation_risk <= model.professions[origin].measures.automation_risk
 
 
 def test_upskill_equals_the_reference(esco):
@@ -270,10 +296,10 @@ def test_upskill_command_on_esco(esco):
     report = run_json(esco, "upskill", "legal administrative assistant", "--max-skills", "2", "--top", "5")
     model = esco.model
     origin = report["origin"]["id"]
-    safer = safer_set(model, origin)
+    safer = {b for b in model.professions if b != origin and esco_move_ok(model, origin, b)}
     weights = requirement_weights(model)
     held = set(weights[origin])
-    assert report["target"]["count"] == len(safer)
+    assert report["target"]["eligible"] == len(safer)
     assert report["target"]["viable_now"] == sum(coverage(held, weights[b]) >= 0.4 for b in safer)
     assert report["options"]
     counts = [len(option["unlocks"]) for option in report["options"]]
@@ -290,7 +316,8 @@ def test_existing_commands_work_on_the_store(esco, monkeypatch):
     monkeypatch.setenv("PROFGRAPH_STORE", str(esco.path))
     card = json.loads(run("show", "software developer", "--format", "json", "--lang", "en").output)
     assert card["isco08"] == "2512" and card["esco_uri"].startswith("http://data.europa.eu/esco/occupation/")
-    assert card["exposure_source"]["id"].startswith("mcc-risk-all-occupations")
+    assert card["exposure_source"]["id"] == "mcc-risk-all-occupations"
+    assert card["measures"]["automation"]["basis"] == "esco-occupation" and card["measures"]["preparation"]["job_zone"]
     hits = json.loads(run("search", "baker", "--kind", "profession", "--format", "json", "--lang", "en").output)
     assert hits[0]["label"] == "baker"
     # "baker" is also a synonym of "pastry chef": the preferred label wins

@@ -38,8 +38,12 @@ def tables():
     t = SimpleNamespace(**{name: read(name) for name in
                            ("professions", "skills", "requirements", "sectors", "sources", "transformations",
                             "publishers", "isco_groups", "areas", "indicators", "observations")})
-    # the RDF holds exposures as decimals with 4 places (rdf.py)
-    t.professions["exposure"] = pd.to_numeric(t.professions.automation_exposure.replace("", None)).round(4)
+    # the exposure is the automation-risk percentile of profession_measures.csv, with its source; the RDF
+    # holds exposures as decimals with 4 places (rdf.py)
+    measures = read("profession_measures").set_index("profession")
+    t.professions["exposure"] = pd.to_numeric(
+        t.professions.id.map(measures.automation_percentile).replace("", None)).round(4)
+    t.professions["exposure_source"] = t.professions.id.map(measures.automation_source)
     t.links = (t.requirements.merge(t.professions[["id", "status", "sector"]], left_on="profession", right_on="id")
                .drop(columns="id")
                .merge(t.skills[["id", "type", "label_en"]], left_on="skill", right_on="id").drop(columns="id"))

@@ -18,7 +18,10 @@ from profgraph.cli import main
 from profgraph.resources import data_dir
 from profgraph.sources.curated import read_curated
 
+from conftest import curated_exposures
+
 BASE = "https://w3id.org/profgraph/"
+EXPOSURES = curated_exposures()
 PG = rdflib.Namespace(BASE + "ontology#")
 XSD_DECIMAL = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
@@ -73,7 +76,7 @@ def test_rdf_export_agrees_with_the_tables(exported):
         assert set(graph.objects(node, SKOS.prefLabel)) == {
             rdflib.Literal(getattr(p, f"label_{lang}"), lang=lang) for lang in ("kk", "ru", "en")}
         exposure = graph.value(node, PG.automationExposure)
-        assert exposure.datatype == XSD_DECIMAL and float(exposure) == pytest.approx(float(p.automation_exposure), abs=5e-5)
+        assert exposure.datatype == XSD_DECIMAL and float(exposure) == pytest.approx(EXPOSURES[p.id], abs=5e-5)
     requirements = table("requirements")
     essential = {(rdflib.URIRef(f"{BASE}profession/{r.profession}"), rdflib.URIRef(f"{BASE}skill/{r.skill}"))
                  for r in requirements.itertuples() if r.relation == "essential"}
@@ -136,16 +139,17 @@ def test_profession_graph(curated, tmp_path, output_format):
         node = graph.nodes[f"profession:{p.id}"]
         assert node["kind"] == "profession" and node["status"] == p.status and node["sector"] == p.sector
         assert (node["label_kk"], node["label_ru"], node["label_en"]) == (p.label_kk, p.label_ru, p.label_en)
-        assert float(node["automation_exposure"]) == pytest.approx(float(p.automation_exposure))
+        assert float(node["automation_exposure"]) == pytest.approx(EXPOSURES[p.id])
     for s in skills.itertuples():
         node = graph.nodes[f"skill:{s.id}"]
         assert node["kind"] == "skill" and node["skill_type"] == s.type and node["label_ru"] == s.label_ru
 
 
-CSV_TABLES = ("professions", "skills", "requirements", "transformations", "sectors", "sources", "publishers",
+CSV_TABLES = ("professions", "profession_measures", "skills", "requirements", "transformations", "sectors", "sources", "publishers",
               "indicators", "observations", "areas", "units", "isco_groups", "dataset")
 CSV_KEYS = {"requirements": ["profession", "skill"], "transformations": ["from", "to"],
-            "observations": ["indicator", "area", "period", "sector"], "isco_groups": ["code"], "publishers": ["name"]}
+            "observations": ["indicator", "area", "period", "sector"], "isco_groups": ["code"], "publishers": ["name"],
+            "profession_measures": ["profession"]}
 
 
 def test_csv_tables(curated, tmp_path):
@@ -155,9 +159,17 @@ def test_csv_tables(curated, tmp_path):
     for name in CSV_TABLES:
         written = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
         original = table(name)
-        for column in ("automation_exposure", "value"):  # numbers come back as numbers; compare them as such
-            if column in original:
-                assert pd.to_numeric(written.pop(column)).tolist() == pd.to_numeric(original.pop(column)).tolist()
+        if name == "professions":  # the exposure is the measures' automation-risk percentile, with its source
+            assert pd.to_numeric(written.pop("automation_exposure")).tolist() == \
+                pytest.approx([EXPOSURES[pid] for pid in written["id"]])
+            assert set(written.pop("exposure_source")) <= set(table("sources")["id"])
+            original = original.drop(columns=["automation_exposure", "exposure_source"])
+        for column in list(original.columns[1:] if name == "profession_measures" else ("value",)):
+            numbers = pd.to_numeric(original[column].replace("", None), errors="coerce") if column in original else None
+            if numbers is not None and numbers.notna().any():  # numbers come back as numbers; compare them as such
+                assert pd.to_numeric(written.pop(column).replace("", None)).tolist() == \
+                    pytest.approx(numbers.tolist(), nan_ok=True), column
+                original = original.drop(columns=column)
         normalise = {column: original[column].str.replace(r"\s*\|\s*", " | ", regex=True)
                      for column in original if column.startswith("alt_")}
         key = CSV_KEYS.get(name, ["id"])

@@ -94,30 +94,3 @@ def test_graph_with_higher_floor_is_refused(tiny):
 
 def test_unreachable_target_gives_no_path(tiny):
     assert find_paths(tiny.model, tiny.graph, "clerk", {"island"}) == []
-
-
-def test_safer_destinations(tiny):
-    # exposures 0.9 0.5 0.1 0.1 0.8 0.1: the third quartile is 0.725, so operator (0.8) is in the
-    # highest-exposure quartile; assistant, analyst, designer and island are below clerk's 0.9.
-    from profgraph.paths import safer_set, top_quartile_floor
-
-    model = tiny.model
-    assert top_quartile_floor(model) == pytest.approx(0.725)
-    assert safer_set(model, "clerk") == {"assistant", "analyst", "designer", "island"}
-    assert safer_set(model, "analyst") == set()
-    paths = find_paths(model, tiny.graph, "clerk", safer_set(model, "clerk"))
-    # assistant directly: (1 + 1) + 5 * 0.5 = 4.5; analyst through assistant: (1 + 1) + (1 + 1) + 5 * 0.1 = 4.5,
-    # after it on the tie because it takes two steps; operator, though viable, is not safer
-    assert [(p.destination, p.score) for p in paths] == [("assistant", pytest.approx(4.5)), ("analyst", pytest.approx(4.5))]
-
-
-def test_safer_needs_the_origins_exposure(tiny):
-    import dataclasses
-
-    from profgraph.errors import UsageError
-    from profgraph.paths import safer_set
-
-    model = dataclasses.replace(tiny.model, professions=dict(tiny.model.professions))
-    model.professions["clerk"] = dataclasses.replace(model.professions["clerk"], exposure=None, exposure_source=None)
-    with pytest.raises(UsageError, match="no automation exposure"):
-        safer_set(model, "clerk")

@@ -65,6 +65,7 @@ def test_remote_model_equals_the_embedded_one(pushed, curated):
         assert (other.labels, other.status, other.sector, other.exposure, other.isco08) == \
             (profession.labels, profession.status, profession.sector, profession.exposure, profession.isco08)
         assert set(other.essential) == set(profession.essential) and set(other.optional) == set(profession.optional)
+        assert other.measures == profession.measures and other.exposure_source == profession.exposure_source
     assert {(s.id, s.type) for s in remote.skills.values()} == {(s.id, s.type) for s in local.skills.values()}
     assert sorted(remote.transformations, key=repr) == sorted(local.transformations, key=repr)
 
@@ -86,7 +87,7 @@ def test_show_gives_the_same_card(pushed):
     remote = json.loads(run("show", "кассир", "--format", "json", "--endpoint", pushed))
     for card in (local, remote):  # nor of transformations
         for key in ("transforms_into", "transforms_from"):
-            card[key].sort(key=lambda summary: summary["id"])
+            card[key].sort(key=lambda entry: entry["id"] if "id" in entry else entry["profession"]["id"])
     assert skill_order_free(remote) == skill_order_free(local)
 
 

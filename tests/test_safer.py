@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import statistics
 
 from click.testing import CliRunner
 
 from profgraph.cli import main
+from profgraph.resources import data_dir
+
+from rules_reference import Reference
 
 RUNNER = CliRunner()
 
@@ -16,15 +18,15 @@ def test_path_to_safer(curated):
     result = RUNNER.invoke(main, ["path", "кассир", "--to", "safer", "--format", "json", "--top", "10"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    exposures = [p.exposure for p in curated.model.professions.values() if p.exposure is not None]
-    quartile = statistics.quantiles(exposures, n=4, method="inclusive")[2]
-    ceiling = curated.model.professions["cashier"].exposure
-    assert report["target"]["set"] == "safer" and report["target"]["exposure_below"] == ceiling
-    assert report["target"]["count"] == sum(e < ceiling and e <= quartile for e in exposures)
+    reference = Reference(data_dir())
+    # the targets: every profession that is not disappearing; the safer rule picks among them
+    assert report["target"] == {"set": "safer", "count": sum(s != "disappearing" for s in reference.status.values())}
     assert report["paths"]
     for path in report["paths"]:
-        end = path["steps"][-1]["to"]["automation_exposure"]
-        assert end < ceiling and end <= quartile
+        end = path["steps"][-1]["to"]
+        assert end["status"] != "disappearing" and reference.safer("cashier", end["id"])
+        assert end["automation"]["risk"] <= report["origin"]["automation"]["risk"] - 0.05
+        assert end["automation"]["level"] != "high"
     text = RUNNER.invoke(main, ["path", "кассир", "--to", "safer"]).output
     assert "To:   safer" in text
 

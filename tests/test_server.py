@@ -17,6 +17,7 @@ pytest.importorskip("starlette", reason="the server extra is not installed")
 from starlette.testclient import TestClient  # noqa: E402
 
 from profgraph.reports import profession_card, reskilling_report, search_report, similar_report  # noqa: E402
+from profgraph.rules import make_rules  # noqa: E402
 from profgraph.server import ServerSettings, create_app  # noqa: E402
 from profgraph.vocab import PG, SKOS  # noqa: E402
 
@@ -45,7 +46,12 @@ def test_api_answers_what_the_reports_answer(client, curated):
     assert response.json() == reskilling_report(curated, "кассир", "emerging", top=3, lang="ru")
     assert client.get("/api/search", params={"q": "аналитик"}).json() == search_report(curated, "аналитик")
     assert client.get("/api/profession/cashier", params={"lang": "kk"}).json() == \
-        profession_card(curated.model, "cashier", "kk")
+        profession_card(curated.model, "cashier", "kk", dataset=curated)
+    flagged = client.get("/api/path", params={"from": "кассир", "to": "emerging", "risk": "both",
+                                              "allow_riskier": "true", "min_pay_ratio": "0.5"}).json()
+    assert flagged == reskilling_report(curated, "кассир", "emerging",
+                                        rules=make_rules(risk="both", allow_riskier=True, min_pay_ratio=0.5))
+    assert flagged["rules"]["risk"] == "both" and flagged["rules"]["allow_riskier"] is True
     assert client.get("/api/similar", params={"name": "cashier", "top": 4}).json() == \
         similar_report(curated, "cashier", top=4)
 
@@ -66,6 +72,9 @@ def test_api_paths_start_at_the_origin_and_end_emerging(client, curated):
     ({"from": "cashier", "to": "emerging", "min_coverage": "2"}, 400),
     ({"from": "cashier", "to": "emerging", "lang": "fr"}, 400),
     ({"from": "x" * 500, "to": "emerging"}, 400),
+    ({"from": "cashier", "to": "emerging", "risk": "jobs"}, 400),
+    ({"from": "cashier", "to": "emerging", "min_pay_ratio": "1.5"}, 400),
+    ({"from": "cashier", "to": "emerging", "allow_riskier": "maybe"}, 400),
 ])
 def test_api_bad_parameters_get_a_json_error(client, params, status):
     response = client.get("/api/path", params=params)

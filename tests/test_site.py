@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from markupsafe import escape
 from click.testing import CliRunner
 
 from profgraph.cli import main
@@ -187,7 +188,7 @@ def test_language_switch_and_labels(curated_site):
         assert switches == {f"../../{other}/profession/cashier.html" for other in LANGS if other != lang}
 
 
-def test_profession_page_shows_skills_and_paths(curated_site):
+def test_profession_page_shows_skills_and_paths(curated_site, curated):
     html = (curated_site / "en" / "profession" / "cashier.html").read_text(encoding="utf-8")
     skills = {row["id"]: row for row in table("skills")}
     for row in table("requirements"):
@@ -203,7 +204,10 @@ def test_profession_page_shows_skills_and_paths(curated_site):
             for labels in step["skills_to_learn"].values():
                 if labels:
                     assert ", ".join(labels) in html
-    assert "5230" in html and "0.94" in html
+    cashier = curated.model.professions["cashier"].measures
+    assert "5230" in html and f"high {cashier.automation_risk:.2f}" in html and f"medium {cashier.genai_score:.2f}" in html
+    first = report["paths"][0]["steps"][0]
+    assert f"coverage {first['coverage'] * 100:.0f}%" in html  # each step says why it passes
 
 
 def test_skill_page_lists_the_professions_that_need_it(curated_site):
@@ -227,14 +231,18 @@ def test_each_successor_says_whether_a_path_reaches_it(curated_site, origin):
     html = (curated_site / "en" / "profession" / f"{origin}.html").read_text(encoding="utf-8")
     section = html[html.index("<h2>Transforms into</h2>"):]
     section = section[:section.index("</ul>")]
+    card = json.loads(RUNNER.invoke(main, ["show", origin, "--format", "json"]).output)
+    reports = {entry["profession"]["id"]: entry for entry in card["transforms_into"]}
+    assert sorted(reports) == sorted(successors)
     for successor in successors:
-        report = json.loads(RUNNER.invoke(main, ["path", origin, "--to", successor, "--format", "json"]).output)
         item = section[section.index(f'href="{successor}.html"'):]
         item = item[:item.index("</li>")]
-        if report["paths"]:
-            assert f"a viable path: {len(report['paths'][0]['steps'])} step(s)" in item
+        if reports[successor]["reachable"]:  # a path of viable steps through acceptable stepping stones
+            assert f"a viable path: {reports[successor]['steps']} step(s)" in item
         else:
             assert "No viable path under the current rules: each step needs at least 40%" in item
+        for block in reports[successor]["blocked_by"]:  # and what the rules object to, e.g. not safer
+            assert str(escape(block["text"])) in item
     if origin == "accounting-clerk":  # the case that was found: no path to the RPA operator
         assert "No viable path" in section
 

@@ -36,11 +36,14 @@ from typing import BinaryIO
 
 from . import __version__
 from .errors import UsageError
+from .versions import BUILD_LOCK, VERSION, WORKSPACE_PREFIX
 
 OUTPUT_MARKER = ".profgraph-output"
 OUTPUT_KINDS = {"store": "store", "site": "site", "csv": "CSV export"}
 # A store built before folders carried the marker: recognised by holding nothing but these names.
 _LEGACY_STORE = {"manifest.json", "model.pickle", "transitions.npz", "oxigraph"}
+# What a store manages inside its folder after the marker was written: versions, build workspaces, locks.
+_OWN_ENTRIES = {"store": re.compile(rf"(?:{VERSION.pattern}|{re.escape(WORKSPACE_PREFIX)}[^/]*|{re.escape(BUILD_LOCK)})(?:/.*)?")}
 _FILE_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
                (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
@@ -249,7 +252,8 @@ def replace_folder(workspace: Path, destination: Path, kind: str, *, force: bool
 
 def _foreign_contents(folder: Path, kind: str) -> str | None:
     """Return what in ``folder`` profgraph did not write as ``kind`` (for a message), or None."""
-    entries = sorted(entry.name for entry in folder.iterdir())
+    own = _OWN_ENTRIES.get(kind)
+    entries = sorted(entry.name for entry in folder.iterdir() if not (own and own.fullmatch(entry.name)))
     if not entries:
         return None
     marker = _read_marker(folder)
@@ -260,7 +264,8 @@ def _foreign_contents(folder: Path, kind: str) -> str | None:
     if marker.get("kind") != kind:
         return f"a profgraph {OUTPUT_KINDS.get(marker.get('kind'), 'output')}, not a {OUTPUT_KINDS[kind]}"
     listed = set(marker.get("files", ()))
-    unlisted = sorted(set(_listing(folder, marker.get("whole", ()))) - listed - {OUTPUT_MARKER})
+    unlisted = sorted(entry for entry in set(_listing(folder, marker.get("whole", ()))) - listed - {OUTPUT_MARKER}
+                      if not (own and own.fullmatch(entry)))
     # a folder profgraph did not write is reported, not everything inside it
     unlisted = [entry for entry in unlisted if not any(entry.startswith(other + "/") for other in unlisted)]
     return "files profgraph did not write (" + _examples(folder, unlisted) + ")" if unlisted else None

@@ -45,6 +45,36 @@ OUTPUT_FILE_HELP = "a regular file or a new path, replaced atomically; '-' for s
 SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
                     "socio_behavioural": "socio-behavioural", "professional": "professional",
                     "trait": "trait"}
+_RULE_OPTIONS = (
+    click.option("--risk", default="automation", show_default=True,
+                 help="What 'safer' is judged on: automation (Nesta 2020 automation risk), genai (ILO 2025 "
+                      "generative-AI exposure) or both."),
+    click.option("--min-pay-ratio", type=float, default=0.75, show_default=True,
+                 help="Least pay of a destination, as a share of the origin's (0 to 1)."),
+    click.option("--max-prep-step", type=int, default=1, show_default=True,
+                 help="Most change in preparation level (job zone, else ISCO skill level) in one step."),
+    click.option("--allow-riskier", is_flag=True, help="Also show destinations that are not safer, flagged."),
+    click.option("--allow-lower-pay", is_flag=True, help="Also show destinations that pay less, flagged."),
+    click.option("--allow-stepping-stones", is_flag=True,
+                 help="Let paths go through disappearing or riskier professions, flagged."),
+    click.option("--region", default=None,
+                 help="Compare pay with this region's wages (e.g. 'Almaty city'; default: the whole country); "
+                      "reads the reference data ($PROFGRAPH_REFERENCE)."),
+)
+
+
+def RULES(command):
+    """The options of the transition rules (profgraph.rules) of every command that judges a move."""
+    for option in reversed(_RULE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _rules(min_coverage: float = 0.4, **options):
+    """Return the checked :class:`profgraph.rules.Rules` of the command's options."""
+    from .rules import make_rules
+
+    return make_rules(min_coverage=min_coverage, **options)
 
 
 def handle_errors(command):
@@ -183,71 +213,66 @@ def main():
 @main.command()
 @click.argument("name")
 @click.option("--to", "to", required=True,
-              help="A status (emerging, transforming, stable), 'safer' (lower automation exposure, "
-                   "not in the top quartile) or a profession name.")
+              help="A status (emerging, transforming, stable), 'safer' (any profession that is not disappearing, "
+                   "safer by the rules) or a profession name.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to print.")
 @click.option("--max-steps", type=int, default=3, show_default=True, help="Most transitions in one path.")
 @MIN_COVERAGE
+@RULES
 @LANG
 @FORMAT
 @STORE
 @handle_errors
-def path(name, to, top, max_steps, min_coverage, lang, output_format, store):
-    """Ranked reskilling paths from profession NAME to a target.
+def path(name, to, top, max_steps, min_coverage, lang, output_format, store, **rule_options):
+    """Ranked reskilling paths from profession NAME to a target, under the transition rules.
+
+    Every destination is viable, desirable and safer unless an --allow option says otherwise (then
+    flagged); every step says why it passes. When nothing passes, the nearest misses and what
+    blocks them are printed.
 
     \b
     Examples:
       profgraph path "кассир" --to emerging
       profgraph path kassir --to "e-commerce manager" --lang en --format json
+      profgraph path "кассир" --to safer --risk both --region "Almaty city"
       profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
     from .reports import reskilling_report
+    from .textreport import path_lines
 
-    report = reskilling_report(_load(store), name, to, top=top, max_steps=max_steps,
-                               min_coverage=min_coverage, lang=lang)
+    rules = _rules(min_coverage, **rule_options)
+    report = reskilling_report(_load(store), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules)
     if output_format == "json":
         _print_json(report)
         return
-    origin = report["origin"]
-    target = report["target"]
-    click.echo(f"From: {origin['label']} ({origin['status'] or 'no status'}, "
-               f"automation exposure {_exposure(origin['automation_exposure'])})")
-    click.echo(f"To:   {_target_name(target)}  (coverage >= {min_coverage:.2f}, at most {max_steps} steps)")
-    if not report["paths"]:
-        click.echo("\nNo viable path. Try a lower --min-coverage or more --max-steps.")
-        return
-    for path_ in report["paths"]:
-        steps = path_["steps"]
-        end = steps[-1]["to"]
-        route = " -> ".join([steps[0]["from"]["label"]] + [step["to"]["label"] for step in steps])
-        click.echo(f"\n#{path_['rank']}  {route}")
-        click.echo(f"    effort {path_['effort']:.2f} (lower is better), {path_['new_skills_total']} new skills, "
-                   f"ends {end['status'] or 'with no status'} at exposure {_exposure(end['automation_exposure'])}")
-        for number, step in enumerate(steps, 1):
-            click.echo(f"    step {number}: {step['from']['label']} -> {step['to']['label']}  "
-                       f"(coverage {step['coverage']:.2f})")
-            for skill_type, labels in step["skills_to_learn"].items():
-                if labels:
-                    click.echo(f"      {SKILL_TYPE_NAMES[skill_type] + ':':<19}{', '.join(labels)}")
+    for line in path_lines(report, _target_name(report["target"])):
+        click.echo(line)
 
 
 @main.command()
 @click.argument("name")
+@MIN_COVERAGE
+@RULES
 @LANG
 @FORMAT
 @STORE
 @handle_errors
-def show(name, lang, output_format, store):
-    """The card of profession NAME: labels, status, exposure, skills, successors.
+def show(name, min_coverage, lang, output_format, store, **rule_options):
+    """The card of profession NAME: labels, status, measures, skills, successors.
+
+    Each measure says how it was obtained and its source; each profession it transforms into says
+    whether the transition rules let a worker reach it, and what is missing if not.
 
     \b
     Example:
       profgraph show "кассир" --lang kk
     """
     from .reports import profession_card
+    from .textreport import card_measure_lines, successor_lines
 
+    rules = _rules(min_coverage, **rule_options)
     dataset = _load(store)
-    card = profession_card(dataset.model, dataset.names.resolve(name).id, lang)
+    card = profession_card(dataset.model, dataset.names.resolve(name).id, lang, dataset=dataset, rules=rules)
     if output_format == "json":
         _print_json(card)
         return
@@ -260,9 +285,8 @@ def show(name, lang, output_format, store):
     if card["sector"]:
         click.echo(f"sector:   {card['sector']['label']} ({card['sector']['code']})")
     click.echo(f"ISCO-08:  {card['isco08'] or 'n/a'}")
-    source = card["exposure_source"]
-    click.echo(f"automation exposure: {_exposure(card['automation_exposure'])}"
-               + (f"  (source: {source['title']})" if source else ""))
+    for line in card_measure_lines(card["measures"]):
+        click.echo(line)
     if card["esco_uri"]:
         click.echo(f"ESCO:     {card['esco_uri']}" + (f"  ({card['esco_match']} match)" if card["esco_match"] else ""))
     for heading, key in (("essential skills", "essential_skills"), ("optional skills", "optional_skills")):
@@ -272,8 +296,8 @@ def show(name, lang, output_format, store):
                 click.echo(f"  {SKILL_TYPE_NAMES[skill_type] + ':':<19}{', '.join(labels)}")
     if card["traits"]:
         click.echo(f"personal qualities: {', '.join(card['traits'])}")
-    if card["transforms_into"]:
-        click.echo("transforms into: " + ", ".join(f"{p['label']} ({p['status']})" for p in card["transforms_into"]))
+    for line in successor_lines(card["transforms_into"])[1:]:  # without the blank line before the heading
+        click.echo(line)
     if card["transforms_from"]:
         click.echo("takes over from: " + ", ".join(f"{p['label']} ({p['status']})" for p in card["transforms_from"]))
 
@@ -338,6 +362,8 @@ def validate(store):
         sys.exit(1)
 
 
+RULE_SET_NAMES = {"viable": "viable", "viable_desirable": "viable + desirable", "viable_safer": "viable + safer",
+                  "viable_stepping_stones": "viable + stepping stones", "all_rules": "all rules"}
 ATLAS_COUNTS = {"emerging": 239, "transforming": 95, "disappearing": 129}
 ARTICLE_HIGH_EXPOSURE_SHARE = 0.52
 
@@ -396,8 +422,14 @@ def stats(output_format, store):
     click.echo(f"traits among skills to learn in {result['paths_checked']} paths from disappearing professions: "
                f"{result['traits_in_skills_to_learn']}")
     stranded = result["stranded"]
-    click.echo(f"stranded (disappearing, no path to emerging): {len(stranded)}"
+    click.echo(f"stranded (disappearing, no path to emerging under the rules): {len(stranded)}"
                + (f": {', '.join(stranded)}" if stranded else ""))
+    click.echo(f"  rules: {result['rules']['text']}")
+    click.echo("  no path to emerging, per rule: " + ", ".join(
+        f"{RULE_SET_NAMES[name]} {entry['count']}" for name, entry in result["stranded_by_rule"].items()))
+    moves = result["without_moves"]
+    click.echo(f"professions without a single move: viable {moves['viable']}, viable + desirable {moves['desirable']}, "
+               f"viable + desirable + safer {moves['safe']}")
 
 
 @main.group(name="import")
@@ -412,10 +444,17 @@ def import_():
 @click.option("--lang", "esco_lang", default="en", show_default=True, help="Language of the ESCO files to read.")
 @click.option("--store", "store", required=True, type=click.Path(file_okay=False),
               help="The store folder to build: new, empty or an earlier store (replaced atomically).")
+@click.option("--reference", type=click.Path(file_okay=False), default=None,
+              help="The reference data folder with nesta-mcc/, ilo-genai-2025/ and kz-wages-2022/ (default: "
+                   "$PROFGRAPH_REFERENCE, else ../shared/data beside the checkout); what is found there adds job "
+                   "zones, earnings, generative-AI exposure and wages.")
 @FORCE
 @handle_errors
-def import_esco(paths, risk, esco_lang, store, force):
+def import_esco(paths, risk, esco_lang, store, reference, force):
     """Import the ESCO CSV download (zips, CSV files or folders) into the store folder.
+
+    Each occupation gets the measures the transition rules read (automation risk, generative-AI
+    exposure, preparation, pay), from the risk table and the reference data folder.
 
     \b
     Example:
@@ -423,13 +462,14 @@ def import_esco(paths, risk, esco_lang, store, force):
       profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
     """
     from .atomic import check_output_folder
+    from .reference import reference_dir
     from .sources.esco import import_esco as run_import, import_steps
 
     check_output_folder(store, "store", force=force, inputs=[*paths, risk])  # before the progress bar
     with click.progressbar(length=import_steps(risk is not None), label="Importing ESCO", file=sys.stderr,
                            item_show_func=lambda step: step or "") as bar:
         dataset, summary = run_import(paths, store, risk=risk, lang=esco_lang, force=force,
-                                      progress=lambda step: bar.update(1, step))
+                                      progress=lambda step: bar.update(1, step), reference=reference_dir(reference))
     reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in summary["links_dropped"].items() if n)
     click.echo(f"Imported ESCO into {dataset.path}: {summary['professions']} professions, {summary['skills']} skills, "
                f"{summary['requirements']} requirements from {summary['links_read']} links"
@@ -437,24 +477,31 @@ def import_esco(paths, risk, esco_lang, store, force):
     click.echo("skill types: " + ", ".join(f"{SKILL_TYPE_NAMES[t]} {n}" for t, n in summary["skill_types"].items()))
     if summary["exposure"]:
         basis = summary["exposure"]
-        click.echo(f"automation exposure: {basis['own']} own estimate, {basis['broader']} from a broader occupation, "
-                   f"{basis['isco']} from the ISCO group, {basis['none']} none")
+        click.echo(f"automation risk: {basis['own']} own estimate, {basis['broader']} from a broader occupation, "
+                   f"{basis['skill_profile']} estimated from their skills, {basis['isco']} from the ISCO group, "
+                   f"{basis['none']} none")
+    known = summary["measures"]
+    click.echo(f"other measures: generative-AI exposure {known['genai']}, job zone {known['job_zone']}, "
+               f"earnings {known['earnings']}, wage {known['wage']}")
     click.echo(f"transitions with coverage >= {dataset.manifest['transitions_floor']}: {dataset.manifest['transitions']}")
 
 
 @main.command()
 @click.argument("name")
 @click.option("--top", type=int, default=10, show_default=True, help="How many professions to list.")
+@MIN_COVERAGE
+@RULES
 @LANG
 @FORMAT
 @STORE
 @handle_errors
-def similar(name, top, lang, output_format, store):
+def similar(name, top, min_coverage, lang, output_format, store, **rule_options):
     """The professions most similar to NAME by the skills they require.
 
     Similarity is the cosine of skill vectors weighted by essential/optional and by how
     specific each skill is (see README). Coverage is the share of each profession's skills
-    that a worker in NAME already has.
+    that a worker in NAME already has. Each move is judged by the transition rules (viable,
+    desirable, safer), which do not filter the list.
 
     \b
     Examples:
@@ -463,7 +510,9 @@ def similar(name, top, lang, output_format, store):
     """
     from .reports import similar_report
 
-    report = similar_report(_load(store), name, top=top, lang=lang)
+    from .textreport import verdict
+
+    report = similar_report(_load(store), name, top=top, lang=lang, rules=_rules(min_coverage, **rule_options))
     if output_format == "json":
         _print_json(report)
         return
@@ -472,6 +521,7 @@ def similar(name, top, lang, output_format, store):
     for rank, other in enumerate(report["similar"], 1):
         click.echo(f"{rank:3}  {other['similarity']:.2f}  {other['label']}  [{other['id']}]  coverage "
                    f"{other['coverage']:.2f} there, {other['coverage_back']:.2f} back, {other['shared_skills']} shared skills")
+        click.echo(f"       {verdict(other['move'], other['blocked_by'])}")
 
 
 @main.command()
@@ -481,12 +531,16 @@ def similar(name, top, lang, output_format, store):
 @click.option("--top", type=int, default=5, show_default=True, help="How many skill sets to list.")
 @click.option("--max-skills", type=int, default=1, show_default=True, help="Most skills in one set (1 to 3).")
 @MIN_COVERAGE
+@RULES
 @LANG
 @FORMAT
 @STORE
 @handle_errors
-def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store):
+def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store, **rule_options):
     """Which skills, learned on top of NAME's, unlock the most new viable transitions.
+
+    Only destinations the transition rules accept once the skills are learned count: a preparation
+    step within --max-prep-step, desirable and safer (unless an --allow option says otherwise).
 
     \b
     Examples:
@@ -495,15 +549,18 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
     """
     from .reports import upskill_report
 
-    report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, min_coverage=min_coverage,
-                            lang=lang, progress=_progress_bar())
+    from .textreport import risks
+
+    report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, lang=lang,
+                            rules=_rules(min_coverage, **rule_options), progress=_progress_bar())
     if output_format == "json":
         _print_json(report)
         return
     origin, target = report["origin"], report["target"]
-    click.echo(f"From: {origin['label']} (automation exposure {_exposure(origin['automation_exposure'])})")
-    click.echo(f"To:   {_target_name(target)}  ({target.get('count', 1)} professions, {target['viable_now']} viable now "
-               f"at coverage >= {min_coverage:.2f})")
+    click.echo(f"From: {origin['label']} ({risks(origin)})")
+    click.echo(f"To:   {_target_name(target)}  ({target.get('count', 1)} professions, {target['eligible']} the rules "
+               f"accept, {target['viable_now']} viable now at coverage >= {min_coverage:.2f})")
+    click.echo(f"Rules: {report['rules']['text']}")
     if not report["options"]:
         click.echo(f"\nNo set of up to {max_skills} skills unlocks a new transition. Try --max-skills or --min-coverage.")
         return
@@ -512,6 +569,68 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store)
         click.echo(f"\n#{option['rank']}  learn {skills}")
         click.echo(f"    unlocks {len(option['unlocks'])}: "
                    + ", ".join(f"{p['label']} ({p['coverage']:.2f})" for p in option["unlocks"]))
+
+
+@main.command()
+@click.option("--from", "origin", default=None, help="Only the moves out of this profession (default: every one).")
+@click.option("--format", "output_format", default="csv", show_default=True, help="csv, json or parquet.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (atomically) instead of stdout; parquet needs it.")
+@MIN_COVERAGE
+@RULES
+@LANG
+@STORE
+@handle_errors
+def transitions(origin, output_format, output, min_coverage, lang, store, **rule_options):
+    """The whole transitions table: every move with coverage, similarity, preparation change, pay
+    ratio, risk changes and the flags viable, desirable, safer and strictly_safer.
+
+    Moves with coverage of at least the store's floor (0.2) are listed; the flags follow the
+    transition rules. Rows stream out as they are computed.
+
+    \b
+    Examples:
+      profgraph transitions --from "кассир" --format json
+      profgraph transitions --store esco-store --format parquet -o transitions.parquet
+    """
+    import time
+
+    from .errors import UsageError
+    from .transitions import FORMATS, origin_rows, transition_blocks, write_transitions
+
+    if output_format not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if output_format == "parquet" and output is None:
+        raise UsageError("--format parquet needs -o FILE")
+    rules = _rules(min_coverage, **rule_options)
+    dataset = _load(store)
+    rows = origin_rows(dataset, None if origin is None else dataset.names.resolve(origin).id)
+    started, bar = time.monotonic(), None
+    total = int(sum(dataset.transitions["indptr"][r + 1] - dataset.transitions["indptr"][r] for r in rows.tolist()))
+
+    def progress(count: int) -> None:
+        nonlocal bar
+        if bar is None and time.monotonic() - started > 1.0:  # only a run that takes a while shows a bar
+            bar = click.progressbar(length=total, label="Transitions", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(count)
+
+    blocks = transition_blocks(dataset, rules, rows, lang=lang)
+    try:
+        if output:
+            from .atomic import atomic_file
+
+            with atomic_file(output) as handle:
+                count = write_transitions(blocks, output_format, handle, rules, progress)
+        else:
+            count = write_transitions(blocks, output_format, sys.stdout.buffer, rules, progress)
+            sys.stdout.buffer.flush()
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if output:
+        click.echo(f"Wrote {count} transitions to {output}", err=True)
 
 
 @main.command()

@@ -330,9 +330,7 @@ class SparqlEndpoint:
                                        max_bytes=self.settings.max_result_bytes)
         with self._lock:
             if self._workers is None:
-                from .store import RDF_FOLDER
-
-                self._workers = QueryWorkers(str(self.dataset.path / RDF_FOLDER), self.settings.sparql_workers,
+                self._workers = QueryWorkers(str(self.dataset.rdf_path), self.settings.sparql_workers,
                                              self.settings.sparql_timeout, self.settings.max_result_bytes,
                                              self.settings.sparql_memory_mb, self.settings.allowed_services)
         return self._workers.run(sparql, formats, strict)

@@ -8,7 +8,7 @@
   streaming too, compacted with the project's prefixes as its ``@context``.
 - ``graphml`` and ``gexf`` (Gephi, Cytoscape): professions, skills and sectors with the
   requirement, transformation and sector edges, see :func:`network`.
-- ``csv``: a folder of the tables of ``data/`` (professions, skills, requirements, transformations,
+- ``csv``: a folder of the tables of ``data/`` (professions, their measures, skills, requirements, transformations,
   sectors, sources, indicators, observations and their code lists), see :func:`tables`.
 
 Every output is written atomically (:mod:`profgraph.atomic`).
@@ -220,6 +220,8 @@ def tables(model: Model) -> dict:
     label_columns = [f"label_{lang}" for lang in LANGUAGES]
     alt_columns = [f"alt_{lang}" for lang in LANGUAGES]
     code_columns = ["id", "iri", *label_columns, "exact_match"]
+    from .measures import MEASURE_COLUMNS
+
     return {
         "professions": frame(
             [{"id": p.id, "iri": p.iri, **labels(p), **alts(p), "isco08": p.isco08, "sector": p.sector,
@@ -228,6 +230,10 @@ def tables(model: Model) -> dict:
               "esco_isco08": p.esco_isco08, "isco_note": p.isco_note} for p in model.professions.values()],
             ["id", "iri", *label_columns, *alt_columns, "isco08", "sector", "status", "automation_exposure",
              "exposure_source", "esco_uri", "esco_match", "esco_note", "esco_isco08", "isco_note"]),
+        "profession_measures": frame(
+            [{"profession": p.id, **{column: getattr(p.measures, column) for column in MEASURE_COLUMNS}}
+             for p in model.professions.values()],
+            ["profession", *MEASURE_COLUMNS]),
         "skills": frame(
             [{"id": s.id, "iri": s.iri, "type": s.type, **labels(s), **alts(s), "esco_uri": s.esco_uri}
              for s in model.skills.values()],

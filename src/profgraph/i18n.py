@@ -27,6 +27,45 @@ SKILL_TYPE_NAMES = {
            "professional": "professional", "trait": "personal qualities"},
 }
 
+# The plain levels of a risk: the skos:prefLabel of pg:LowLevel, pg:MediumLevel, pg:HighLevel.
+LEVEL_NAMES = {
+    "kk": {"low": "төмен", "medium": "орташа", "high": "жоғары"},
+    "ru": {"low": "низкий", "medium": "средний", "high": "высокий"},
+    "en": {"low": "low", "medium": "medium", "high": "high"},
+}
+
+# How a measure was obtained (profgraph.measures.BASES).
+BASIS_NAMES = {
+    "kk": {"esco-occupation": "байланысқан ESCO кәсібінің өз мәні",
+           "esco-broader": "жалпылама ESCO кәсібінің мәні",
+           "skill-profile": "кәсіптің дағдылары бойынша бағаланған",
+           "isco-unit-group": "ISCO-08 бастапқы тобының мәні",
+           "isco-minor-group": "ISCO-08 кіші тобының мәні",
+           "isco-major-group": "ISCO-08 негізгі тобының мәні"},
+    "ru": {"esco-occupation": "собственное значение связанной профессии ESCO",
+           "esco-broader": "значение более общей профессии ESCO",
+           "skill-profile": "оценено по навыкам профессии",
+           "isco-unit-group": "значение начальной группы ISCO-08",
+           "isco-minor-group": "значение малой группы ISCO-08",
+           "isco-major-group": "значение основной группы ISCO-08"},
+    "en": {"esco-occupation": "the linked ESCO occupation's own value",
+           "esco-broader": "the value of a broader ESCO occupation",
+           "skill-profile": "estimated from the profession's skills",
+           "isco-unit-group": "the value of its ISCO-08 unit group",
+           "isco-minor-group": "the value of its ISCO-08 minor group",
+           "isco-major-group": "the value of its ISCO-08 major group"},
+}
+
+# The transition rules (profgraph.rules), named where a move breaks one.
+RULE_NAMES = {
+    "kk": {"viable": "ықтимал емес", "desirable": "жалақы төмен", "safer": "қауіпсізірек емес",
+           "stepping_stone": "аралық қадам жарамсыз"},
+    "ru": {"viable": "переход невозможен", "desirable": "оплата ниже", "safer": "не безопаснее",
+           "stepping_stone": "неподходящий промежуточный шаг"},
+    "en": {"viable": "not viable", "desirable": "pays less", "safer": "not safer",
+           "stepping_stone": "unsuitable stepping stone"},
+}
+
 _TEXTS = {
     "graph": ("Кәсіптер графы", "Граф профессий", "Profession graph"),
     "whole_graph": ("Толық граф", "Весь граф", "Whole graph"),
@@ -164,15 +203,51 @@ _TEXTS = {
                 "Target: a status, “safer” or a profession name"),
     "safer": ("автоматтандыру қаупі төменірек", "меньший риск автоматизации", "lower automation risk"),
     "find_paths": ("Жолдарды табу", "Найти пути", "Find paths"),
+    "automation_risk": ("автоматтандыру қаупі", "риск автоматизации", "automation risk"),
+    "genai_exposure": ("генеративті ЖИ әсері", "подверженность генеративному ИИ", "generative-AI exposure"),
+    "genai_short": ("ГенЖИ", "ГенИИ", "genAI"),
+    "automation_short": ("автоматтандыру", "автоматизация", "automation"),
+    "preparation": ("дайындық", "подготовка", "preparation"),
+    "isco_skill_level": ("ISCO біліктілік деңгейі", "уровень квалификации ISCO", "ISCO skill level"),
+    "job_zone": ("O*NET дайындық аймағы", "зона подготовки O*NET", "O*NET job zone"),
+    "wage": ("орташа айлық жалақы", "средняя месячная зарплата", "average monthly wage"),
+    "pay": ("жалақы", "оплата", "pay"),
+    "unknown": ("белгісіз", "неизвестно", "unknown"),
+    "bottleneck": ("автоматтандыру қиын міндеттер үлесі", "доля трудноавтоматизируемых задач",
+                   "share of bottleneck tasks"),
+    "measures": ("Өлшемдер", "Показатели", "Measures"),
+    "rules_in_force": ("Қолданылатын ережелер", "Действующие правила", "Rules in force"),
+    "no_path_rules": ("Ережелерге сай жол жоқ", "Нет пути, отвечающего правилам", "No path meets the rules"),
+    "nearest_misses": ("Ең жақын нұсқалар және оларға не кедергі", "Ближайшие варианты и что им мешает",
+                       "Nearest misses and what blocks them"),
+    "flagged": ("белгіленген", "с пометкой", "flagged"),
+    "strictly_safer": ("қатаң қауіпсізірек", "строго безопаснее", "strictly safer"),
+    "desirable": ("жалақы сақталады", "оплата сохраняется", "desirable"),
+    "reachable": ("қол жетімді, қадам саны: {steps}", "достижима, шагов: {steps}", "reachable in {steps} steps"),
+    "not_reachable": ("қол жетімсіз", "недостижима", "not reachable"),
+    "missing_skills": ("жетіспейтін дағдылар", "недостающие навыки", "missing skills"),
+    "both_risks": ("автоматтандыру қаупі мен генеративті ЖИ әсері", "риск автоматизации и подверженность генеративному ИИ",
+                   "automation risk and generative-AI exposure"),
+    "rules_line": ("қамту ≥ {coverage}%, дайындық ±{step}, жалақы ≥ {pay}%, {measure} төмендейді және жоғары емес",
+                   "покрытие ≥ {coverage}%, подготовка ±{step}, оплата ≥ {pay}%, {measure} снижается и не высокий",
+                   "coverage ≥ {coverage}%, preparation ±{step}, pay ≥ {pay}%, {measure} lower and not high"),
     "generated": ("profgraph {version} жасаған", "Создано profgraph {version}", "Made by profgraph {version}"),
 }
 
 TEXTS = {lang: {key: values[index] for key, values in _TEXTS.items()} for index, lang in enumerate(LANGUAGES)}
+for _lang in LANGUAGES:  # the named values, for the templates: words.levels.high, words.bases[...], words.rules[...]
+    TEXTS[_lang].update(levels=LEVEL_NAMES[_lang], bases=BASIS_NAMES[_lang], rules=RULE_NAMES[_lang])
 
 
-def texts(lang: str) -> dict[str, str]:
-    """Return the UI words in ``lang`` as a dict key -> text. Raises KeyError for an unknown language."""
+def texts(lang: str) -> dict:
+    """Return the UI words in ``lang`` as a dict key -> text (and ``levels``, ``bases``, ``rules``: dicts of
+    the named values). Raises KeyError for an unknown language."""
     return TEXTS[lang]
+
+
+def level_name(level: str | None, lang: str) -> str:
+    """Return the plain level ``low``/``medium``/``high`` in ``lang`` ("unknown" for None)."""
+    return LEVEL_NAMES[lang][level] if level else TEXTS[lang]["unknown"]
 
 
 # Short names of the sources figures cite, in each language (proper names stay as they are);
@@ -190,6 +265,17 @@ SOURCE_NAMES = {
     "esco": ("ESCO (Еуропалық комиссия)", "ESCO (Европейская комиссия)", "ESCO (European Commission)"),
     "atlas-2021": ("Қазақстанның жаңа кәсіптер атласы (2021)", "Атлас новых профессий Казахстана (2021)",
                    "Atlas of new professions of Kazakhstan (2021)"),
+    "nesta-mcc-occupations": ("Nesta: ESCO кәсіптерінің автоматтандыру қаупі (2020)",
+                              "Nesta: риск автоматизации профессий ESCO (2020)",
+                              "Nesta, Mapping Career Causeways: automation risk of ESCO occupations (2020)"),
+    "nesta-mcc-inputs": ("Nesta: ESCO кәсіптерінің деректері (2020)", "Nesta: данные профессий ESCO (2020)",
+                         "Nesta, Mapping Career Causeways: occupation data (2020)"),
+    "ilo-genai-2025": ("ХЕҰ: генеративті ЖИ әсерінің индексі (2025)", "МОТ: индекс подверженности генеративному ИИ (2025)",
+                       "ILO: generative-AI exposure index (2025)"),
+    "ilo-isco-08": ("ХЕҰ: ISCO-08 (2012)", "МОТ: ISCO-08 (2012)", "ILO: ISCO-08 (2012)"),
+    "bns-kz-wages-2022": ("ҚР Ұлттық статистика бюросы: жалақы (2022)",
+                          "Бюро национальной статистики РК: заработная плата (2022)",
+                          "Bureau of National Statistics of Kazakhstan: wages (2022)"),
 }
 
 

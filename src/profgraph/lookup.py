@@ -99,6 +99,14 @@ class NameIndex:
                     self.keys.append(search_key(text))
                     self.entries.append((kind, entity.id, text, lang))
 
+    @classmethod
+    def stored(cls, keys: list[str], entries: list[tuple[str, str, str, str]], preferred: list[int]) -> "NameIndex":
+        """Return the index whose :attr:`keys`, :attr:`entries` and :attr:`preferred` are these (as a store keeps
+        them), without computing them from the model again."""
+        index = cls.__new__(cls)
+        index.keys, index.entries, index.preferred = keys, entries, set(preferred)
+        return index
+
     def search(self, text: str, kind: str | None = None, limit: int = 10) -> list[Match]:
         """Return up to ``limit`` entities matching ``text``, best first, one row per entity.
 

@@ -6,9 +6,10 @@ store, the transition graph, the HTML) is built from one, so the views never dis
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from .vocab import DATA_GRAPH, LANGUAGES
+from .vocab import DATA_GRAPH, LANGUAGES, SKILL_TYPES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,56 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class Measures:
+    """The sourced measures of one profession that the transition rules read (:mod:`profgraph.rules`).
+
+    Every value may be None (unknown). Each group names how it was obtained (``*_basis``, one of
+    :data:`profgraph.measures.BASES`) and its source (``*_source``, a source id).
+
+    - automation risk (Nesta, 2020): ``automation_risk`` on Nesta's 1..5 scale, ``automation_prevalence``
+      (share of bottleneck tasks, 0..1), ``automation_category`` (Nesta's "High risk", "Other", "Low risk")
+      and ``automation_percentile`` (share of Nesta's ESCO occupations with a risk at most as high);
+    - generative-AI exposure (ILO, 2025): ``genai_score`` (the unit group's mean task score, 0..1),
+      ``genai_category`` (ILO's "Not Exposed" .. "Exposed: Gradient 4") and ``genai_percentile``;
+    - preparation: ``skill_level`` (ISCO-08 skill level 1..4 of the major group) and, from the linked ESCO
+      occupation's Nesta inputs, ``job_zone`` (O*NET 1..5) and ``education_level`` (1..12);
+    - pay: ``wage_kzt`` (national average monthly wage of the ISCO-08 major group, 2022) and, from the
+      linked ESCO occupation, ``annual_earnings`` (Nesta's indicative UK figure, read only as ratios).
+    """
+
+    automation_risk: float | None = None
+    automation_prevalence: float | None = None
+    automation_category: str | None = None
+    automation_percentile: float | None = None
+    automation_basis: str | None = None
+    automation_source: str | None = None
+    genai_score: float | None = None
+    genai_category: str | None = None
+    genai_percentile: float | None = None
+    genai_basis: str | None = None
+    genai_source: str | None = None
+    skill_level: int | None = None
+    skill_level_source: str | None = None
+    job_zone: float | None = None
+    education_level: float | None = None
+    annual_earnings: float | None = None
+    occupation_basis: str | None = None
+    occupation_source: str | None = None
+    wage_kzt: float | None = None
+    wage_source: str | None = None
+
+
+@dataclass(frozen=True)
 class Profession:
-    """A profession with its labels, classification, status, exposure and required skills.
+    """A profession with its labels, classification, status, exposure, measures and required skills.
 
     ``essential`` and ``optional`` hold skill ids; ``levels`` maps some of them to the level the
     profession needs (a CEFR level for a language, a clearance group, a licence category).
-    ``exposure`` is in [0, 1] or None when no estimate exists; ``exposure_source`` is then None too.
-    ``esco_match`` says how ``esco_uri`` matches (:data:`profgraph.vocab.ESCO_MATCHES`) and
-    ``esco_note`` on what basis; ``esco_isco08`` is the ESCO occupation's ISCO-08 group and
-    ``isco_note`` says why ``isco08`` differs from it, where it does.
+    ``exposure`` is the automation-risk percentile of ``measures`` in [0, 1], or None when no
+    estimate exists; ``exposure_source`` is then None too. ``esco_match`` says how ``esco_uri``
+    matches (:data:`profgraph.vocab.ESCO_MATCHES`) and ``esco_note`` on what basis; ``esco_isco08``
+    is the ESCO occupation's ISCO-08 group and ``isco_note`` says why ``isco08`` differs from it,
+    where it does.
     """
 
     id: str
@@ -114,6 +156,7 @@ class Profession:
     esco_note: str = ""
     esco_isco08: str | None = None
     isco_note: str = ""
+    measures: Measures = field(default_factory=Measures)
 
     @property
     def skills(self) -> tuple[str, ...]:
@@ -192,3 +235,48 @@ def label(entity, lang: str = "en") -> str:
         if labels.get(candidate):
             return labels[candidate]
     return next(iter(labels.values()), entity.id)
+
+
+def inconsistency(model: Model) -> str | None:
+    """Return what first breaks ``model``'s promises (an entity filed under another id, a reference
+    to an unknown id, a status, skill type or exposure out of range), or None when it holds together.
+
+    Every reader guarantees these; a model read back from a file that someone else may have written is
+    checked with this before use.
+    """
+    for kind, entities in (("profession", model.professions), ("skill", model.skills), ("sector", model.sectors),
+                           ("source", model.sources), ("indicator", model.indicators)):
+        for key, entity in entities.items():
+            if key != entity.id:
+                return f"{kind} {entity.id!r} is filed as {key!r}"
+    for skill in model.skills.values():
+        if skill.type not in SKILL_TYPES:
+            return f"skill {skill.id!r} has the unknown type {skill.type!r}"
+    unknown = {skill for profession in model.professions.values() for skill in profession.skills}.difference(model.skills)
+    if unknown:
+        return f"a profession requires the unknown skill {min(unknown)!r}"
+    for profession in model.professions.values():
+        if profession.status is not None and profession.status not in STATUSES:
+            return f"profession {profession.id!r} has the unknown status {profession.status!r}"
+        if profession.sector is not None and profession.sector not in model.sectors:
+            return f"profession {profession.id!r} is in the unknown sector {profession.sector!r}"
+        if profession.exposure is not None and not 0.0 <= profession.exposure <= 1.0:
+            return f"profession {profession.id!r} has the exposure {profession.exposure!r}, outside [0, 1]"
+        if profession.exposure_source is not None and profession.exposure_source not in model.sources:
+            return f"profession {profession.id!r} cites the unknown source {profession.exposure_source!r}"
+    for transformation in model.transformations:
+        for end in (transformation.origin, transformation.successor):
+            if end not in model.professions:
+                return f"a transformation links the unknown profession {end!r}"
+        if transformation.source not in model.sources:
+            return f"a transformation cites the unknown source {transformation.source!r}"
+    for observation in model.observations:
+        if observation.indicator not in model.indicators:
+            return f"an observation is of the unknown indicator {observation.indicator!r}"
+        if observation.sector is not None and observation.sector not in model.sectors:
+            return f"an observation is in the unknown sector {observation.sector!r}"
+        if observation.source not in model.sources:
+            return f"an observation cites the unknown source {observation.source!r}"
+        if not math.isfinite(observation.value):
+            return f"an observation of {observation.indicator!r} has the value {observation.value!r}"
+    return None

@@ -1,14 +1,18 @@
 """The profession transition graph and reskilling paths over it.
 
-A transition A -> B is *viable* when coverage(A -> B) reaches ``min_coverage``. A reskilling
-path is a chain of at most ``max_steps`` viable transitions from the origin to a profession
-of the target set. Its cost (``score``, lower is better) is
+A reskilling path is a chain of at most ``max_steps`` viable transitions from the origin to a
+profession of the target set, under the transition rules of :mod:`profgraph.rules`: every step
+viable (coverage and preparation), every intermediate profession an acceptable stepping stone,
+and the destination desirable and safer (unless the rules admit others, flagged). Its cost
+(``score``, lower is better) is
 
-    score = sum over steps of gap(step) + step_penalty * steps + exposure_weight * exposure(end)
+    score = sum over steps of gap(step) + step_penalty * steps + exposure_weight * risk(end)
 
 where gap(A -> B) is the weighted count of B's skills that A lacks (essential 1, optional
-0.5). For each target the cheapest path is found exactly by a hop-bounded shortest-path
-search; paths to distinct targets are returned best first.
+0.5) and risk(end) the destination's percentile on the risk measures in force
+(:func:`profgraph.rules.risk_index`; 0.5 when unknown). For each target the cheapest path is
+found exactly by a hop-bounded shortest-path search; paths to distinct targets are returned
+best first. Without rules, only the coverage threshold applies.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model import Model
+from .rules import ANY_PREP_STEP, DEFAULT_MIN_COVERAGE, Rules
 from .vocab import LEARNABLE_SKILL_TYPES, TRAIT
 
 if TYPE_CHECKING:
     import networkx as nx
 
-DEFAULT_MIN_COVERAGE = 0.4
 DEFAULT_MAX_STEPS = 3
 DEFAULT_TOP = 5
 DEFAULT_STEP_PENALTY = 1.0
@@ -105,19 +109,23 @@ class ReskillingPath:
         return self.steps[-1].destination
 
 
-def _hop_bounded_costs(graph: "nx.DiGraph", origin: str, max_steps: int, min_coverage: float,
-                       step_penalty: float) -> dict[str, tuple[float, list[str]]]:
-    """Return, for every profession reachable in <= max_steps viable moves, its cheapest route and its cost."""
+def _hop_bounded_costs(adjacency: dict, origin: str, max_steps: int, step_penalty: float,
+                       expandable=None) -> dict[str, tuple[float, list[str]]]:
+    """Return, for every profession reachable in <= max_steps moves of ``adjacency`` (node -> list of
+    (successor, gap)), its cheapest route and its cost. A route goes on from an intermediate node only
+    when ``expandable`` (a set) holds it, or when ``expandable`` is None."""
     best = {origin: (0.0, [origin])}
     frontier = {origin}
     for _ in range(max_steps):
         improved = {}
         for node in frontier:
+            if node != origin and expandable is not None and node not in expandable:
+                continue
             cost, route = best[node]
-            for successor, edge in graph.succ[node].items():
-                if edge["coverage"] < min_coverage or successor in route:
+            for successor, gap in adjacency.get(node, ()):
+                if successor in route:
                     continue
-                candidate = cost + edge["gap"] + step_penalty
+                candidate = cost + gap + step_penalty
                 known = improved.get(successor) or best.get(successor)
                 if known is None or candidate < known[0]:
                     improved[successor] = (candidate, route + [successor])
@@ -128,25 +136,100 @@ def _hop_bounded_costs(graph: "nx.DiGraph", origin: str, max_steps: int, min_cov
     return {node: found for node, found in best.items() if node != origin}
 
 
+_ADJACENCY: dict[tuple, tuple[object, dict]] = {}
+
+
+def viable_adjacency(model: Model, graph: "nx.DiGraph", min_coverage: float, max_prep_step: int | None) -> dict:
+    """Return node -> [(successor, gap)] for the edges of ``graph`` with coverage >= ``min_coverage`` and,
+    unless ``max_prep_step`` is None, a preparation step the rules accept (built once per graph)."""
+    import numpy as np
+
+    from .rules import facts_of, judge
+
+    key = (id(graph), min_coverage, max_prep_step)
+    cached = _ADJACENCY.get(key)
+    if cached is not None and cached[0] is graph:
+        return cached[1]
+    edges = [(a, b, data["coverage"], data["gap"]) for a, b, data in graph.edges(data=True)
+             if data["coverage"] >= min_coverage]
+    if max_prep_step is not None and edges:
+        facts = facts_of(model)
+        rows_a = np.array([facts.row[a] for a, *_ in edges])
+        rows_b = np.array([facts.row[b] for _, b, *_ in edges])
+        judged = judge(facts, Rules(min_coverage=min_coverage, max_prep_step=max_prep_step), rows_a, rows_b,
+                       np.array([c for *_, c, _ in edges]))
+        edges = [edge for edge, ok in zip(edges, judged.viable.tolist()) if ok]
+    adjacency: dict[str, list] = {}
+    for a, b, _, gap in edges:
+        adjacency.setdefault(a, []).append((b, gap))
+    if len(_ADJACENCY) > 16:
+        _ADJACENCY.clear()
+    _ADJACENCY[key] = (graph, adjacency)
+    return adjacency
+
+
+def stepping_stones(model: Model, origin: str, rules: Rules) -> set[str] | None:
+    """Return the professions a path from ``origin`` may go on from under ``rules`` (not disappearing,
+    not riskier than the origin, pay kept unless lower pay is allowed), or None when any may."""
+    import numpy as np
+
+    from .rules import facts_of, judge
+
+    if rules.allow_stepping_stones:
+        return None
+    facts = facts_of(model)
+    count = len(facts.ids)
+    judged = judge(facts, rules, np.full(count, facts.row[origin]), np.arange(count), np.ones(count))
+    ok = ~facts.disappearing & judged.not_riskier & (judged.desirable | rules.allow_lower_pay)
+    return {facts.ids[i] for i in np.nonzero(ok)[0].tolist()}
+
+
 def find_paths(model: Model, graph: "nx.DiGraph", origin: str, targets: set[str], *,
                top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
                min_coverage: float = DEFAULT_MIN_COVERAGE, step_penalty: float = DEFAULT_STEP_PENALTY,
-               exposure_weight: float = DEFAULT_EXPOSURE_WEIGHT) -> list[ReskillingPath]:
+               exposure_weight: float = DEFAULT_EXPOSURE_WEIGHT, rules: Rules | None = None) -> list[ReskillingPath]:
     """Return up to ``top`` cheapest reskilling paths from ``origin`` to distinct professions in ``targets``.
 
-    ``graph`` is a :func:`transition_graph` whose floor is at most ``min_coverage``.
-    Raises ValueError when the graph was built with a higher floor than ``min_coverage``.
+    With ``rules`` (:class:`profgraph.rules.Rules`, whose ``min_coverage`` then applies), every step is
+    viable, every intermediate profession a stepping stone the rules accept, and the destination
+    safer and desirable unless the rules allow otherwise; the risk charged is that of the measures in
+    force. Without, only ``min_coverage`` applies and the risk is the automation exposure.
+    ``graph`` is a :func:`transition_graph` whose floor is at most the coverage asked.
+    Raises ValueError when the graph was built with a higher floor.
 
-    >>> # find_paths(model, transition_graph(model), "cashier", {"e-commerce-manager"})
+    >>> # find_paths(model, transition_graph(model), "cashier", {"e-commerce-manager"}, rules=Rules())
     """
-    if graph.graph.get("floor", 0.0) > min_coverage:
+    import numpy as np
+
+    from .rules import facts_of, judge, risk_index
+
+    if rules is not None:
+        min_coverage = rules.min_coverage
+    if graph.graph.get("floor", 0.0) > min_coverage + 1e-12:
         raise ValueError(f"the transition graph keeps coverage >= {graph.graph['floor']}, above {min_coverage}")
+    checked = rules is not None and rules.max_prep_step < ANY_PREP_STEP
+    adjacency = viable_adjacency(model, graph, min_coverage, rules.max_prep_step if checked else None)
+    stones = None if rules is None else stepping_stones(model, origin, rules)
+    found = {node: best for node, best in _hop_bounded_costs(adjacency, origin, max_steps, step_penalty, stones).items()
+             if node in targets}
+    if not found:
+        return []
+    facts = facts_of(model)
+    nodes = list(found)
+    rows = np.array([facts.row[node] for node in nodes])
+    keep = np.ones(len(nodes), dtype=bool)
+    if rules is not None:
+        judged = judge(facts, rules, np.full(len(nodes), facts.row[origin]), rows, np.ones(len(nodes)))
+        keep = (judged.safer | rules.allow_riskier) & (judged.desirable | rules.allow_lower_pay)
+        risk = risk_index(facts, rules, rows)
+    else:
+        risk = np.where(np.isnan(facts.percentile["automation"][rows]), UNKNOWN_EXPOSURE,
+                        facts.percentile["automation"][rows])
     ranked = []
-    for node, (cost, route) in _hop_bounded_costs(graph, origin, max_steps, min_coverage, step_penalty).items():
-        if node in targets:
-            exposure = model.professions[node].exposure
-            score = round(cost + exposure_weight * (UNKNOWN_EXPOSURE if exposure is None else exposure), 4)
-            ranked.append((score, len(route), node, route))
+    for node, kept, charged in zip(nodes, keep.tolist(), risk.tolist()):
+        if kept:
+            cost, route = found[node]
+            ranked.append((round(cost + exposure_weight * charged, 4), len(route), node, route))
     ranked.sort(key=lambda item: item[:3])
     return [_build_path(model, graph, route, score) for score, _, _, route in ranked[:top]]
 
@@ -171,33 +254,3 @@ def target_set(model: Model, target: str | None = None, status: str | None = Non
     if status is not None:
         return {pid for pid, profession in model.professions.items() if profession.status == status}
     return {target}
-
-
-def top_quartile_floor(model: Model) -> float | None:
-    """Return the third quartile of the professions' automation exposures (None when none has one).
-
-    A profession is in the highest-exposure quartile when its exposure is above this value.
-    """
-    import statistics
-
-    exposures = [p.exposure for p in model.professions.values() if p.exposure is not None]
-    if len(exposures) < 2:
-        return exposures[0] if exposures else None
-    return statistics.quantiles(exposures, n=4, method="inclusive")[2]
-
-
-def safer_set(model: Model, origin: str) -> set[str]:
-    """Return the professions *safer* than ``origin``: an automation exposure below the origin's
-    and not in the dataset's highest-exposure quartile (:func:`top_quartile_floor`).
-
-    Professions without an exposure estimate are never safer. Raises
-    :class:`~profgraph.errors.UsageError` when the origin has no estimate.
-    """
-    from .errors import UsageError
-
-    ceiling = model.professions[origin].exposure
-    if ceiling is None:
-        raise UsageError(f"{origin} has no automation exposure estimate, so no profession is known to be safer")
-    quartile = top_quartile_floor(model)
-    return {pid for pid, profession in model.professions.items()
-            if profession.exposure is not None and profession.exposure < ceiling and profession.exposure <= quartile}

@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .model import Model
+from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
+from .model import Measures, Model
 from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, EXPORT_FORMATS, FOAF, INDICATOR_DATASET,
                     ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
@@ -35,6 +37,7 @@ _IN_SCHEME, _CLOSE, _EXACT = NamedNode(SKOS + "inScheme"), NamedNode(SKOS + "clo
 _NOTATION, _BROADER, _DEFINITION = NamedNode(SKOS + "notation"), NamedNode(SKOS + "broader"), NamedNode(SKOS + "definition")
 _TOP_OF, _HAS_TOP = NamedNode(SKOS + "topConceptOf"), NamedNode(SKOS + "hasTopConcept")
 _CONCEPT = NamedNode(SKOS + "Concept")
+_STRING = NamedNode(XSD + "string")
 _DECIMAL, _GYEAR, _INTEGER = NamedNode(XSD + "decimal"), NamedNode(XSD + "gYear"), NamedNode(XSD + "integer")
 _AGENT_CLASSES = {"organization": FOAF + "Organization", "group": FOAF + "Group", "person": FOAF + "Person"}
 # The vocabularies the data use (void:vocabulary).
@@ -42,6 +45,33 @@ _VOCABULARIES = (PG, SKOS, DCT, PROV, QB, FOAF, DCAT, VOID, "http://purl.org/lin
 _ALL_SECTORS_LABELS = {"kk": "барлық салалар", "ru": "все отрасли", "en": "all sectors"}
 
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+
+# The measures of a profession as PROV entities, one per group of values sharing a source and a
+# method: (IRI suffix, the profession's property linking it, its class, {Measures field: (property,
+# datatype)}, the field naming its source, the field naming how it was obtained or the fixed method).
+MEASURE_NODES = (
+    ("automation", "automationRisk", "AutomationRiskEstimate",
+     {"automation_risk": ("riskScore", "decimal"), "automation_prevalence": ("bottleneckPrevalence", "decimal"),
+      "automation_category": ("riskCategory", "string"), "automation_percentile": ("percentile", "decimal")},
+     "automation_source", "automation_basis"),
+    ("genai", "genAIExposure", "GenAIExposureEstimate",
+     {"genai_score": ("exposureScore", "decimal"), "genai_category": ("exposureCategory", "string"),
+      "genai_percentile": ("percentile", "decimal")},
+     "genai_source", "genai_basis"),
+    ("skill-level", "skillLevel", "SkillLevelEstimate", {"skill_level": ("iscoSkillLevel", "integer")},
+     "skill_level_source", "isco-major-group"),
+    ("occupation", "occupationInputs", "OccupationInputs",
+     {"job_zone": ("jobZone", "decimal"), "education_level": ("educationLevel", "decimal"),
+      "annual_earnings": ("annualEarnings", "decimal")},
+     "occupation_source", "occupation_basis"),
+    ("wage", "monthlyWage", "WageEstimate", {"wage_kzt": ("wageKZT", "decimal")}, "wage_source", "isco-major-group"),
+)
+# How a value was obtained (profgraph.measures.BASES) -> the prov:Activity of the ontology.
+BASIS_ACTIVITIES = {"esco-occupation": "EscoOccupationLookup", "esco-broader": "BroaderEscoOccupationLookup",
+                    "skill-profile": "SkillProfileEstimation", "isco-unit-group": "IscoUnitGroupLookup",
+                    "isco-minor-group": "IscoMinorGroupLookup", "isco-major-group": "IscoMajorGroupLookup"}
+LEVEL_CONCEPTS = {"low": "LowLevel", "medium": "MediumLevel", "high": "HighLevel"}
+_LEVELS = {"automation_category": AUTOMATION_LEVELS, "genai_category": GENAI_LEVELS}
 
 
 def _pg(name: str) -> NamedNode:
@@ -144,6 +174,7 @@ def _data_triples(model: Model) -> Iterator[Triple]:
             yield node, _pg("escoIscoCode"), Literal(profession.esco_isco08)
         if profession.isco_note:
             yield node, _pg("iscoNote"), Literal(profession.isco_note, language="en")
+        yield from measure_triples(model, profession.id, node, profession.measures)
         for relation, skill_ids in (("Essential", profession.essential), ("Optional", profession.optional)):
             shortcut = _pg("essentialSkill" if relation == "Essential" else "optionalSkill")
             for skill_id in skill_ids:
@@ -171,6 +202,60 @@ def _data_triples(model: Model) -> Iterator[Triple]:
             yield node, NamedNode(RDFS + "comment"), Literal(transformation.note, language="en")
 
     yield from _indicator_triples(model)
+
+
+def _literal(value, datatype: str) -> Literal:
+    if datatype == "string":
+        return Literal(value)
+    if datatype == "integer":
+        return Literal(str(int(value)), datatype=_INTEGER)
+    return Literal(format(Decimal(repr(float(value))), "f"), datatype=_DECIMAL)  # exact: reads back the same float
+
+
+def measure_triples(model: Model, profession_id: str, node: NamedNode, measures: Measures) -> Iterator[Triple]:
+    """Yield the triples of a profession's measures (:data:`MEASURE_NODES`): per group of values a
+    ``prov:Entity`` with the values, the plain level of a risk, the source it was derived from
+    (``prov:wasDerivedFrom``) and how it was obtained (``prov:wasGeneratedBy``)."""
+    for suffix, link, kind, fields_, source_field, basis in MEASURE_NODES:
+        values = {name: getattr(measures, name) for name in fields_ if getattr(measures, name) is not None}
+        if not values:
+            continue
+        entity = NamedNode(iri("measure", f"{profession_id}/{suffix}"))
+        yield node, _pg(link), entity
+        yield entity, _TYPE, _pg(kind)
+        yield entity, _TYPE, NamedNode(PROV + "Entity")
+        for name, value in values.items():
+            prop, datatype = fields_[name]
+            yield entity, _pg(prop), _literal(value, datatype)
+            if name in _LEVELS and value in _LEVELS[name]:
+                yield entity, _pg("level"), _pg(LEVEL_CONCEPTS[_LEVELS[name][value]])
+        source = getattr(measures, source_field)
+        if source in model.sources:
+            yield entity, NamedNode(PROV + "wasDerivedFrom"), NamedNode(model.sources[source].iri)
+        method = getattr(measures, basis) if hasattr(measures, basis) else basis
+        if method in BASIS_ACTIVITIES:
+            yield entity, NamedNode(PROV + "wasGeneratedBy"), _pg(BASIS_ACTIVITIES[method])
+
+
+def measures_from_rdf(one, subject: str, source_ids: dict[str, str]) -> Measures:
+    """Return the :class:`Measures` that :func:`measure_triples` wrote for the profession ``subject``.
+
+    ``one(subject, predicate)`` returns the value (str) of a triple or None; ``source_ids`` maps a
+    source IRI to its id."""
+    activities = {PG + activity: basis for basis, activity in BASIS_ACTIVITIES.items()}
+    values = {}
+    for _, link, _, fields_, source_field, basis in MEASURE_NODES:
+        entity = one(subject, PG + link)
+        if entity is None:
+            continue
+        for name, (prop, datatype) in fields_.items():
+            text = one(entity, PG + prop)
+            if text is not None:
+                values[name] = text if datatype == "string" else int(text) if datatype == "integer" else float(text)
+        values[source_field] = source_ids.get(one(entity, PROV + "wasDerivedFrom"))
+        if hasattr(Measures, basis):
+            values[basis] = activities.get(one(entity, PROV + "wasGeneratedBy"))
+    return Measures(**values)
 
 
 def _source_triples(model: Model) -> Iterator[Triple]:

@@ -382,6 +382,8 @@ def model_from_triples(triples, name: str = "remote") -> Model:
     """
     from pyoxigraph import Literal
 
+    from .rdf import measures_from_rdf
+
     facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for triple in triples:
         facts[triple.subject.value][triple.predicate.value].append(triple.object)
@@ -439,8 +441,11 @@ def model_from_triples(triples, name: str = "remote") -> Model:
                                 if one(iri, SKOS + prop)), (None, None))
         if esco_uri is None and iri.startswith("http://data.europa.eu/esco/"):
             esco_uri = iri
+        measures = measures_from_rdf(one, iri, source_ids)
+        if measures.automation_percentile is not None:  # the exposure at full precision
+            exposure = measures.automation_percentile
         professions[pid] = Profession(
-            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"),
+            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"), measures=measures,
             sector=sector_ids.get(one(iri, PG + "sector")), status=statuses.get(one(iri, PG + "status")),
             exposure=None if exposure is None else float(exposure),
             exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),
@@ -481,6 +486,6 @@ def open_remote(endpoint: str, graph: str | None = None) -> RemoteDataset:
             raise RemoteError(f"{_where(endpoint)} holds no profgraph professions"
                               + (f" in graph {shown(graph)}" if graph else "")) from None
         dataset = build_store(model, folder, stamp, details={"endpoint": endpoint, "graph": graph})
-    remote = RemoteDataset(dataset.path, dataset.manifest)
+    remote = RemoteDataset(dataset.path, dataset.manifest, dataset.lease)
     remote.endpoint, remote.graph_iri = endpoint, graph
     return remote

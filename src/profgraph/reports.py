@@ -1,25 +1,50 @@
 """JSON-ready answers built from a dataset: profession summaries and cards, reskilling paths,
-search hits. The CLI prints them as text or JSON; every other front end can reuse them.
+search hits, similar professions and upskilling options. The CLI prints them as text or JSON; the
+site, the server and the API reuse them. Every answer that judges a move applies the rules of
+:mod:`profgraph.rules` and says which rules were in force.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from .errors import UsageError
+from .measures import automation_level, genai_level
 from .model import Model, label
-from .paths import (DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP, ReskillingPath, find_paths,
-                    safer_set, target_set, top_quartile_floor)
+from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
+from .rules import DEFAULT_MIN_COVERAGE, Rules, blocks, facts_of, judge, move_facts
 from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
 from .workload import check_path_search
 
+NEAREST_MISSES = 3
+
+
+def measures_summary(model: Model, profession_id: str) -> dict:
+    """Return the profession's two risk measures as ``{"automation": {...}, "genai": {...}}``: each
+    value, its plain level (None when unknown), the source's category, percentile, how it was
+    obtained (``basis``) and the source id."""
+    m = model.professions[profession_id].measures
+    return {
+        "automation": {"risk": m.automation_risk, "level": automation_level(m), "category": m.automation_category,
+                       "prevalence": m.automation_prevalence, "percentile": m.automation_percentile,
+                       "basis": m.automation_basis, "source": m.automation_source},
+        "genai": {"score": m.genai_score, "level": genai_level(m), "category": m.genai_category,
+                  "percentile": m.genai_percentile, "basis": m.genai_basis, "source": m.genai_source},
+    }
+
 
 def profession_summary(model: Model, profession_id: str, lang: str = "en") -> dict:
-    """Return ``{"id", "label", "status", "automation_exposure"}`` for one profession."""
+    """Return ``{"id", "label", "status", "automation_exposure", "automation", "genai"}`` for one
+    profession (:func:`measures_summary`; ``automation_exposure`` is the automation-risk percentile)."""
     profession = model.professions[profession_id]
     return {
         "id": profession.id,
         "label": label(profession, lang),
         "status": profession.status,
         "automation_exposure": profession.exposure,
+        **measures_summary(model, profession_id),
     }
 
 
@@ -38,13 +63,22 @@ def _with_level(text: str, level: str | None) -> str:
     return f"{text} ({level})" if level else text
 
 
-def profession_card(model: Model, profession_id: str, lang: str = "en") -> dict:
+def _source(model: Model, source_id: str | None) -> dict | None:
+    source = model.sources.get(source_id) if source_id else None
+    return None if source is None else {"id": source.id, "title": source.title, "url": source.url}
+
+
+def profession_card(model: Model, profession_id: str, lang: str = "en", *, dataset=None,
+                    rules: Rules | None = None) -> dict:
     """Return everything a counsellor reads about one profession: labels in every language,
-    classification, status, exposure with its source, skills by type and relation (with the level
-    asked, where one is), personal qualities (traits), successors."""
+    classification, status, its measures with how each was obtained and its source (``measures``),
+    skills by type and relation (with the level asked, where one is), personal qualities (traits),
+    and what it transforms into and from. Given the ``dataset``, each successor also says whether
+    the rules (default :class:`~profgraph.rules.Rules`) let a worker reach it (:func:`successor_reports`)."""
     profession = model.professions[profession_id]
     sector = model.sectors.get(profession.sector) if profession.sector else None
-    source = model.sources.get(profession.exposure_source) if profession.exposure_source else None
+    m = profession.measures
+    successors = model.successors(profession_id)
     return {
         **profession_summary(model, profession_id, lang),
         "iri": profession.iri,
@@ -52,34 +86,72 @@ def profession_card(model: Model, profession_id: str, lang: str = "en") -> dict:
         "alt_labels": {lang_: list(texts) for lang_, texts in profession.alt_labels.items()},
         "isco08": profession.isco08,
         "sector": None if sector is None else {"id": sector.id, "code": sector.code, "label": label(sector, lang)},
-        "exposure_source": None if source is None else {"id": source.id, "title": source.title, "url": source.url},
+        "exposure_source": _source(model, profession.exposure_source),
+        "measures": {
+            "automation": {**measures_summary(model, profession_id)["automation"],
+                           "source": _source(model, m.automation_source)},
+            "genai": {**measures_summary(model, profession_id)["genai"], "source": _source(model, m.genai_source)},
+            "preparation": {"isco_skill_level": m.skill_level, "skill_level_source": _source(model, m.skill_level_source),
+                            "job_zone": m.job_zone, "education_level": m.education_level,
+                            "basis": m.occupation_basis, "source": _source(model, m.occupation_source)},
+            "pay": {"wage_kzt": m.wage_kzt, "wage_source": _source(model, m.wage_source),
+                    "annual_earnings": m.annual_earnings, "earnings_source": _source(model, m.occupation_source)},
+        },
         "esco_uri": profession.esco_uri,
         "esco_match": profession.esco_match,
         "essential_skills": skills_by_type(model, profession.essential, lang, profession.levels),
         "optional_skills": skills_by_type(model, profession.optional, lang, profession.levels),
         "traits": [label(model.skills[s], lang) for s in profession.skills if model.skills[s].type == TRAIT],
-        "transforms_into": [profession_summary(model, successor, lang) for successor in model.successors(profession_id)],
+        "transforms_into": (successor_reports(dataset, profession_id, rules or Rules(), lang=lang) if dataset is not None
+                            else [profession_summary(model, successor, lang) for successor in successors]),
         "transforms_from": [profession_summary(model, t.origin, lang)
                             for t in model.transformations if t.successor == profession_id],
     }
 
 
-def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str) -> dict:
+def _moves(model: Model, rules: Rules, pairs: list[tuple[str, str, float]]) -> list[dict]:
+    """Return :func:`profgraph.rules.move_facts` of each (origin, destination, coverage)."""
+    if not pairs:
+        return []
+    facts = facts_of(model)
+    judged = judge(facts, rules, [facts.row[a] for a, _, _ in pairs], [facts.row[b] for _, b, _ in pairs],
+                   [c for *_, c in pairs])
+    return [move_facts(judged, i) for i in range(len(pairs))]
+
+
+def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str, rules: Rules) -> dict:
+    origin = path.steps[0].origin
+    steps = _moves(model, rules, [(step.origin, step.destination, step.coverage) for step in path.steps])
+    stones = _moves(model, rules, [(origin, step.destination, 1.0) for step in path.steps[:-1]])
+    whole = _moves(model, rules, [(origin, path.destination, path.steps[-1].coverage)])[0]
+    flags = [{**block, "rule": "stepping_stone", "profession": step.destination}
+             for step, move in zip(path.steps, stones)
+             for block in blocks(rules, move, as_stone=True,
+                                 disappearing=model.professions[step.destination].status == "disappearing")
+             if block["rule"] != "viable"]
+    flags += [block for block in blocks(rules, whole) if block["rule"] in ("desirable", "safer")]
     return {
         "rank": rank,
         "steps": [
             {
                 "from": profession_summary(model, step.origin, lang),
                 "to": profession_summary(model, step.destination, lang),
+                **move,
                 "coverage": round(step.coverage, 4),
                 "skills_to_learn": {skill_type: [label(model.skills[s], lang) for s in ids]
                                     for skill_type, ids in step.skills_to_learn.items()},
             }
-            for step in path.steps
+            for step, move in zip(path.steps, steps)
         ],
         "new_skills_total": path.new_skills_total,
         "score": path.score,
         "effort": path.score,
+        "pay_ratio": whole["pay"]["ratio"],
+        "pay_basis": whole["pay"]["basis"],
+        "risk": whole["risk"],
+        "checks": {"viable": True, "desirable": whole["desirable"], "safer": whole["safer"],
+                   "strictly_safer": whole["strictly_safer"]},
+        "flags": flags,
     }
 
 
@@ -105,11 +177,11 @@ def target_arguments(dataset, to: str) -> dict:
 def _targets(model: Model, origin: str, lang: str, status: str | None = None,
              destination: str | None = None) -> tuple[set[str], dict]:
     """Return the destination ids for ``origin`` and the report's description of them: the professions
-    of a ``status``, those ``safer`` (:func:`profgraph.paths.safer_set`) or the one ``destination``."""
+    of a ``status``, every profession that is not disappearing (``safer``: the safer rule then picks
+    among them) or the one ``destination``."""
     if status == "safer":
-        targets = safer_set(model, origin)
-        return targets, {"set": "safer", "exposure_below": model.professions[origin].exposure,
-                         "top_quartile_above": top_quartile_floor(model), "count": len(targets)}
+        targets = {pid for pid, p in model.professions.items() if p.status != "disappearing"} - {origin}
+        return targets, {"set": "safer", "count": len(targets)}
     if status is not None:
         targets = target_set(model, status=status) - {origin}
         return targets, {"status": status, "count": len(targets)}
@@ -120,8 +192,9 @@ def _targets(model: Model, origin: str, lang: str, status: str | None = None,
 
 def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_TOP,
                       max_steps: int = DEFAULT_MAX_STEPS, min_coverage: float = DEFAULT_MIN_COVERAGE,
-                      lang: str = "en") -> dict:
-    """Return ranked reskilling paths from the profession ``origin_name`` to ``to``.
+                      lang: str = "en", rules: Rules | None = None) -> dict:
+    """Return ranked reskilling paths from the profession ``origin_name`` to ``to`` under ``rules``
+    (default: :class:`~profgraph.rules.Rules` with ``min_coverage``).
 
     ``to`` is a status (emerging, transforming, stable, disappearing), ``safer`` or a profession name.
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
@@ -129,32 +202,132 @@ def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_
     """
     origin = dataset.names.resolve(origin_name).id
     return reskilling_report_for(dataset, origin, **target_arguments(dataset, to), top=top, max_steps=max_steps,
-                                 min_coverage=min_coverage, lang=lang)
+                                 min_coverage=min_coverage, lang=lang, rules=rules)
 
 
 def reskilling_report_for(dataset, origin: str, *, status: str | None = None, destination: str | None = None,
                           top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
-                          min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en") -> dict:
+                          min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en",
+                          rules: Rules | None = None) -> dict:
     """Return what :func:`reskilling_report` returns, for the profession id ``origin`` and either a
-    ``status`` (or ``"safer"``) or the profession id ``destination``. Raises
-    :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the
-    origin, ``safer`` from an origin without an exposure estimate, or a ``min_coverage`` that keeps
-    too many transitions to search (:func:`profgraph.workload.check_path_search`).
+    ``status`` (or ``"safer"``) or the profession id ``destination``: ``origin``, ``target``,
+    ``settings``, ``rules`` (in force), ``paths`` (each step with its coverage, preparation, pay and
+    risk; each path with its checks and the flags of what the rules admitted), ``no_path`` (when
+    there is none: why, and the nearest misses with what blocks them) and ``successors`` (what the
+    origin transforms into, reachable or not, :func:`successor_reports`). Raises
+    :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the origin,
+    or a ``min_coverage`` that keeps too many transitions to search
+    (:func:`profgraph.workload.check_path_search`).
     """
-    _check_options(top, lang, min_coverage)
+    rules = rules or Rules(min_coverage=min_coverage)
+    _check_options(top, lang, rules.min_coverage)
     if not 1 <= max_steps <= 6:
         raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
     model = dataset.model
     targets, target = _targets(model, origin, lang, status, destination)
-    check_path_search(dataset, min_coverage)
-    graph = dataset.transition_graph(min_coverage)
-    paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, min_coverage=min_coverage)
+    check_path_search(dataset, rules.min_coverage)
+    graph = dataset.transition_graph(rules.min_coverage)
+    paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, rules=rules)
     return {
         "origin": profession_summary(model, origin, lang),
         "target": target,
-        "settings": {"min_coverage": min_coverage, "max_steps": max_steps, "top": top},
-        "paths": [_path_dict(model, rank, path, lang) for rank, path in enumerate(paths, 1)],
+        "settings": {"min_coverage": rules.min_coverage, "max_steps": max_steps, "top": top},
+        "rules": rules.as_dict(),
+        "paths": [_path_dict(model, rank, path, lang, rules) for rank, path in enumerate(paths, 1)],
+        "no_path": None if paths else no_path_report(dataset, origin, targets, rules, max_steps, lang),
+        "successors": successor_reports(dataset, origin, rules, max_steps=max_steps, lang=lang),
     }
+
+
+def _miss_dict(model: Model, path: ReskillingPath, rules: Rules, lang: str) -> dict:
+    """A path found under relaxed rules, with what the rules in force object to, step by step."""
+    origin = path.steps[0].origin
+    found = []
+    for number, (step, move) in enumerate(zip(path.steps, _moves(
+            model, rules, [(s.origin, s.destination, s.coverage) for s in path.steps])), 1):
+        found += [{**block, "step": number} for block in blocks(rules, move) if block["rule"] == "viable"]
+    for number, (step, move) in enumerate(zip(path.steps[:-1], _moves(
+            model, rules, [(origin, s.destination, 1.0) for s in path.steps[:-1]])), 1):
+        stone = blocks(rules, move, as_stone=True,
+                       disappearing=model.professions[step.destination].status == "disappearing")
+        found += [{**block, "rule": "stepping_stone", "step": number} for block in stone if block["rule"] != "viable"]
+    whole = _moves(model, rules, [(origin, path.destination, path.steps[-1].coverage)])[0]
+    found += [block for block in blocks(rules, whole) if block["rule"] in ("desirable", "safer")]
+    route = [origin] + [s.destination for s in path.steps]
+    return {"route": [{"id": pid, "label": label(model.professions[pid], lang), "status": model.professions[pid].status}
+                      for pid in route], "score": path.score, "blocked_by": found}
+
+
+def no_path_report(dataset, origin: str, targets: set[str], rules: Rules, max_steps: int, lang: str) -> dict:
+    """Return why no path from ``origin`` to ``targets`` meets ``rules``: ``reason`` (one sentence) and
+    ``nearest_misses``, the cheapest paths found when every rule is relaxed (coverage down to the stored
+    floor), fewest objections first, each with what blocks it (``blocked_by``: rule, text, step)."""
+    model = dataset.model
+    measures = model.professions[origin].measures
+    unknown = [name for measure, name in (("automation", "automation risk"), ("genai", "generative-AI exposure"))
+               if measure in rules.measures and (measures.automation_risk if measure == "automation"
+                                                  else measures.genai_score) is None]
+    # Two searches: viability kept and everything else admitted, then everything relaxed (coverage down to
+    # the stored floor); per destination, the route with the fewest objections.
+    relaxed = rules.relaxed(min(float(dataset.transitions["floor"]), rules.min_coverage))
+    viable_only = replace(relaxed, min_coverage=rules.min_coverage, max_prep_step=rules.max_prep_step)
+    found = []
+    for search in (viable_only, relaxed):
+        found += find_paths(model, dataset.transition_graph(search.min_coverage), origin, targets, top=20,
+                            max_steps=max_steps, rules=search)
+    nearest: dict[str, dict] = {}
+    for path in found:
+        miss = _miss_dict(model, path, rules, lang)
+        known = nearest.get(path.destination)
+        if known is None or (len(miss["blocked_by"]), miss["score"]) < (len(known["blocked_by"]), known["score"]):
+            nearest[path.destination] = miss
+    misses = sorted(nearest.values(), key=lambda miss: (len(miss["blocked_by"]), miss["score"]))[:NEAREST_MISSES]
+    if unknown:
+        reason = (f"the origin's {' and '.join(unknown)} is unknown, so no destination is known to be safer "
+                  f"(rule: {'; '.join(part for part in rules.describe().split('; ') if part.startswith('safer'))})")
+    elif not found:
+        reason = (f"no profession of the target is within {max_steps} steps even at coverage "
+                  f">= {relaxed.min_coverage:.0%}")
+    else:
+        rules_hit = sorted({block["rule"] for miss in misses for block in miss["blocked_by"]})
+        reason = f"every candidate breaks a rule ({', '.join(rules_hit)})"
+    return {"reason": reason, "nearest_misses": misses}
+
+
+def successor_reports(dataset, origin: str, rules: Rules, *, max_steps: int = DEFAULT_MAX_STEPS,
+                      lang: str = "en") -> list[dict]:
+    """Return, for each profession ``origin`` transforms into: its summary (``profession``), whether a
+    path of at most ``max_steps`` viable steps through acceptable stepping stones reaches it
+    (``reachable``, with its ``steps``), the direct move's facts (``move``), what the rules in force
+    object to in that move or, if unreachable, in the best path (``blocked_by``) and the skills the
+    origin lacks (``missing_skills``, by type)."""
+    model = dataset.model
+    successors = sorted(set(model.successors(origin)))  # in id order, whatever order the store keeps
+    if not successors:
+        return []
+    matrices = dataset.skill_matrices
+    from .similarity import coverage_from
+
+    coverage = coverage_from(matrices, matrices.rows[origin])
+    reach = replace(rules, allow_riskier=True, allow_lower_pay=True)
+    reached = {path.destination: path for path in find_paths(
+        model, dataset.transition_graph(rules.min_coverage), origin, set(successors), top=len(successors),
+        max_steps=max_steps, rules=reach)}
+    moves = _moves(model, rules, [(origin, pid, float(coverage[matrices.rows[pid]])) for pid in successors])
+    held = set(model.professions[origin].skills)
+    answers = []
+    for pid, move in zip(successors, moves):
+        path = reached.get(pid)
+        objections = [block for block in blocks(rules, move) if path is None or block["rule"] != "viable"]
+        answers.append({
+            "profession": profession_summary(model, pid, lang),
+            "reachable": path is not None,
+            "steps": None if path is None else len(path.steps),
+            "move": move,
+            "blocked_by": objections,
+            "missing_skills": skills_by_type(model, [s for s in model.professions[pid].skills if s not in held], lang),
+        })
+    return answers
 
 
 def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, lang: str = "en") -> list[dict]:
@@ -168,18 +341,20 @@ def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, 
     return hits
 
 
-def similar_report(dataset, name: str, top: int = 10, lang: str = "en") -> dict:
+def similar_report(dataset, name: str, top: int = 10, lang: str = "en", rules: Rules | None = None) -> dict:
     """Return the ``top`` professions most similar to the profession ``name``
     (:mod:`profgraph.similarity`), best first, each with its coverage from the origin
-    (``coverage``), to the origin (``coverage_back``) and the number of skills both require.
+    (``coverage``), to the origin (``coverage_back``), the number of skills both require, and the
+    move there judged by ``rules`` (default :class:`~profgraph.rules.Rules`): ``move``
+    (:func:`profgraph.rules.move_facts`) and what the rules object to (``blocked_by``).
+    Similarity ranks; the rules do not filter this list.
 
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
     name that does not resolve, :class:`~profgraph.errors.UsageError` for ``top`` < 1.
     """
-    import numpy as np
-
     from .similarity import coverage_from, coverage_to, most_similar
 
+    rules = rules or Rules()
     _check_options(top, lang)
     model = dataset.model
     matrices = dataset.skill_matrices
@@ -189,25 +364,45 @@ def similar_report(dataset, name: str, top: int = 10, lang: str = "en") -> dict:
     rows = np.array([other for other, _ in found], dtype=np.int64)
     forward, backward = coverage_from(matrices, row), coverage_to(matrices, row)
     shared = np.asarray((matrices.has[rows] @ matrices.has[row].T).todense()).ravel()
+    moves = _moves(model, rules, [(origin, matrices.profession_ids[other], float(forward[other])) for other, _ in found])
     return {
         "origin": {**profession_summary(model, origin, lang), "isco08": model.professions[origin].isco08},
+        "rules": rules.as_dict(),
         "similar": [
             {**profession_summary(model, matrices.profession_ids[other], lang),
              "isco08": model.professions[matrices.profession_ids[other]].isco08,
              "similarity": round(similarity, 4),
              "coverage": round(float(forward[other]), 4),
              "coverage_back": round(float(backward[other]), 4),
-             "shared_skills": int(count)}
-            for (other, similarity), count in zip(found, shared)
+             "shared_skills": int(count),
+             "move": move,
+             "blocked_by": blocks(rules, move)}
+            for (other, similarity), count, move in zip(found, shared, moves)
         ],
     }
 
 
+def eligible_destinations(model: Model, origin: str, targets: set[str], rules: Rules) -> set[str]:
+    """Return the ``targets`` a worker in ``origin`` may be sent to under ``rules`` once the skills are
+    there: a preparation step the rules accept, desirable and safer (unless the rules admit others)."""
+    facts = facts_of(model)
+    ids = [pid for pid in targets if pid in facts.row and pid != origin]
+    if not ids:
+        return set()
+    judged = judge(facts, rules, np.full(len(ids), facts.row[origin]), [facts.row[pid] for pid in ids],
+                   np.ones(len(ids)))
+    keep = judged.prep_ok & (judged.desirable | rules.allow_lower_pay) & (judged.safer | rules.allow_riskier)
+    return {pid for pid, kept in zip(ids, keep.tolist()) if kept}
+
+
 def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = DEFAULT_TOP, max_skills: int = 1,
-                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en", progress=None) -> dict:
+                   min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en", rules: Rules | None = None,
+                   progress=None) -> dict:
     """Return the skill sets that unlock the most new viable transitions from ``origin_name`` to ``to``
     (:func:`profgraph.upskill.upskill`, which reports long work to ``progress``, a
-    :class:`profgraph.workload.Progress`); ``to`` as for :func:`reskilling_report`.
+    :class:`profgraph.workload.Progress`); ``to`` as for :func:`reskilling_report`. Only destinations
+    that ``rules`` (default: :class:`~profgraph.rules.Rules` with ``min_coverage``) accept apart from
+    coverage count (:func:`eligible_destinations`).
 
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
     name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options or
@@ -216,19 +411,22 @@ def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = D
     from .similarity import coverage_from
     from .upskill import upskill
 
-    _check_options(top, lang, min_coverage)
+    rules = rules or Rules(min_coverage=min_coverage)
+    _check_options(top, lang, rules.min_coverage)
     model = dataset.model
     matrices = dataset.skill_matrices
     origin = dataset.names.resolve(origin_name).id
     targets, target = _targets(model, origin, lang, **target_arguments(dataset, to))
+    eligible = eligible_destinations(model, origin, targets, rules)
     coverage = coverage_from(matrices, matrices.rows[origin])
-    viable = sum(1 for pid in targets if coverage[matrices.rows[pid]] >= min_coverage)
-    options = upskill(matrices, origin, targets, min_coverage=min_coverage, max_skills=max_skills, top=top,
+    viable = sum(1 for pid in eligible if coverage[matrices.rows[pid]] >= rules.min_coverage)
+    options = upskill(matrices, origin, eligible, min_coverage=rules.min_coverage, max_skills=max_skills, top=top,
                       progress=progress)
     return {
         "origin": profession_summary(model, origin, lang),
-        "target": {**target, "viable_now": viable},
-        "settings": {"min_coverage": min_coverage, "max_skills": max_skills, "top": top},
+        "target": {**target, "eligible": len(eligible), "viable_now": viable},
+        "settings": {"min_coverage": rules.min_coverage, "max_skills": max_skills, "top": top},
+        "rules": rules.as_dict(),
         "options": [
             {"rank": rank,
              "skills": [{"id": sid, "label": label(model.skills[sid], lang), "type": model.skills[sid].type}

@@ -300,6 +300,26 @@ def _number(params, name: str, kind, default, low, high):
     return value
 
 
+def _flag(params, name: str) -> bool:
+    raw = params.get(name, "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise BadRequest(f"the parameter {name!r} must be true or false, not {raw[:40]!r}")
+    return raw in ("1", "true", "yes")
+
+
+def _rules(params):
+    """The transition rules a request asks for (profgraph.rules.make_rules checks them: a UsageError is a 400)."""
+    from .rules import make_rules
+
+    return make_rules(min_coverage=_number(params, "min_coverage", float, DEFAULT_MIN_COVERAGE, 0.01, 1.0),
+                      max_prep_step=_number(params, "max_prep_step", int, 1, 0, 4),
+                      min_pay_ratio=_number(params, "min_pay_ratio", float, 0.75, 0.0, 1.0),
+                      risk=_text(params, "risk", required=False, default="automation"),
+                      allow_riskier=_flag(params, "allow_riskier"), allow_lower_pay=_flag(params, "allow_lower_pay"),
+                      allow_stepping_stones=_flag(params, "allow_stepping_stones"),
+                      region=_text(params, "region", required=False) or None)
+
+
 def _lang(params) -> str:
     lang = params.get("lang", "en")
     if lang not in LANGUAGES:
@@ -322,6 +342,17 @@ def _error_json(error: ProfgraphError):
     return JSONResponse(body, _status_code(error))
 
 
+# The transition rules' parameters (profgraph.rules), shared by the answers that judge moves.
+RULE_PARAMETERS = [
+    ("risk", "string", False, "automation", "what 'safer' is judged on: automation, genai or both"),
+    ("min_pay_ratio", "number", False, 0.75, "least pay of a destination as a share of the origin's, 0 to 1"),
+    ("max_prep_step", "integer", False, 1, "most change in preparation level in one step, 0 to 4"),
+    ("allow_riskier", "boolean", False, False, "also show destinations that are not safer, flagged"),
+    ("allow_lower_pay", "boolean", False, False, "also show destinations that pay less, flagged"),
+    ("allow_stepping_stones", "boolean", False, False, "let paths go through disappearing or riskier professions"),
+    ("region", "string", False, None, "compare pay with this region's wages (default: the whole country)"),
+]
+
 # The API's parameters: one table that both parses requests and documents them in OpenAPI.
 API = {
     "/api/search": ("Professions and skills whose labels match q, in any language (reports.search_report).", [
@@ -338,10 +369,13 @@ API = {
         ("top", "integer", False, DEFAULT_TOP, "how many paths, 1 to 50"),
         ("max_steps", "integer", False, DEFAULT_MAX_STEPS, "most transitions in one path, 1 to 6"),
         ("min_coverage", "number", False, DEFAULT_MIN_COVERAGE, "least coverage of a viable transition, (0, 1]"),
+        *RULE_PARAMETERS,
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
-    "/api/similar": ("The professions most similar by skills (reports.similar_report).", [
+    "/api/similar": ("The professions most similar by skills, each move judged by the rules (reports.similar_report).", [
         ("name", "string", True, None, "a profession name in any language or an id"),
         ("top", "integer", False, 10, "how many professions, 1 to 100"),
+        ("min_coverage", "number", False, DEFAULT_MIN_COVERAGE, "least coverage of a viable transition, (0, 1]"),
+        *RULE_PARAMETERS,
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
 }
 
@@ -350,7 +384,7 @@ def openapi() -> dict:
     """Return the OpenAPI 3 description of the JSON API, built from :data:`API`."""
     from . import __version__
 
-    kinds = {"string": "string", "path": "string", "integer": "integer", "number": "number"}
+    kinds = {"string": "string", "path": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
     paths = {}
     for route, (summary, parameters) in API.items():
         paths[route] = {"get": {"summary": summary, "parameters": [
@@ -526,19 +560,17 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         pid = path_params["id"]
         if pid not in model.professions:
             raise NotFound(pid[:MAX_TEXT], [match.id for match in dataset.names.search(pid[:MAX_TEXT], "profession", 5)])
-        return reports.profession_card(model, pid, _lang(params))
+        return reports.profession_card(model, pid, _lang(params), dataset=dataset)
 
     def api_path(params, _):
         return reports.reskilling_report(dataset, _text(params, "from"), _text(params, "to"),
                                          top=_number(params, "top", int, DEFAULT_TOP, 1, 50),
                                          max_steps=_number(params, "max_steps", int, DEFAULT_MAX_STEPS, 1, 6),
-                                         min_coverage=_number(params, "min_coverage", float, DEFAULT_MIN_COVERAGE,
-                                                              0.01, 1.0),
-                                         lang=_lang(params))
+                                         lang=_lang(params), rules=_rules(params))
 
     def api_similar(params, _):
         return reports.similar_report(dataset, _text(params, "name"), top=_number(params, "top", int, 10, 1, 100),
-                                      lang=_lang(params))
+                                      lang=_lang(params), rules=_rules(params))
 
     def api_description(request):
         return JSONResponse(openapi())

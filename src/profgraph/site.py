@@ -33,7 +33,8 @@ from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, sort_key, s
 from .lookup import folding_tables, names_of, search_key
 from .model import Model, label
 from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP
+from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP
+from .rules import DEFAULT_MIN_COVERAGE, Rules
 from .render import build_view
 from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, SKILL_TYPES, STATUSES, TRAIT
 
@@ -258,24 +259,44 @@ def _skill_links(model: Model, skill_ids, lang: str, levels: dict | None = None,
     return groups
 
 
+def _measures_context(model: Model, profession_id: str, lang: str) -> dict:
+    """The measures of a profession page (:func:`profgraph.reports.measures_summary`), each source named in
+    ``lang`` (:func:`profgraph.i18n.source_name`), with its skill level, job zone and wage."""
+    from .reports import measures_summary
+
+    m = model.professions[profession_id].measures
+
+    def named(source_id):
+        found = model.sources.get(source_id) if source_id else None
+        return None if found is None else {"title": source_name(found, lang), "url": found.url}
+
+    summary = measures_summary(model, profession_id)
+    return {"automation": {**summary["automation"], "source": named(m.automation_source)},
+            "genai": {**summary["genai"], "source": named(m.genai_source)},
+            "preparation": {"isco_skill_level": m.skill_level, "job_zone": m.job_zone},
+            "pay": {"wage_kzt": m.wage_kzt, "wage_source": named(m.wage_source)}}
+
+
 def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int = DEFAULT_TOP) -> dict:
     """Context of a profession page: ``profession`` (labels, status, sector, ISCO, exposure and its
-    source, ESCO link, skills by type, transformations: each successor with ``steps``, the length of
-    the best path to it, or None when none is viable), ``report`` (the best reskilling paths to
+    source, its ``measures``, ESCO link, skills by type, transformations: each successor with
+    ``reachable`` and ``steps`` (the shortest path of viable steps through acceptable stepping stones,
+    :func:`profgraph.reports.successor_reports`), what the rules object to (``blocked_by``) and
+    the skills missing), ``report`` (the best reskilling paths to
     emerging professions, from :func:`profgraph.reports.reskilling_report_for`) and ``graph`` (the
     local graph's widget context, those paths highlighted)."""
-    from .reports import reskilling_report_for
+    from .reports import successor_reports
 
     model = dataset.model
     profession = model.professions[profession_id]
     view = build_view(dataset, profession_id=profession_id, depth=1, to=PATHS_TO, lang=lang, top=top,
                       page_url=page_links(urls))
     source = model.sources.get(profession.exposure_source) if profession.exposure_source else None
-    successors = _sorted_entries(model, model.successors(profession_id), lang)
-    for successor in successors:
-        paths = reskilling_report_for(dataset, profession_id, destination=successor["id"], top=1,
-                                      lang=lang)["paths"]
-        successor["steps"] = len(paths[0]["steps"]) if paths else None
+    successors = sorted(({**_entry(model, found["profession"]["id"], lang),
+                          **{key: found[key] for key in ("reachable", "steps", "blocked_by", "missing_skills")}}
+                         for found in successor_reports(dataset, profession_id, Rules(), lang=lang)),
+                        key=lambda entry: sort_key(entry["label"]))
+    measures = _measures_context(model, profession_id, lang)
     origins = [t.origin for t in model.transformations if t.successor == profession_id]
     return {
         "title": label(profession, lang),
@@ -293,6 +314,7 @@ def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int
             "optional": _skill_links(model, profession.optional, lang, profession.levels),
             "traits": _skill_links(model, profession.skills, lang, types=(TRAIT,)),
             "transforms_into": successors,
+            "measures": measures,
             "transforms_from": _sorted_entries(model, origins, lang),
         },
         "rules": {"percent": round(DEFAULT_MIN_COVERAGE * 100), "steps": DEFAULT_MAX_STEPS},

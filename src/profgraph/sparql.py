@@ -360,10 +360,8 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
         write_result(execute(dataset.rdf, sparql, allow_service), output, output_format)
         output.flush()
         return
-    from .store import RDF_FOLDER
-
     check_query(sparql, allow_service)  # here, so that a refusal needs no child
-    _run_in_child(dataset.path / RDF_FOLDER, sparql, output, output_format, timeout, tuple(allow_service))
+    _run_in_child(dataset.rdf_path, sparql, output, output_format, timeout, tuple(allow_service))
 
 
 _CHILD_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryTooComplex, ServiceRefused, UsageError,

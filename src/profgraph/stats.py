@@ -1,32 +1,67 @@
 """Dataset statistics: counts by status, sector and skill type, exposure, profile depth, ESCO links
-and ISCO agreement, successors that paths reach, and stranded professions."""
+and ISCO agreement, successors that paths reach, and the professions the transition rules leave
+without a path or a move, rule by rule."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from statistics import mean
 
 from .model import Model
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP, GRAPH_FLOOR, find_paths, target_set
+from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP, find_paths, target_set
+from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
+# Each rule on its own beside viability, then all of them: what leaves the most professions stranded.
+RULE_SETS = {
+    "viable": {"allow_riskier": True, "allow_lower_pay": True, "allow_stepping_stones": True},
+    "viable_desirable": {"allow_riskier": True, "allow_stepping_stones": True},
+    "viable_safer": {"allow_lower_pay": True, "allow_stepping_stones": True},
+    "viable_stepping_stones": {"allow_riskier": True, "allow_lower_pay": True},
+    "all_rules": {},
+}
 
 
 def stranded(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
-             max_steps: int = DEFAULT_MAX_STEPS, min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[str]:
-    """Return the ids of professions of ``origin_status`` with no viable path to ``target_status``."""
-    return [pid for pid, paths in best_paths(model, graph, origin_status, target_status, 1, max_steps,
-                                             min_coverage).items() if not paths]
+             max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> list[str]:
+    """Return the ids of professions of ``origin_status`` with no path to ``target_status`` under
+    ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
+    rules = rules or Rules()
+    targets = target_set(model, status=target_status)
+    return [pid for pid, profession in model.professions.items()
+            if profession.status == origin_status
+            and not find_paths(model, graph, pid, targets - {pid}, top=1, max_steps=max_steps, rules=rules)]
+
+
+def stranded_by_rule(dataset, rules: Rules | None = None) -> dict[str, list[str]]:
+    """Return, for each of :data:`RULE_SETS`, the disappearing professions left with no path to an
+    emerging one (empty lists when the dataset has no statuses)."""
+    rules = rules or Rules()
+    model = dataset.model
+    if not any(p.status == "emerging" for p in model.professions.values()):
+        return {name: [] for name in RULE_SETS}
+    graph = dataset.transition_graph(rules.min_coverage)
+    return {name: stranded(model, graph, rules=replace(rules, **allowed)) for name, allowed in RULE_SETS.items()}
+
+
+def without_moves(dataset, rules: Rules | None = None) -> dict[str, int]:
+    """Return how many professions have no single ``viable`` move, no viable and ``desirable`` one, and
+    no viable, desirable and ``safe`` (safer) one (:func:`profgraph.transitions.move_counts`)."""
+    from .transitions import move_counts
+
+    counts = move_counts(dataset, rules or Rules())
+    return {name: int((values == 0).sum()) for name, values in counts.items()}
 
 
 def best_paths(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
-               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
-               min_coverage: float = DEFAULT_MIN_COVERAGE) -> dict[str, list]:
-    """Return, for each profession of ``origin_status``, its ``top`` reskilling paths to ``target_status``."""
+               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> dict[str, list]:
+    """Return, for each profession of ``origin_status``, its ``top`` reskilling paths to ``target_status``
+    under ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
+    rules = rules or Rules()
     targets = target_set(model, status=target_status)
-    return {pid: find_paths(model, graph, pid, targets - {pid}, top=top, max_steps=max_steps,
-                            min_coverage=min_coverage)
+    return {pid: find_paths(model, graph, pid, targets - {pid}, top=top, max_steps=max_steps, rules=rules)
             for pid, profession in model.professions.items() if profession.status == origin_status}
 
 
@@ -53,21 +88,23 @@ def isco_agreement(model: Model) -> dict[str, list[str]]:
     return found
 
 
-def successor_reachability(model: Model, graph, max_steps: int = DEFAULT_MAX_STEPS,
-                           min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[dict]:
+def successor_reachability(dataset, rules: Rules | None = None) -> list[dict]:
     """Return, for each "transforms into" link, ``origin``, ``successor``, ``coverage`` (of the direct
-    move; 0 when below the graph's floor), ``direct`` (the move is viable), ``steps`` (of the cheapest
-    path, None when no path of at most ``max_steps`` viable moves reaches the successor) and the link's
-    ``note``. ``graph`` is a transition graph with a floor at most ``min_coverage``."""
+    move), ``direct`` (the direct move is viable under ``rules``, default :class:`~profgraph.rules.Rules`),
+    ``steps`` (of the cheapest path of viable moves through acceptable stepping stones,
+    :func:`profgraph.reports.successor_reports`; None when none of at most the step limit reaches the
+    successor) and the link's ``note``."""
+    from .reports import successor_reports
+
+    rules = rules or Rules()
+    notes = {(link.origin, link.successor): link.note for link in dataset.model.transformations}
     found = []
-    for link in model.transformations:
-        edge = graph.get_edge_data(link.origin, link.successor)
-        coverage = edge["coverage"] if edge else 0.0
-        paths = find_paths(model, graph, link.origin, {link.successor}, top=1, max_steps=max_steps,
-                           min_coverage=min_coverage)
-        found.append({"origin": link.origin, "successor": link.successor, "coverage": round(coverage, 4),
-                      "direct": coverage >= min_coverage, "steps": len(paths[0].steps) if paths else None,
-                      "note": link.note})
+    for origin in dict.fromkeys(link.origin for link in dataset.model.transformations):
+        for report in successor_reports(dataset, origin, rules):
+            successor = report["profession"]["id"]
+            found.append({"origin": origin, "successor": successor, "coverage": report["move"]["coverage"],
+                          "direct": bool(report["move"]["viable"]), "steps": report["steps"],
+                          "note": notes[origin, successor]})
     return found
 
 
@@ -83,12 +120,14 @@ def dataset_stats(dataset) -> dict:
     by_status = Counter(p.status for p in professions if p.status)
     by_sector = Counter(p.sector for p in professions if p.sector)
     skills_by_type = Counter(skill.type for skill in model.skills.values())
-    graph = dataset.transition_graph(DEFAULT_MIN_COVERAGE)
+    by_rule = stranded_by_rule(dataset)
     linked = [p for p in professions if p.esco_uri and p.esco_uri != p.iri]
     matches = Counter(p.esco_match or "close" for p in linked)
     isco = isco_agreement(model)
-    successors = successor_reachability(model, dataset.transition_graph(GRAPH_FLOOR))
-    paths = best_paths(model, graph) if by_status.get("emerging") else {}
+    successors = successor_reachability(dataset)
+    # traits among the skills to learn, checked on the paths the most permissive rules find
+    paths = (best_paths(model, dataset.transition_graph(Rules().min_coverage), rules=replace(Rules(), **RULE_SETS["viable"]))
+             if by_status.get("emerging") else {})
     return {
         "dataset": model.name,
         "professions": {
@@ -136,5 +175,8 @@ def dataset_stats(dataset) -> dict:
         },
         "paths_checked": sum(len(found) for found in paths.values()),
         "traits_in_skills_to_learn": sum(traits_to_learn(model, found) for found in paths.values()),
-        "stranded": [pid for pid, found in paths.items() if not found],
+        "stranded": by_rule["all_rules"],
+        "stranded_by_rule": {name: {"count": len(ids), "professions": ids} for name, ids in by_rule.items()},
+        "without_moves": without_moves(dataset),
+        "rules": Rules().as_dict(),
     }

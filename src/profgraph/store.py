@@ -1,13 +1,31 @@
-"""The on-disk store: one folder holding every view of one dataset.
+"""The on-disk store: one folder holding every view of one dataset, in formats that are data only.
 
-A store folder contains ``manifest.json`` (what it holds and the fingerprint of its inputs),
-``model.pickle`` (the :class:`~profgraph.model.Model` and its name index),
-``transitions.npz`` (every transition with coverage >= :data:`~profgraph.paths.GRAPH_FLOOR`
-as sparse arrays; the networkx graph is built from it on demand, for the coverage asked) and
-``oxigraph/`` (the RDF dataset, for SPARQL).
-The embedded curated data get a store in the user's cache folder, built on first use and
-rebuilt whenever the data, the ontology or the building code change. Stores are built in a
-temporary folder and renamed into place, so a reader never sees a half-built one.
+A store folder holds ``manifest.json`` and the store's current version, a folder ``store-<id>/``
+(see :mod:`profgraph.versions`). The manifest says what the store holds (format, counts, the
+fingerprint of its inputs), names the current version and lists each of its files with its size
+and SHA-256. A version holds
+
+- ``model.json``: the :class:`~profgraph.model.Model` and its :class:`~profgraph.lookup.NameIndex`,
+  as JSON;
+- ``transitions.npz``: every transition with coverage >= :data:`~profgraph.paths.GRAPH_FLOOR` as
+  numpy arrays (read with ``allow_pickle=False``; the networkx graph is built from it on demand,
+  for the coverage asked);
+- ``oxigraph/``: the RDF dataset (Oxigraph on RocksDB), for SPARQL.
+
+Nothing read from a store is ever executed, so a store folder received from someone else is safe to
+open. Every file is checked against the manifest before use: its size when the store is opened, its
+SHA-256 when a view first reads it (the RDF files when the RDF view opens, since RocksDB does not
+notice every damaged table: the user's cache remembers which RDF files were hashed, by inode, size
+and times, so a big store is hashed once, not on every query); then the content is checked for
+types, shapes and references. A store that fails is damaged: the cached store of curated tables is
+rebuilt, with one line on stderr saying so; any other raises :class:`StoreDamaged`, one line naming
+the folder and how to rebuild it.
+
+The embedded curated data get a store in the user's cache folder, built on first use and rebuilt
+whenever the data, the ontology or the building code change. A build writes a new version and then
+replaces the manifest, so a reader never sees a half-built store, and a reader that opened a version
+keeps it while it runs: old versions are removed once no reader holds them, and the workspace of a
+build that was killed is removed by the next run.
 """
 
 from __future__ import annotations
@@ -15,42 +33,153 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+import re
+import sys
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import __version__
-from .atomic import OutputFolder
+from . import __version__, versions
+from .atomic import write_text_atomic
 from .errors import ProfgraphError
-from .model import Model
+from .model import Model, inconsistency
 
-FORMAT = 2
-MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.pickle", "transitions.npz", "oxigraph"
+FORMAT = 3
+MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.json", "transitions.npz", "oxigraph"
+_BUILD_CODE = ("model.py", "measures.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "versions.py",
+               "sources/curated.py")
 GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
-_BUILD_CODE = ("model.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "sources/curated.py")
+MANIFEST_LIMIT = 1 << 20
+VERIFIED_FILE, VERIFIED_KEPT = "verified.json", 32  # RDF folders hashed before, in the user's cache
+_LISTED = re.compile(rf"{re.escape(MODEL_FILE)}|{re.escape(TRANSITIONS_FILE)}|{RDF_FOLDER}/[A-Za-z0-9][\w.-]{{0,100}}")
+_REQUIRED = (MODEL_FILE, TRANSITIONS_FILE, f"{RDF_FOLDER}/CURRENT")
+_UNLISTED = re.compile(r"LOCK|LOG(\..+)?")  # RocksDB's lock and log files: no data
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_LEGACY_FILES = ("model.pickle", "transitions.npz", "oxigraph")  # format 2 kept its views beside the manifest
+_STALE_AFTER = 600.0  # seconds after which a format-2 build workspace is abandoned for sure
 
 
 class StoreError(ProfgraphError):
     """A store folder is missing, incomplete or from an incompatible version."""
 
 
+class StoreDamaged(StoreError):
+    """A store's files do not match its manifest or hold malformed data. ``folder`` is the store
+    folder, ``problem`` what is wrong (one line), ``version`` the name of the damaged version if known."""
+
+    def __init__(self, folder: Path, problem: str, version: str | None = None):
+        self.folder, self.problem, self.version = Path(folder), " ".join(str(problem).split())[:300], version
+        super().__init__(f"the store {self.folder} is damaged ({self.problem}); {_rebuild_hint(self.folder)}")
+
+
+def _rebuild_hint(folder: Path) -> str:
+    """Return how to rebuild the store folder ``folder``: a cached one is rebuilt when missing."""
+    try:
+        cached = folder.resolve().is_relative_to(cache_dir().resolve())
+    except (OSError, RuntimeError):
+        cached = False
+    return "delete it to have it rebuilt" if cached else f"rebuild it with 'profgraph import esco FILES... --store {folder}'"
+
+
+@dataclass
+class _Names:
+    """The parts of a :class:`~profgraph.lookup.NameIndex`, as ``model.json`` keeps them."""
+
+    keys: list[str]
+    entries: list[tuple[str, str, str, str]]
+    preferred: list[int]
+
+
+@dataclass
+class _ModelFile:
+    """What ``model.json`` holds."""
+
+    model: Model
+    names: _Names
+
+
 class Dataset:
-    """An opened store. Views load lazily, so a command pays only for what it uses."""
+    """An opened store. ``path`` is the store folder, ``version`` the folder of the version opened,
+    which stays in place as long as this object lives. Views load lazily, so a command pays only for
+    what it uses; each raises :class:`StoreDamaged` when its files are damaged, unless ``repair`` is
+    set: then ``repair(damage)`` returns the rebuilt store, which this object turns into."""
 
-    def __init__(self, path: Path, manifest: dict):
-        import threading
-        from collections import OrderedDict
-
-        self.path = path
+    def __init__(self, path: Path, manifest: dict, lease: versions.Lease | None = None):
+        self.path = Path(path)
         self.manifest = manifest
+        self.version = self.path / manifest["current"]
+        self.lease = lease
+        self.repair = None
         self._graphs: OrderedDict[float, object] = OrderedDict()  # least recently used first
         self._graphs_lock, self._build_lock = threading.Lock(), threading.Lock()
 
+    def _load(self, read):
+        """Return ``read()``; when it finds the store damaged, repair it and read again, if this store can be repaired."""
+        try:
+            return read()
+        except StoreDamaged as damage:
+            if self.repair is None:
+                raise
+            repair = self.repair
+            if self.lease is not None:
+                self.lease.release()  # the damaged version is of no more use
+            rebuilt = repair(damage)
+            self.__dict__.clear()  # the views loaded so far belong to the damaged version
+            self.__dict__.update(rebuilt.__dict__)
+            self.repair = repair
+            return read()
+
+    def _damaged(self, problem: str) -> StoreDamaged:
+        return StoreDamaged(self.path, problem, self.version.name)
+
+    def _check_sizes(self) -> None:
+        """Raise :class:`StoreDamaged` unless every file the manifest lists is a regular file of its size."""
+        import stat
+
+        for name, entry in self.manifest["files"].items():
+            try:
+                status = os.lstat(self.version / name)
+            except OSError as error:
+                raise self._damaged(f"{name}: {error.strerror}") from None
+            if not stat.S_ISREG(status.st_mode):
+                raise self._damaged(f"{name} is not a regular file")
+            if status.st_size != entry["size"]:
+                raise self._damaged(f"{name} has {status.st_size} bytes instead of {entry['size']}")
+
+    def _read_checked(self, name: str) -> bytes:
+        """Return the content of the listed file ``name`` after checking its size and SHA-256."""
+        entry = self.manifest["files"][name]
+        try:
+            with open(self.version / name, "rb") as handle:
+                content = handle.read(entry["size"] + 1)
+        except OSError as error:
+            raise self._damaged(f"{name}: {error.strerror}") from None
+        if len(content) != entry["size"] or hashlib.sha256(content).hexdigest() != entry["sha256"]:
+            raise self._damaged(f"{name} does not match its checksum")
+        return content
+
+    def _check_hash(self, name: str) -> None:
+        entry = self.manifest["files"][name]
+        try:
+            with open(self.version / name, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as error:
+            raise self._damaged(f"{name}: {error.strerror}") from None
+        if digest != entry["sha256"]:
+            raise self._damaged(f"{name} does not match its checksum")
+
     @cached_property
     def _model_and_names(self):
-        with (self.path / MODEL_FILE).open("rb") as handle:
-            return pickle.load(handle)
+        return self._load(self._read_model)
+
+    def _read_model(self):
+        try:
+            return decode_model(self._read_checked(MODEL_FILE))
+        except ValueError as error:
+            raise self._damaged(f"{MODEL_FILE}: {error}") from None
 
     @property
     def model(self) -> Model:
@@ -65,10 +194,17 @@ class Dataset:
     @cached_property
     def transitions(self) -> dict:
         """The stored transition table (:func:`profgraph.paths.transition_table`)."""
-        import numpy as np
+        return self._load(self._read_transitions)
 
-        with np.load(self.path / TRANSITIONS_FILE, allow_pickle=False) as arrays:
-            return dict(arrays)
+    def _read_transitions(self) -> dict:
+        try:
+            table = read_arrays(self._read_checked(TRANSITIONS_FILE))
+            problem = table_problem(table, self.model.professions)
+        except ValueError as error:
+            problem = str(error)
+        if problem:
+            raise self._damaged(f"{TRANSITIONS_FILE}: {problem}")
+        return table
 
     @property
     def graph(self):
@@ -114,11 +250,164 @@ class Dataset:
         return similarity_vectors(self.skill_matrices)
 
     @cached_property
+    def rdf_path(self) -> Path:
+        """The Oxigraph folder of the version opened, its files checked against the manifest first."""
+        return self._load(self._check_rdf)
+
+    def _check_rdf(self) -> Path:
+        listed = {name: entry for name, entry in self.manifest["files"].items() if name.startswith(f"{RDF_FOLDER}/")}
+        identities = _identities(self.version, listed)
+        if not _verified_before(self.version, identities):
+            for name in listed:
+                self._check_hash(name)
+            _remember_verified(self.version, identities)
+        return self.version / RDF_FOLDER
+
+    @cached_property
     def rdf(self):
         """The RDF dataset as a read-only :class:`pyoxigraph.Store`."""
+        return self._load(self._open_rdf)
+
+    def _open_rdf(self):
         from pyoxigraph import Store
 
-        return Store.read_only(str(self.path / RDF_FOLDER))
+        try:
+            return Store.read_only(str(self.rdf_path))
+        except (OSError, RuntimeError, ValueError) as error:
+            raise self._damaged(f"{RDF_FOLDER}: {error}") from None
+
+
+def _identities(version: Path, listed: dict) -> dict:
+    """Return, for each file of ``listed`` (name -> manifest entry), what changes whenever it is written
+    (inode, size, modification and status-change times) with its checksum: a file whose identity is
+    unchanged since it was hashed still has that hash."""
+    identities = {}
+    for name, entry in listed.items():
+        try:
+            status = os.lstat(version / name)
+        except OSError:
+            return {}
+        identities[name] = [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+                            entry["sha256"]]
+    return identities
+
+
+def _verified_before(version: Path, identities: dict) -> bool:
+    """Whether the user's cache records the files ``identities`` of ``version`` as verified."""
+    try:
+        record = json.loads((cache_dir() / VERIFIED_FILE).read_bytes()[:MANIFEST_LIMIT])
+        return bool(identities) and record.get(str(version.resolve())) == identities
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return False
+
+
+def _remember_verified(version: Path, identities: dict) -> None:
+    """Record in the user's cache that the files ``identities`` of ``version`` match their checksums (best effort)."""
+    try:
+        record = json.loads((cache_dir() / VERIFIED_FILE).read_bytes()[:MANIFEST_LIMIT])
+        record = record if isinstance(record, dict) else {}
+    except (OSError, ValueError, RecursionError):
+        record = {}
+    record.pop(str(version.resolve()), None)
+    record[str(version.resolve())] = identities
+    kept = dict(list(record.items())[-VERIFIED_KEPT:])
+    try:
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        write_text_atomic(cache_dir() / VERIFIED_FILE, json.dumps(kept))
+    except (OSError, ProfgraphError):
+        pass
+
+
+def decode_model(content: bytes):
+    """Return ``(model, names)`` read from the content of a ``model.json``.
+
+    Raises ValueError (one line) when it is not JSON of the expected types or the model does not hold
+    together (:func:`~profgraph.model.inconsistency`).
+    """
+    import msgspec
+
+    from .lookup import NameIndex
+
+    try:
+        stored = msgspec.json.decode(content, type=_ModelFile)
+    except (msgspec.MsgspecError, RecursionError) as error:  # deep nesting in a field it skips
+        raise ValueError(str(error)) from None
+    problem = inconsistency(stored.model) or _names_problem(stored.names, stored.model)
+    if problem:
+        raise ValueError(problem)
+    return stored.model, NameIndex.stored(stored.names.keys, stored.names.entries, stored.names.preferred)
+
+
+def _names_problem(names: _Names, model: Model) -> str | None:
+    """Return what keeps ``names`` from being an index of ``model``'s names, or None."""
+    if len(names.keys) != len(names.entries):
+        return f"{len(names.keys)} search keys for {len(names.entries)} names"
+    tables = {"profession": model.professions, "skill": model.skills}
+    for kind, entity_id, _, _ in names.entries:
+        if entity_id not in tables.get(kind, ()):
+            return f"a name of the unknown {kind} {entity_id!r}"
+    if names.preferred and not 0 <= min(names.preferred) <= max(names.preferred) < len(names.entries):
+        return "a preferred name out of range"
+    return None
+
+
+def read_arrays(content: bytes) -> dict:
+    """Return the arrays of the ``.npz`` archive ``content`` by name.
+
+    Raises ValueError when it is not an uncompressed archive of plain (not object) arrays whose data
+    fit in it.
+    """
+    import io
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                    raise ValueError(f"unexpected member {info.filename!r}")
+                with archive.open(info) as member:  # the header's claim, checked before numpy allocates it
+                    major, _ = np.lib.format.read_magic(member)
+                    read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+                    shape, _, dtype = read_header(member)
+                if dtype.hasobject or int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > info.file_size:
+                    raise ValueError(f"member {info.filename!r} claims more than it holds")
+        with np.load(io.BytesIO(content), allow_pickle=False) as arrays:
+            return {name: arrays[name] for name in arrays.files}
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+        raise ValueError(f"not a valid archive: {error}") from None
+
+
+_TABLE_KINDS = {"ids": "U", "floor": "f", "indptr": "iu", "indices": "iu", "coverage": "f", "gap": "f"}
+
+
+def table_problem(table: dict, professions) -> str | None:
+    """Return what is wrong with the transition table ``table`` (:func:`profgraph.paths.transition_table`)
+    of a model whose professions are ``professions`` (ids), or None when it is sound."""
+    import numpy as np
+
+    for name, kinds in _TABLE_KINDS.items():
+        if name not in table:
+            return f"no array {name!r}"
+        if table[name].dtype.kind not in kinds:
+            return f"array {name!r} holds {table[name].dtype}"
+    ids, floor, indptr, indices = table["ids"], table["floor"], table["indptr"], table["indices"]
+    coverage, gap = table["coverage"], table["gap"]
+    if (ids.ndim != 1 or floor.ndim != 0 or indptr.shape != (len(ids) + 1,) or indices.ndim != 1
+            or coverage.shape != indices.shape or gap.shape != indices.shape):
+        return "arrays of inconsistent shapes"
+    if len(set(ids.tolist())) != len(ids) or set(ids.tolist()) != set(professions):
+        return "its professions are not the model's"
+    if not 0.0 <= float(floor) <= 1.0:
+        return f"floor {float(floor)} outside [0, 1]"
+    if indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0):
+        return "row pointers out of order"
+    if len(indices) and (indices.min() < 0 or indices.max() >= len(ids)):
+        return "a profession index out of range"
+    if not (np.all(np.isfinite(gap)) and np.all((coverage >= 0.0) & (coverage <= 1.0))):
+        return "a coverage or gap out of range"
+    return None
 
 
 def fingerprint(inputs: list[Path]) -> str:
@@ -133,14 +422,33 @@ def fingerprint(inputs: list[Path]) -> str:
 
 def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
                 progress=None, details: dict | None = None, force: bool = False) -> Dataset:
-    """Build every view of ``model`` into the folder ``destination`` and return it opened.
+    """Build every view of ``model`` into the store folder ``destination`` and return it opened.
 
     ``progress``, if given, is called with the name of each view when it is built;
-    ``details`` go into the manifest as they are. The build happens in a temporary sibling
-    folder that replaces ``destination`` only when complete; on any error nothing at
-    ``destination`` changes. ``destination`` must be new, empty or a store, or ``force`` given
-    (:class:`~profgraph.atomic.OutputFolder`); else :class:`~profgraph.errors.UsageError` is raised.
+    ``details`` go into the manifest as they are. A store of this format gets a new version beside
+    its current one: readers of an older version keep it, and it is removed once none holds it. Any
+    other ``destination`` must be new, empty or a store of an older format, or ``force`` given; the
+    store is then built beside it and swapped in whole (:class:`~profgraph.atomic.OutputFolder`). On
+    any error ``destination`` is left as it was. Raises :class:`~profgraph.errors.UsageError` for a
+    folder refused as :func:`~profgraph.atomic.check_output_folder` says, :class:`StoreError` when the
+    model cannot be stored faithfully, OSError when the folder cannot be written.
     """
+    from .atomic import OutputFolder, check_output_folder
+
+    destination = Path(destination)
+    if _legacy_format(destination) is False and not check_output_folder(destination, "store", force=force):
+        with versions.build_lock(destination) as locked:
+            return _build(model, destination, fingerprint_value, ontology, progress, details, locked)
+    with OutputFolder(destination, "store", force=force) as output:
+        _build(model, output.workspace, fingerprint_value, ontology, progress, details, locked=True)
+    return open_store(destination)
+
+
+def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Path | None, progress,
+           details: dict | None, locked: bool) -> Dataset:
+    """:func:`build_store` into a store of this format, for a caller that took the build lock of
+    ``destination`` (``locked`` says whether it holds it: see :func:`~profgraph.versions.build_lock`)."""
+    import msgspec
     import numpy as np
     from pyoxigraph import NamedNode, RdfFormat, Store
 
@@ -150,12 +458,15 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
     from .resources import ontology_dir
     from .vocab import ONTOLOGY_GRAPH
 
-    destination = Path(destination)
-    output = OutputFolder(destination, "store", force=force, whole=(RDF_FOLDER,))
-    workspace = output.workspace
-    try:
-        with (workspace / MODEL_FILE).open("wb") as handle:
-            pickle.dump((model, NameIndex(model)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    legacy = bool(_legacy_format(destination))
+    with versions.workspace(destination) as workspace:
+        names = NameIndex(model)
+        content = msgspec.json.encode(_ModelFile(model, _Names(names.keys, names.entries, sorted(names.preferred))))
+        try:
+            decode_model(content)  # what is written must read back: the reader trusts nothing else
+        except ValueError as error:
+            raise StoreError(f"the dataset cannot be stored: {error}") from None
+        (workspace / MODEL_FILE).write_bytes(content)
         if progress:
             progress("names")
         transitions = transition_table(model)
@@ -171,39 +482,153 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
         del rdf
         if progress:
             progress("rdf")
-        manifest = {
-            "format": FORMAT,
-            "version": __version__,
-            "name": model.name,
-            "fingerprint": fingerprint_value,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "professions": len(model.professions),
-            "skills": len(model.skills),
-            "requirements": sum(len(p.skills) for p in model.professions.values()),
-            "transitions": len(transitions["indices"]),
-            "transitions_floor": float(transitions["floor"]),
-            **(details or {}),
-        }
-        (workspace / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        output.commit()
-    except BaseException:
-        output.discard()
-        raise
-    return Dataset(destination, manifest)
+        files = _file_list(workspace)
+        version = versions.commit(workspace)
+    lease = versions.lease(version)
+    manifest = {
+        "format": FORMAT,
+        "version": __version__,
+        "name": model.name,
+        "fingerprint": fingerprint_value,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "professions": len(model.professions),
+        "skills": len(model.skills),
+        "requirements": sum(len(p.skills) for p in model.professions.values()),
+        "transitions": len(transitions["indices"]),
+        "transitions_floor": float(transitions["floor"]),
+        **(details or {}),
+        "current": version.name,
+        "files": files,
+    }
+    write_text_atomic(destination / MANIFEST, json.dumps(manifest, indent=2))
+    versions.clean(destination, keep=version.name, locked=locked)
+    _remove_legacy(destination, legacy)
+    return Dataset(destination, manifest, lease)
+
+
+def _file_list(version: Path) -> dict:
+    """Return ``{name: {"size", "sha256"}}`` for every data file in the folder ``version``."""
+    files = {}
+    for path in sorted(version.rglob("*")):
+        name = path.relative_to(version).as_posix()
+        if path.is_file() and _LISTED.fullmatch(name) and not _UNLISTED.fullmatch(path.name):
+            with path.open("rb") as handle:
+                files[name] = {"size": path.stat().st_size, "sha256": hashlib.file_digest(handle, "sha256").hexdigest()}
+    return files
 
 
 def open_store(path: str | Path) -> Dataset:
-    """Open the store folder ``path``. Raises :class:`StoreError` if it is not a complete store."""
+    """Open the store folder ``path``: read its manifest, hold its current version and check the sizes of its files.
+
+    Raises :class:`StoreError` if it is not a store or was built in another format,
+    :class:`StoreDamaged` if its manifest or files are damaged.
+    """
     path = Path(path)
+    missing = None
+    while True:
+        manifest = _read_manifest(path)
+        try:
+            lease = versions.lease(path / manifest["current"])
+        except FileNotFoundError:
+            if missing == manifest["current"]:  # not a build replacing it: it is gone
+                raise StoreDamaged(path, f"its version {missing} is missing") from None
+            missing = manifest["current"]
+            continue
+        except OSError as error:
+            raise StoreDamaged(path, f"{manifest['current']}: {error.strerror}") from None
+        dataset = Dataset(path, manifest, lease)
+        try:
+            dataset._check_sizes()
+        except StoreDamaged:
+            lease.release()
+            raise
+        versions.sweep(path, keep=manifest["current"])
+        return dataset
+
+
+def _read_manifest(path: Path) -> dict:
+    """Return the manifest of the store folder ``path``, checked for the fields a reader relies on."""
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        with open(path / MANIFEST, "rb") as handle:
+            text = handle.read(MANIFEST_LIMIT + 1)
+    except (FileNotFoundError, NotADirectoryError):
         raise StoreError(f"{path} is not a profgraph store (no {MANIFEST}); build one with 'profgraph import'") from None
-    except (OSError, ValueError) as error:
-        raise StoreError(f"{path}: unreadable {MANIFEST}: {error}") from None
-    if manifest.get("format") != FORMAT:
-        raise StoreError(f"{path} was built by an incompatible profgraph version; rebuild it")
-    return Dataset(path, manifest)
+    except OSError as error:
+        raise StoreDamaged(path, f"{MANIFEST}: {error.strerror}") from None
+    if len(text) > MANIFEST_LIMIT:
+        raise StoreDamaged(path, f"{MANIFEST} is too large")
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):
+        raise StoreDamaged(path, f"{MANIFEST} is not JSON") from None
+    found = manifest.get("format") if isinstance(manifest, dict) else None
+    if type(found) is not int:
+        raise StoreDamaged(path, f"{MANIFEST} gives no store format")
+    if found != FORMAT:
+        age = "an older" if found < FORMAT else "a newer"
+        raise StoreError(f"{path} was built by {age} profgraph (store format {found}, this one reads {FORMAT}); "
+                         f"{_rebuild_hint(path)}")
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise StoreDamaged(path, f"{MANIFEST}: {problem}")
+    return manifest
+
+
+def _manifest_problem(manifest: dict) -> str | None:
+    current, files = manifest.get("current"), manifest.get("files")
+    if not isinstance(current, str) or not versions.VERSION.fullmatch(current):
+        return "no valid current version"
+    if not isinstance(files, dict):
+        return "no file list"
+    for name, entry in files.items():
+        if not _LISTED.fullmatch(name):
+            return f"unexpected file {name[:80]!r}"
+        if not (isinstance(entry, dict) and type(entry.get("size")) is int and entry["size"] >= 0
+                and isinstance(entry.get("sha256"), str) and _SHA256.fullmatch(entry["sha256"])):
+            return f"a malformed entry for {name}"
+    for name in _REQUIRED:
+        if name not in files:
+            return f"{name} is not listed"
+    for key in ("name", "fingerprint"):
+        if not isinstance(manifest.get(key, ""), str):
+            return f"{key} is not text"
+    return None
+
+
+def _legacy_format(folder: Path) -> bool | None:
+    """Whether ``folder`` holds a store of format 2 or older (its views beside the manifest), False when it
+    holds one of this format, None when it holds no store."""
+    try:
+        found = json.loads((folder / MANIFEST).read_bytes()[:MANIFEST_LIMIT]).get("format")
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return None
+    return None if type(found) is not int or found > FORMAT else found < FORMAT
+
+
+def _remove_legacy(folder: Path, legacy: bool) -> None:
+    """Remove what a format-2 store kept: its views beside the manifest (if ``legacy``) and its
+    abandoned build folders beside ``folder``."""
+    import shutil
+
+    if legacy:
+        for name in _LEGACY_FILES:
+            target = folder / name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target, ignore_errors=True)
+            elif target.exists() or target.is_symlink():
+                target.unlink(missing_ok=True)
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(build|old)-[\w.-]+")
+    try:
+        leftovers = [entry for entry in os.scandir(folder.parent) if pattern.fullmatch(entry.name)]
+    except OSError:
+        return
+    for entry in leftovers:
+        try:
+            abandoned = entry.is_dir(follow_symlinks=False) and time.time() - entry.stat().st_mtime > _STALE_AFTER
+        except OSError:
+            continue
+        if abandoned:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def cache_dir() -> Path:
@@ -215,12 +640,13 @@ def cache_dir() -> Path:
 
 
 def curated_store(data: str | Path | None = None) -> Dataset:
-    """Return the store of the curated tables in ``data`` (default: the embedded data), building it if stale.
+    """Return the store of the curated tables in ``data`` (default: the embedded data), building it if
+    stale and rebuilding it if damaged (saying so on stderr).
 
     Raises :class:`~profgraph.errors.DataError` when a table is malformed.
     """
     from .resources import data_dir, ontology_dir
-    from .sources.curated import table_paths
+    from .sources.curated import read_curated, table_paths
 
     folder = Path(data) if data else data_dir()
     ontology = ontology_dir()
@@ -230,15 +656,34 @@ def curated_store(data: str | Path | None = None) -> Dataset:
         raise StoreError(f"missing data file {missing[0]}")
     stamp = fingerprint(inputs)
     destination = cache_dir() / ("curated" if data is None else f"data-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]}")
+
+    def rebuild(damage: StoreDamaged | None) -> Dataset:
+        with versions.build_lock(destination) as locked:
+            dataset, found = _fresh(destination, stamp)
+            if dataset is not None and (damage is None or dataset.version.name != damage.version):
+                return dataset  # another process has built it meanwhile
+            damage = damage or found
+            if damage is not None:
+                sys.stderr.write(f"profgraph: the cached store {destination} was damaged ({damage.problem}); "
+                                 "rebuilding it\n")
+            return _build(read_curated(folder), destination, stamp, ontology, None, None, locked)
+
+    dataset, _ = _fresh(destination, stamp)
+    if dataset is None:
+        dataset = rebuild(None)
+    dataset.repair = rebuild
+    return dataset
+
+
+def _fresh(destination: Path, stamp: str) -> tuple[Dataset | None, StoreDamaged | None]:
+    """Return the store at ``destination`` if it holds ``stamp`` and is sound so far, else None and the damage found, if any."""
     try:
         dataset = open_store(destination)
-        if dataset.manifest.get("fingerprint") == stamp:
-            return dataset
+    except StoreDamaged as damage:
+        return None, damage
     except StoreError:
-        pass
-    from .sources.curated import read_curated
-
-    return build_store(read_curated(folder), destination, stamp, ontology)
+        return None, None
+    return (dataset, None) if dataset.manifest.get("fingerprint") == stamp else (None, None)
 
 
 def load(store: str | Path | None = None, data: str | Path | None = None, endpoint: str | None = None) -> Dataset:

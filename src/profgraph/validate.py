@@ -147,30 +147,25 @@ def check_shapes(data) -> list[Finding]:
 
 def successor_findings(dataset) -> list[Finding]:
     """Return a violation for each "transforms into" link whose successor no reskilling path reaches
-    (at the default coverage and step limit) and whose row has no note saying why it is listed, and a
-    warning for each that is reachable, but not in one move, without a note."""
-    from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, GRAPH_FLOOR
+    under the transition rules (viable moves through acceptable stepping stones, within the step
+    limit) and whose row has no note saying why it is listed, and a warning for each that is
+    reachable, but not in one move, without a note."""
+    from .paths import DEFAULT_MAX_STEPS
     from .stats import successor_reachability
 
     findings = []
-    for link in successor_reachability(dataset.model, dataset.transition_graph(GRAPH_FLOOR)):
+    for link in successor_reachability(dataset):
         if link["note"] or link["direct"]:
             continue
         if link["steps"] is None:
             findings.append(Finding("violation", "successors", link["origin"],
                                     f"transforms into {link['successor']}, which no path of at most {DEFAULT_MAX_STEPS} "
-                                    f"moves with coverage >= {DEFAULT_MIN_COVERAGE} reaches, and no note says why"))
+                                    f"viable moves reaches (direct coverage {link['coverage']:.2f}), and no note says why"))
         else:
             findings.append(Finding("warning", "successors", link["origin"],
                                     f"transforms into {link['successor']}, reached in {link['steps']} moves "
-                                    f"(direct coverage {_coverage(link['coverage'])}); no note says why it is listed"))
+                                    f"(direct coverage {link['coverage']:.2f}); no note says why it is listed"))
     return findings
-
-
-def _coverage(value: float) -> str:
-    from .paths import GRAPH_FLOOR
-
-    return f"{value:.2f}" if value else f"below {GRAPH_FLOOR:.2f}"
 
 
 def validate(dataset, complete_languages: bool = True) -> list[Finding]:

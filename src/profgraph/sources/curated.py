@@ -10,13 +10,15 @@ import re
 from pathlib import Path
 
 from ..errors import DataError, shown
-from ..model import (Agent, Code, Indicator, Model, Observation, Profession, Sector, Skill, Source, Transformation,
-                     publisher_names)
+from ..measures import AUTOMATION_LEVELS, BASES, GENAI_LEVELS, MEASURE_COLUMNS, measures_from_row
+from ..model import (Agent, Code, Indicator, Measures, Model, Observation, Profession, Sector, Skill, Source,
+                     Transformation, publisher_names)
 from ..vocab import ESCO_MATCHES, LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
 from .csvfile import finite_number, read_table
 
-TABLES = ("publishers", "sources", "dataset", "sectors", "skills", "isco_groups", "professions", "requirements",
-          "transformations", "areas", "units", "indicators", "observations")
+TABLES = ("publishers", "sources", "dataset", "sectors", "skills", "isco_groups", "professions",
+          "profession_measures", "requirements", "transformations", "areas", "units", "indicators",
+          "observations")
 COLUMNS = {
     "publishers": ("id", "name", "kind"),
     "sources": ("id", "title", "publisher", "year", "url", "note"),
@@ -28,8 +30,9 @@ COLUMNS = {
     "skills": ("id", "type", "label_kk", "label_ru", "label_en", "alt_kk", "alt_ru", "alt_en", "esco_uri"),
     "professions": (
         "id", "label_kk", "label_ru", "label_en", "alt_kk", "alt_ru", "alt_en",
-        "isco08", "sector", "status", "automation_exposure", "exposure_source", "esco_uri",
+        "isco08", "sector", "status", "esco_uri",
     ),
+    "profession_measures": ("profession", *MEASURE_COLUMNS),
     "requirements": ("profession", "skill", "relation"),
     "transformations": ("from", "to", "source"),
     "indicators": ("id", "label_kk", "label_ru", "label_en", "unit"),
@@ -108,17 +111,28 @@ def _alt_labels(row: dict) -> dict[str, tuple[str, ...]]:
     return alts
 
 
-def _exposure(table: _Table, line: int, row: dict, sources) -> tuple[float | None, str | None]:
-    text = row["automation_exposure"]
-    if not text:
-        if row["exposure_source"]:
-            raise table.fail(line, "automation_exposure", "is empty but exposure_source is set")
-        return None, None
-    value = table.number(line, row, "automation_exposure")
-    if not 0.0 <= value <= 1.0:
-        raise table.fail(line, "automation_exposure", f"{text} is outside [0, 1]")
-    source = table.reference(line, row, "exposure_source", sources, "source")
-    return value, source
+def _measures(table: _Table, line: int, row: dict, sources) -> Measures:
+    measures = measures_from_row(row, lambda column, message: table.fail(line, column, message))
+    for column in MEASURE_COLUMNS:
+        value = getattr(measures, column)
+        if value is None:
+            continue
+        if column.endswith("_source"):
+            table.reference(line, row, column, sources, "source")
+        elif column.endswith("_basis") and value not in BASES:
+            raise table.fail(line, column, f"{shown(value)} is not one of {', '.join(BASES)}")
+        elif column == "automation_category" and value not in AUTOMATION_LEVELS:
+            raise table.fail(line, column, f"{shown(value)} is not one of {', '.join(AUTOMATION_LEVELS)}")
+        elif column == "genai_category" and value not in GENAI_LEVELS:
+            raise table.fail(line, column, f"{shown(value)} is not one of {', '.join(GENAI_LEVELS)}")
+        elif column.endswith("_percentile") or column == "automation_prevalence":
+            if value > 1:
+                raise table.fail(line, column, f"{value} is outside [0, 1]")
+        elif column == "automation_risk" and not 1 <= value <= 5:
+            raise table.fail(line, column, f"{value} is outside Nesta's 1..5 scale")
+    if measures.automation_risk is not None and measures.automation_source is None:
+        raise table.fail(line, "automation_source", "is empty but automation_risk is set")
+    return measures
 
 
 def _esco_match(table: _Table, line: int, row: dict) -> str | None:
@@ -176,18 +190,32 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         if isco and not re.fullmatch(r"\d{4}", isco):
             raise table.fail(line, "isco08", f"{shown(isco)} is not a 4-digit ISCO-08 unit group")
         if isco and isco not in isco_titles:
-            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv")
+            raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv"
+                             " (scripts/isco_titles.py adds the groups the professions use)")
         esco_isco = row["esco_isco08"]
         if esco_isco and not re.fullmatch(r"\d{1,4}", esco_isco):
             raise table.fail(line, "esco_isco08", f"{shown(esco_isco)} is not an ISCO-08 group code")
-        exposure, exposure_source = _exposure(table, line, row, sources)
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
             isco08=isco or None, sector=table.reference(line, row, "sector", sectors, "sector"),
-            status=table.choice(line, row, "status", STATUSES), exposure=exposure,
-            exposure_source=exposure_source, esco_uri=row["esco_uri"] or None, esco_match=_esco_match(table, line, row),
-            esco_note=row["esco_note"], esco_isco08=esco_isco or None, isco_note=row["isco_note"],
+            status=table.choice(line, row, "status", STATUSES), esco_uri=row["esco_uri"] or None,
+            esco_match=_esco_match(table, line, row), esco_note=row["esco_note"], esco_isco08=esco_isco or None,
+            isco_note=row["isco_note"],
         )
+
+    # The measures (data/profession_measures.csv, scripts/derive_measures.py); the exposure is the
+    # automation-risk percentile there. A profession without a row has every measure unknown.
+    table = tables["profession_measures"]
+    measured: dict[str, Measures] = {}
+    for line, row in table.rows:
+        pid = table.reference(line, row, "profession", rows, "profession")
+        table.unique(line, "profession", pid, measured)
+        measured[pid] = _measures(table, line, row, sources)
+    for pid, fields in rows.items():
+        measures = measured.get(pid, Measures())
+        fields.update(measures=measures, exposure=measures.automation_percentile,
+                      exposure_source=measures.automation_source if measures.automation_percentile is not None
+                      else None)
 
     required: dict[str, dict[str, list[str]]] = {pid: {"essential": [], "optional": []} for pid in rows}
     levels: dict[str, dict[str, str]] = {pid: {} for pid in rows}

@@ -35,7 +35,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
@@ -107,6 +107,24 @@ TRAIT_SKILLS = frozenset("http://data.europa.eu/esco/skill/" + uuid for uuid in 
 ESCO_SOURCE = Source("esco", iri("source", "esco"),
                      "ESCO: European Skills, Competences, Qualifications and Occupations",
                      "European Commission", url="https://esco.ec.europa.eu/")
+# The sources of the measures an import derives from the reference data (the same ids as data/sources.csv).
+REFERENCE_SOURCES = {
+    "inputs": Source("nesta-mcc-inputs", iri("source", "nesta-mcc-inputs"), "Mapping Career Causeways: occupation "
+                     "data inputs of the transitions (mcc_transitions_Occupation_data_inputs.csv)", "Nesta", "2020",
+                     "https://github.com/nestauk/mapping-career-causeways",
+                     "Job zone, education level and indicative annual earnings (UK; used only as ratios)."),
+    "genai": Source("ilo-genai-2025", iri("source", "ilo-genai-2025"), "Generative AI and jobs: A refined global "
+                    "index of occupational exposure (ILO Working Paper 140)", "International Labour Organization",
+                    "2025", "https://doi.org/10.54394/HETP0387",
+                    "Mean exposure score of a unit group's tasks (2025) and its category, per ISCO-08 unit group."),
+    "skill_level": Source("ilo-isco-08", iri("source", "ilo-isco-08"), "International Standard Classification of "
+                          "Occupations ISCO-08, Volume 1", "International Labour Organization", "2012",
+                          "https://www.ilo.org/public/english/bureau/stat/isco/isco08/",
+                          "The ISCO skill level of each major group."),
+    "wages": Source("bns-kz-wages-2022", iri("source", "bns-kz-wages-2022"), "Average monthly nominal wage by "
+                    "enlarged occupation group, 2022", "Bureau of National Statistics of the Republic of Kazakhstan",
+                    "2023", "https://stat.gov.kz/", "The national wage of each ISCO-08 major group (KZT per month)."),
+}
 _UUID_HEAD = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -137,6 +155,7 @@ class EscoImport:
     links_read: int
     links_dropped: dict[str, int]
     exposure_basis: dict[str, int]
+    measures_known: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict:
         """Return the counts of the import as a JSON-ready dict."""
@@ -151,6 +170,7 @@ class EscoImport:
             "links_dropped": self.links_dropped,
             "requirements": sum(len(p.skills) for p in model.professions.values()),
             "exposure": self.exposure_basis,
+            "measures": self.measures_known,
         }
 
 
@@ -333,19 +353,41 @@ def skill_types(skills, broader, hierarchy, digital) -> list[str]:
     return types
 
 
-def _risk_sources(path: Path, bases: Iterable[str]) -> dict[str, Source]:
+def _risk_source(path: Path) -> Source:
     slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "risk"
-    notes = {
-        "own": "the occupation's own estimate",
-        "broader": "inherited from the nearest broader ESCO occupation with an estimate",
-        "isco": "the ISCO-08 group's estimate (mean of the table's occupations in the group)",
-    }
-    sources = {}
-    for basis in bases:
-        sid = slug if basis == "own" else f"{slug}-{basis}"
-        sources[basis] = Source(sid, iri("source", sid), f"Automation risk table {path.name} ({notes[basis]})",
-                                note="exposure = percentile of the 1..5 risk among the table's rows; " + notes[basis])
-    return sources
+    return Source(slug, iri("source", slug), f"Automation risk table {path.name}",
+                  note="Nesta-style automation risk (1..5) per ESCO occupation or ISCO-08 group; exposure = "
+                       "percentile of the risk among the table's rows. How each occupation's value was obtained "
+                       "(its own row, a broader occupation's, an estimate from its skills, its ISCO group) is "
+                       "recorded with the value.")
+
+
+def _reference_tables(reference: Path | None, risk_table, risk_source: Source | None, broader, model_parts):
+    """Return the :class:`~profgraph.sources.derive.Reference` of an import and the sources it cites."""
+    from ..reference import ILO, NESTA, WAGES
+    from .derive import Reference, fit_estimator
+    from .ilo import UNIT_GROUPS_FILE, read_genai_table
+    from .kzwages import NATIONAL, WAGES_FILE, read_wages
+    from .nesta import INPUTS_FILE, read_occupation_inputs
+
+    tables = Reference(broader=broader, skill_level_source=REFERENCE_SOURCES["skill_level"].id)
+    cited = [REFERENCE_SOURCES["skill_level"]]
+    if risk_table is not None:
+        profiles, iscos = model_parts
+        tables.risk, tables.risk_source = risk_table, risk_source.id
+        tables.groups = [(risk_table, risk_source.id)]
+        tables.estimator = fit_estimator(risk_table, profiles, iscos)
+        cited.append(risk_source)
+    if reference is not None:
+        for key, path, read, attribute in (
+                ("inputs", reference / NESTA / INPUTS_FILE, read_occupation_inputs, "inputs"),
+                ("genai", reference / ILO / UNIT_GROUPS_FILE, read_genai_table, "genai"),
+                ("wages", reference / WAGES / WAGES_FILE, lambda found: read_wages(found)[NATIONAL], "wages")):
+            if path.is_file():
+                setattr(tables, attribute, read(path))
+                setattr(tables, f"{attribute}_source", REFERENCE_SOURCES[key].id)
+                cited.append(REFERENCE_SOURCES[key])
+    return tables, cited
 
 
 def _first_bad(mask, where: EscoFile, column: str, values, problem: str) -> None:
@@ -385,17 +427,21 @@ def _broader_occupations(links) -> dict[str, list[str]]:
 
 
 def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = "en",
-              progress: Callable[[str], None] | None = None) -> EscoImport:
+              progress: Callable[[str], None] | None = None, reference: str | Path | None = None) -> EscoImport:
     """Read the ESCO CSV download in ``paths`` (zips, CSV files, folders) and return the import.
 
     ``risk`` is an automation-risk table (:func:`profgraph.sources.nesta.read_risk_table`);
-    occupations without their own row inherit as documented there. ``progress`` is called
-    with the name of each step when it is done.
+    ``reference`` the reference data folder (:func:`profgraph.reference.reference_dir`), from which
+    Nesta's occupation inputs, the ILO's generative-AI exposure and Kazakhstan's wages are read when
+    present. Each occupation's measures are derived by :func:`profgraph.sources.derive.derive_measures`
+    (an estimate from its own skills where it has no row of its own nor a broader occupation's).
+    ``progress`` is called with the name of each step when it is done.
     Raises :class:`DataError` for missing files or columns, corrupt zips, empty or repeated
     URIs, bad ISCO codes, unknown relation types and a risk table of unknown format;
     :class:`EmptyImport` for an occupations, skills or relations table without records and for
     relations that link no known occupation to a known skill.
     """
+    from .derive import derive_measures
     from .nesta import read_risk_table
 
     table = read_risk_table(risk) if risk is not None else None  # a bad table fails before the long read
@@ -427,51 +473,62 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
         model_skills[sid] = Skill(sid, uri, skill_type, {lang: text}, {lang: alt} if alt else {}, esco_uri=uri)
 
     occupation_uris = occupations["conceptUri"].tolist()
+    codes = [code or None for code in isco.tolist()]
     essential, optional, dropped = _requirements(occupation_uris, skill_uris, skill_ids, relations)
     if not any(essential) and not any(optional):
         raise EmptyImport(f"none of the {len(relations)} occupation-skill links names an occupation and a skill "
                           f"of the files read ({dropped['unknown_occupation']} unknown occupations, "
                           f"{dropped['unknown_skill']} unknown skills); the tables do not belong together",
                           str(files["relations"]))
-    exposures = [None] * len(occupation_uris)
-    sources = {ESCO_SOURCE.id: ESCO_SOURCE}
-    if table is not None:
-        broader = _broader_occupations(frames["occupation_broader"])
-        exposures = [table.inherited(uri, code or None, broader) for uri, code in zip(occupation_uris, isco.tolist())]
-        risk_sources = _risk_sources(Path(risk), sorted({found[1] for found in exposures if found}))
-        sources.update({source.id: source for source in risk_sources.values()})
-        if progress:
-            progress("risk")
+    uri_of = dict(zip(skill_ids, skill_uris))
+    profiles = [{**{uri_of[s]: 0.5 for s in optional[i]}, **{uri_of[s]: 1.0 for s in essential[i]}}
+                for i in range(len(occupation_uris))]
+    risk_source = _risk_source(Path(risk)) if risk is not None else None
+    tables, cited = _reference_tables(None if reference is None else Path(reference), table, risk_source,
+                                      _broader_occupations(frames["occupation_broader"]),
+                                      (dict(zip(occupation_uris, profiles)), dict(zip(occupation_uris, codes))))
+    measures = derive_measures(tables, list(zip(occupation_uris, codes, profiles)))
+    sources = {ESCO_SOURCE.id: ESCO_SOURCE, **{source.id: source for source in cited}}
+    if progress:
+        progress("measures")
 
     professions = {}
     for index, (pid, uri, code, text, alts) in enumerate(zip(
-            short_ids(occupation_uris), occupation_uris, isco.tolist(), occupations["preferredLabel"].tolist(),
+            short_ids(occupation_uris), occupation_uris, codes, occupations["preferredLabel"].tolist(),
             occupations["altLabels"].tolist())):
         alt = _split_labels(alts, text)
-        found = exposures[index]
+        found = measures[index]
         professions[pid] = Profession(
-            pid, uri, {lang: text}, {lang: alt} if alt else {}, isco08=code or None,
-            exposure=None if found is None else float(found[0]),
-            exposure_source=None if found is None else risk_sources[found[1]].id,
-            esco_uri=uri, essential=tuple(essential[index]), optional=tuple(optional[index]))
+            pid, uri, {lang: text}, {lang: alt} if alt else {}, isco08=code,
+            exposure=found.automation_percentile,
+            exposure_source=found.automation_source if found.automation_percentile is not None else None,
+            esco_uri=uri, essential=tuple(essential[index]), optional=tuple(optional[index]), measures=found)
     if progress:
         progress("model")
     basis = {}
     if table is not None:
-        counts = Counter(found[1] if found else "none" for found in exposures)
-        basis = {name: counts.get(name, 0) for name in ("own", "broader", "isco", "none")}
+        counts = Counter(m.automation_basis or "none" for m in measures)
+        basis = {"own": counts["esco-occupation"], "broader": counts["esco-broader"],
+                 "skill_profile": counts["skill-profile"],
+                 "isco": sum(counts[b] for b in ("isco-unit-group", "isco-minor-group", "isco-major-group")),
+                 "none": counts["none"]}
+    known = {"genai": sum(m.genai_score is not None for m in measures),
+             "job_zone": sum(m.job_zone is not None for m in measures),
+             "earnings": sum(m.annual_earnings is not None for m in measures),
+             "wage": sum(m.wage_kzt is not None for m in measures)}
     about = {"id": "esco", "title": f"ESCO occupations and skills ({lang}), as imported by profgraph"}
     model = Model("esco", professions, model_skills, sources=sources, about=about, graph=ESCO_GRAPH)
-    return EscoImport(model, files, len(relations), dropped, basis)
+    return EscoImport(model, files, len(relations), dropped, basis, known)
 
 
 def import_steps(with_risk: bool) -> int:
     """Return how many times :func:`import_esco` calls its ``progress`` callback."""
-    return len(TABLES) + 1 + int(with_risk) + 3  # the tables, the model, the risk table, the store's three views
+    return len(TABLES) + 2 + 3  # the tables, the measures, the model, the store's three views
 
 
 def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
-                lang: str = "en", progress: Callable[[str], None] | None = None, force: bool = False):
+                lang: str = "en", progress: Callable[[str], None] | None = None, force: bool = False,
+                reference: str | Path | None = None):
     """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
 
     Returns ``(dataset, summary)``: the opened :class:`~profgraph.store.Dataset` and
@@ -485,7 +542,7 @@ def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str 
 
     paths = list(paths)
     check_output_folder(destination, "store", force=force, inputs=[*paths, risk])
-    found = read_esco(paths, risk=risk, lang=lang, progress=progress)
+    found = read_esco(paths, risk=risk, lang=lang, progress=progress, reference=reference)
     inputs = sorted({where.container for where in found.files.values()} | ({Path(risk)} if risk else set()))
     summary = found.summary()
     dataset = build_store(found.model, Path(destination), fingerprint(inputs), progress=progress,

@@ -320,6 +320,14 @@ def _rules(params):
                       region=_text(params, "region", required=False) or None)
 
 
+def _client_skills(params) -> dict:
+    """The ``have`` and ``lack`` skill lists of a request (comma-separated names or ids), as keyword
+    arguments of reports.reskilling_report; the query string's length limit bounds them."""
+    from .client import split_names
+
+    return {key: split_names(params.get(key)) for key in ("have", "lack")}
+
+
 def _lang(params) -> str:
     lang = params.get("lang", "en")
     if lang not in LANGUAGES:
@@ -369,6 +377,8 @@ API = {
         ("top", "integer", False, DEFAULT_TOP, "how many paths, 1 to 50"),
         ("max_steps", "integer", False, DEFAULT_MAX_STEPS, "most transitions in one path, 1 to 6"),
         ("min_coverage", "number", False, DEFAULT_MIN_COVERAGE, "least coverage of a viable transition, (0, 1]"),
+        ("have", "string", False, None, "skills the client has beyond the profession's, comma-separated names or ids"),
+        ("lack", "string", False, None, "skills of the profession the client lacks, comma-separated names or ids"),
         *RULE_PARAMETERS,
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
     "/api/similar": ("The professions most similar by skills, each move judged by the rules (reports.similar_report).", [
@@ -566,7 +576,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         return reports.reskilling_report(dataset, _text(params, "from"), _text(params, "to"),
                                          top=_number(params, "top", int, DEFAULT_TOP, 1, 50),
                                          max_steps=_number(params, "max_steps", int, DEFAULT_MAX_STEPS, 1, 6),
-                                         lang=_lang(params), rules=_rules(params))
+                                         lang=_lang(params), rules=_rules(params), **_client_skills(params))
 
     def api_similar(params, _):
         return reports.similar_report(dataset, _text(params, "name"), top=_number(params, "top", int, 10, 1, 100),

@@ -227,6 +227,19 @@ _TEXTS = {
                    "покрытие ≥ {coverage}%, подготовка ±{step}, оплата ≥ {pay}%, {measure} снижается и не высокий",
                    "coverage ≥ {coverage}%, preparation ±{step}, pay ≥ {pay}%, {measure} lower and not high"),
     "generated": ("profgraph {version} жасаған", "Создано profgraph {version}", "Made by profgraph {version}"),
+    # the client's own skills on the path finder
+    "client_skills": ("Клиенттің дағдылары", "Навыки клиента", "The client's skills"),
+    "client_skills_hint": ("Клиент меңгермеген дағдылардан белгіні алыңыз, басқа дағдыларды қосыңыз.",
+                           "Снимите отметку с навыков, которых у клиента нет, и добавьте другие.",
+                           "Untick the skills the client does not have and add others."),
+    "add_skills": ("Дағды қосу (үтір арқылы)", "Добавить навыки (через запятую)", "Add skills (comma-separated)"),
+    "update_paths": ("Жолдарды жаңарту", "Обновить пути", "Update the paths"),
+    "standard_profile": ("Стандартты профильге оралу", "Вернуть стандартный профиль", "Back to the standard profile"),
+    "you_have": ("сізде {of} дағдының {have} бар ({percent}%)", "у вас {have} из {of} навыков ({percent}%)",
+                 "you have {have} of {of} skills ({percent}%)"),
+    "url_too_long": ("Сілтеме тым ұзын (сұрау {limit} байттан асады): дағдылар тізімін қысқартыңыз немесе қайта бастаңыз.",
+                     "Адрес слишком длинный (запрос больше {limit} байт): сократите список навыков или начните заново.",
+                     "The address is too long (the query is over {limit} bytes): list fewer skills or start again."),
 }
 
 TEXTS = {lang: {key: values[index] for key, values in _TEXTS.items()} for index, lang in enumerate(LANGUAGES)}

@@ -84,3 +84,56 @@ def test_an_over_long_url_state_gets_414_and_the_page_says_so(browser, live_serv
         assert tab.page.locator("a[href='/kk/path']").count() == 1
     finally:
         tab.page.close()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_printed_plan_fits_two_a4_pages_without_a_graph(browser, tmp_path, curated, lang):  # noqa: F811
+    import io
+
+    from click.testing import CliRunner
+
+    from profgraph.cli import main
+
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (pip install '.[test]')")
+    written = tmp_path / f"plan-{lang}.html"
+    result = CliRunner().invoke(main, ["plan", "кассир", "--lang", lang, "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    report = reskilling_report_for(curated, ORIGIN, status="emerging", top=3, lang=lang)
+    tab = Tab(browser)
+    try:
+        page = tab.open(written, graph=False)
+        assert page.locator("canvas, svg, img, script").count() == 0
+        pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+        assert 1 <= len(pdf.pages) <= 2, len(pdf.pages)
+        assert sum(len(sheet.images) for sheet in pdf.pages) == 0
+        text = " ".join(sheet.extract_text() for sheet in pdf.pages)
+        folded = " ".join(text.split())
+        for path in report["paths"]:
+            assert " ".join(path["steps"][-1]["to"]["label"].split()) in folded
+        assert texts(lang)["plan_title"] in folded
+        if lang != "en":
+            page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+            tab.screenshot(f"plan-{lang}.png", full_page=True)
+        tab.check_clean()
+    finally:
+        tab.page.close()
+
+
+def test_the_path_finder_links_to_the_same_plan(server_tab, live_server, curated):
+    from profgraph.plan import plan_page
+
+    page = server_tab.page
+    state = {"from": "кассир", "to": "emerging", "lack": "cash-handling"}
+    page.goto(live_server + "/ru/path?" + urllib.parse.urlencode(state))
+    link = page.locator(".print-plan a")
+    with page.context.expect_page() as opened:
+        link.click()
+    plan = opened.value
+    plan.wait_for_load_state()
+    assert "/ru/plan?" in plan.url
+    expected = plan_page(curated, "кассир", lang="ru", lack=["cash-handling"])
+    assert plan.content().count("<li class=\"path\">") == expected.count("<li class=\"path\">") >= 1
+    with urllib.request.urlopen(plan.url, timeout=30) as response:
+        assert response.read().decode("utf-8") == expected
+    plan.close()
+    server_tab.check_clean()

@@ -201,3 +201,28 @@ def test_the_api_answers_what_the_cli_answers(curated, changed_by_lacking, emerg
         assert response.json() == json.loads(cli.output)
         unknown = client.get("/api/path", params={"from": "кассир", "to": "emerging", "lack": "qwxzv"})
         assert unknown.status_code == 400 and "qwxzv" in unknown.json()["error"]
+
+
+def test_the_plan_shows_the_client_paths_and_what_they_have(tmp_path, changed_by_lacking):
+    from profgraph.i18n import texts
+
+    lacking, _, report = changed_by_lacking
+    written = tmp_path / "plan.html"
+    result = RUNNER.invoke(main, ["plan", "кассир", "--lang", "en", "--lack", ",".join(lacking), "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    html = written.read_text(encoding="utf-8")
+    assert html.count('<li class="path">') == min(3, len(report["paths"]))
+    for path, entry in zip(report["paths"][:3], report["client"]["destinations"]):
+        assert " → ".join([path["steps"][0]["from"]["label"]] + [step["to"]["label"] for step in path["steps"]]) in html
+        assert texts("en")["you_have"].format(**entry) in html
+    assert "<script" not in html and "<canvas" not in html and "http" not in html.split("<footer>")[0].split("</head>")[1]
+
+
+def test_the_plan_refuses_bad_input_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    written = tmp_path / "plan.html"
+    for args in (["--profile", str(bad)], ["--have", "qwxzv"], ["--region", "nowhere-at-all"]):
+        result = RUNNER.invoke(main, ["plan", "кассир", "-o", str(written), *args])
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, args
+        assert not written.exists()

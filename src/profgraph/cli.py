@@ -260,6 +260,40 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
 
 @main.command()
 @click.argument("name")
+@click.option("--to", "to", default="emerging", show_default=True,
+              help="A status, 'safer' or a profession name, as for 'profgraph path'.")
+@click.option("--have", default=None, metavar="SKILL,...", help="Skills the client has beyond the job's profile.")
+@click.option("--lack", default=None, metavar="SKILL,...", help="Skills of the job's profile the client lacks.")
+@click.option("--profile", "profile_file", default=None, metavar="FILE",
+              help="A JSON profile of the client's skills (see 'profgraph profile').")
+@click.option("--region", default=None, help="Compare pay with this region's wages (default: the whole country).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="The HTML file to write (atomically); '-' for standard output.")
+@LANG
+@STORE
+@handle_errors
+def plan(name, to, have, lack, profile_file, region, output, lang, store):
+    """A printable plan for a client in profession NAME: one HTML page (A4, no graph) with the current
+    job's risk and the 3 best paths, each step with the skills to learn, coverage, preparation, pay
+    and risk before -> after.
+
+    \b
+    Examples:
+      profgraph plan "кассир" --lang kk -o plan.html
+      profgraph plan "кассир" --profile client.json --region "Almaty city" -o plan.html
+    """
+    from .atomic import write_text_atomic
+    from .client import read_profile, split_names
+    from .plan import plan_page
+
+    rules = _rules(region=region)
+    profile = read_profile(profile_file) if profile_file is not None else None
+    write_text_atomic(output, plan_page(_load(store), name, to=to, lang=lang, rules=rules, have=split_names(have),
+                                        lack=split_names(lack), profile=profile))
+
+
+@main.command()
+@click.argument("name")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", show_default=True,
               help="Write to FILE (atomically); '-' for standard output.")
 @LANG

@@ -149,6 +149,16 @@ def client_summary(view: "ClientDataset", destinations, lang: str = "en") -> dic
             "destinations": per_destination}
 
 
+def with_client(dataset, report: dict, lang: str = "en") -> dict:
+    """Return the path answer ``report`` with a ``client`` block: its own, or else that of a client with
+    the origin's standard profile (who has every skill of their job)."""
+    if "client" in report:
+        return report
+    client = client_skills(dataset, report["origin"]["id"])
+    destinations = [path["steps"][-1]["to"]["id"] for path in report["paths"]]
+    return {**report, "client": client_summary(ClientDataset(dataset, client), destinations, lang)}
+
+
 class ClientDataset:
     """A view of ``dataset`` in which the origin profession of ``client`` requires exactly the client's
     skills: its model, skill matrices (specificity kept from the whole dataset) and transition graphs

@@ -108,7 +108,7 @@ class ServerUrls:
         lang = lang or self.lang
         if kind == "index":
             return f"/{lang}/"
-        if kind in PAGE_KINDS or kind in ("search", "path"):
+        if kind in PAGE_KINDS or kind in ("search", "path", "plan"):
             return f"/{lang}/{kind}"
         return f"/{lang}/{kind}/{quote(entity_id, safe='')}"
 
@@ -431,7 +431,8 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
-    from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse,
+                                     Response)
     from starlette.routing import Route
 
     from . import reports, site
@@ -514,7 +515,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     query=query, hits=hits, error=error)
 
     def path_page(request):
-        from .client import ClientDataset, client_skills, client_summary, resolve_skills, split_names
+        from .client import ClientDataset, client_skills, resolve_skills, split_names, with_client
         from .render import build_view
 
         lang = page_lang(request)
@@ -545,9 +546,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                 view = build_view(seen, profession_id=origin_id, to=target, lang=lang,
                                   page_url=site.page_links(ServerUrls(lang, languages, "path")))
                 report, graph = view.report, view.widget_context(show_paths=True)
-                if "client" not in report:
-                    report = {**report, "client": client_summary(ClientDataset(dataset, client), [
-                        path["steps"][-1]["to"]["id"] for path in report["paths"]], lang)}
+                report = with_client(dataset, report, lang)
                 skills = skill_choices(origin_id, client, lang)
             except ProfgraphError as failure:
                 error, status_code = str(failure), _status_code(failure)
@@ -558,6 +557,20 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     statuses=statuses, report=report, graph=graph, error=error,
                     skill_type_names=site.SKILL_TYPE_NAMES[lang], have=",".join(have),
                     skills=skills, all_skills=skill_labels(lang))
+
+    def plan_page(request):
+        """The printable plan (profgraph.plan) of the path finder's state: from, to, have, lack."""
+        from .client import split_names
+        from .plan import plan_page as plan_html
+
+        lang = page_lang(request)
+        params = request.query_params
+        try:
+            return HTMLResponse(plan_html(dataset, _text(params, "from"), to=_text(params, "to", default="emerging"),
+                                          lang=lang, have=split_names(params.get("have")),
+                                          lack=split_names(params.get("lack"))))
+        except ProfgraphError as failure:
+            return PlainTextResponse(str(failure), _status_code(failure))
 
     def urls_for(lang: str, query: dict) -> str:
         return ServerUrls(lang, languages, "path").path_finder() + "?" + urlencode(query)
@@ -677,6 +690,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         Route("/{lang}/", index_page),
         Route("/{lang}/search", search_page),
         Route("/{lang}/path", path_page),
+        Route("/{lang}/plan", plan_page),
         Route("/{lang}/profession/{id}", profession_page),
         Route("/{lang}/skill/{id}", skill_page),
         Route("/{lang}/{kind}", named_page),

@@ -154,7 +154,7 @@ def _load(store, queries_only: bool = False):
     if endpoint and queries_only:
         from .remote import RemoteEndpoint
 
-        return RemoteEndpoint(endpoint)
+        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
     return load(store, endpoint=endpoint)
 
 
@@ -780,8 +780,8 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
 def sparql(query, query_file, output_format, timeout, allowed_services, output, store):
     """Run a SPARQL query on the graph and print its result.
 
-    The data and the ontology form the default graph; the prefixes listed by 'profgraph prefixes'
-    need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
+    The data and the ontology form the default graph unless FROM / FROM NAMED name the graphs
+    to query; the prefixes listed by 'profgraph prefixes' need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
     their endpoint is allowed with --allow-service.
 
     \b

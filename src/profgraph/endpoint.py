@@ -11,6 +11,8 @@ queue is full a query is answered 503 at once. Requests:
 - ``GET /sparql?query=...`` (``HEAD`` alike, without the body); ``POST`` with
   ``application/x-www-form-urlencoded`` (``query=...``) or ``application/sparql-query`` (the query
   is the body);
+- ``default-graph-uri`` and ``named-graph-uri`` give the query its dataset, overriding its ``FROM``
+  clauses (:func:`profgraph.sparql.dataset_options`);
 - updates (``update=...``, ``application/sparql-update``) are refused with 403, and so are
   ``SERVICE`` calls to endpoints not on the allow-list; a query nested too deep for the engine
   (:func:`profgraph.sparql.check_query`) gets 400;
@@ -104,10 +106,12 @@ def choose_format(kind: str, formats: list[str], strict: bool = False) -> str:
     return chosen or DEFAULTS[kind]
 
 
-async def query_text(request) -> str:
-    """Return the SPARQL query of a Protocol request. Raises :class:`ProtocolError` for an update
-    (403), a request without exactly one query (400) or an unsupported body type (415). ``HEAD``
-    is read like ``GET``."""
+async def query_text(request) -> tuple[str, dict]:
+    """Return the SPARQL query of a Protocol request and its dataset: a dict with the lists
+    ``default_graphs`` and ``named_graphs`` of its ``default-graph-uri`` and ``named-graph-uri``
+    parameters, empty when it has neither (see :func:`profgraph.sparql.dataset_options`). Raises
+    :class:`ProtocolError` for an update (403), a request without exactly one query (400) or an
+    unsupported body type (415). ``HEAD`` is read like ``GET``."""
     if request.method in ("GET", "HEAD"):
         params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
     else:
@@ -115,19 +119,32 @@ async def query_text(request) -> str:
         body = await request.body()
         if content_type == "application/sparql-update":
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
-        if content_type == "application/sparql-query":
-            return _decode(body)
+        if content_type == "application/sparql-query":  # the graphs are in the URL's parameters
+            return _decode(body), _graphs({key: request.query_params.getlist(key) for key in request.query_params})
         if content_type != "application/x-www-form-urlencoded":
             raise ProtocolError(415, "send the query as application/x-www-form-urlencoded or application/sparql-query")
         params = parse_qs(_decode(body), keep_blank_values=True)
     if "update" in params:
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
-    if params.get("default-graph-uri") or params.get("named-graph-uri"):
-        raise ProtocolError(400, "default-graph-uri and named-graph-uri are not supported; use FROM or GRAPH")
     queries = params.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
         raise ProtocolError(400, "give exactly one non-empty 'query' parameter")
-    return queries[0]
+    return queries[0], _graphs(params)
+
+
+def _graphs(params: dict) -> dict:
+    """The Protocol's dataset of the request parameters ``params`` (lists of values by name)."""
+    default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    if not (default or named):
+        return {}
+    from pyoxigraph import NamedNode
+
+    for iri in (*default, *named):
+        try:
+            NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"not a graph IRI: {iri[:200]!r}") from None
+    return {"default_graphs": default, "named_graphs": named}
 
 
 def _decode(body: bytes) -> str:
@@ -155,16 +172,16 @@ class _CappedBuffer:
 
 
 def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool = False,
-           allow_service=()) -> tuple:
+           allow_service=(), graphs: dict | None = None) -> tuple:
     """Run ``sparql`` on the pyoxigraph ``store``; return ``("ok", format, body)`` or
     ``(status, message)`` for a query the endpoint refuses (never raises for a bad query).
     ``strict`` and ``allow_service`` are as in :func:`choose_format` and
-    :func:`profgraph.sparql.check_query`."""
+    :func:`profgraph.sparql.check_query`; ``graphs`` is the Protocol's dataset (:func:`query_text`)."""
     from .errors import ProfgraphError
     from .sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
 
     try:
-        result = execute(store, sparql, allow_service)
+        result = execute(store, sparql, allow_service, **(graphs or {}))
         output_format = choose_format(result_kind(result), formats, strict)
         buffer = _CappedBuffer(max_bytes)
         try:
@@ -207,7 +224,7 @@ def _worker_main() -> None:
         request = json.loads(line)
         try:
             reply = answer(store, request["query"], request["formats"], settings["max_bytes"], request["strict"],
-                           settings["allow_service"])
+                           settings["allow_service"], request["graphs"])
         except MemoryError:
             reply = 503, _memory_message(settings["memory_mb"])
         if reply[0] == "ok":
@@ -266,7 +283,7 @@ class QueryWorkers:
         with self._lock:
             self._all.remove(process)
 
-    def run(self, sparql: str, formats: list[str], strict: bool = False) -> tuple:
+    def run(self, sparql: str, formats: list[str], strict: bool = False, graphs: dict | None = None) -> tuple:
         """Return what :func:`answer` returns, or ``(503, message)`` when the query outlives the
         timeout, outgrows the memory cap, or every worker stays busy for ``timeout`` seconds."""
         import json
@@ -280,7 +297,8 @@ class QueryWorkers:
             return 503, "every query worker is busy; try again later"
         message = f"the query ran longer than the {self.timeout:g} s timeout and was stopped"
         try:
-            process.stdin.write(json.dumps({"query": sparql, "formats": formats, "strict": strict}).encode() + b"\n")
+            process.stdin.write(json.dumps({"query": sparql, "formats": formats, "strict": strict,
+                                            "graphs": graphs or {}}).encode() + b"\n")
             process.stdin.flush()
             ready, _, _ = select.select([process.stdout], [], [], self.timeout)
             if ready:
@@ -323,19 +341,19 @@ class SparqlEndpoint:
         self._admitted = 0  # queries running or waiting; only the event loop's thread changes it
         self._gate = None  # (event loop, semaphore of workers, thread limiter), made on the loop
 
-    def _run(self, sparql: str, formats: list[str], strict: bool) -> tuple:
+    def _run(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
         remote = getattr(self.dataset, "endpoint", None)
         if remote is not None:
             return self.dataset.answer(sparql, formats, timeout=self.settings.sparql_timeout,
-                                       max_bytes=self.settings.max_result_bytes)
+                                       max_bytes=self.settings.max_result_bytes, graphs=graphs)
         with self._lock:
             if self._workers is None:
                 self._workers = QueryWorkers(str(self.dataset.rdf_path), self.settings.sparql_workers,
                                              self.settings.sparql_timeout, self.settings.max_result_bytes,
                                              self.settings.sparql_memory_mb, self.settings.allowed_services)
-        return self._workers.run(sparql, formats, strict)
+        return self._workers.run(sparql, formats, strict, graphs)
 
-    async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool) -> tuple:
+    async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
         """Wait (asynchronously, holding no thread) for a free worker, at most the query timeout;
         then run the query in a thread of the endpoint's own."""
         import asyncio
@@ -351,7 +369,8 @@ class SparqlEndpoint:
             await free.acquire()
             try:
                 with anyio.CancelScope(shield=True):
-                    return await anyio.to_thread.run_sync(self._run, sparql, formats, strict, limiter=threads)
+                    return await anyio.to_thread.run_sync(self._run, sparql, formats, strict, graphs,
+                                                         limiter=threads)
             finally:
                 free.release()
         return 503, f"every query worker stayed busy for {self.settings.sparql_timeout:g} s; try again later"
@@ -365,7 +384,7 @@ class SparqlEndpoint:
         explicit = request.query_params.get("format")
         try:
             formats = preferred_formats(request.headers.get("accept"), explicit)
-            sparql = await query_text(request)
+            sparql, graphs = await query_text(request)
             check_query(sparql, self.settings.allowed_services)
         except ProtocolError as error:
             return PlainTextResponse(str(error), error.status)
@@ -378,7 +397,7 @@ class SparqlEndpoint:
                                      headers={"Retry-After": str(max(1, round(self.settings.sparql_timeout)))})
         self._admitted += 1
         try:
-            reply = await self._when_a_worker_is_free(sparql, formats, bool(explicit))
+            reply = await self._when_a_worker_is_free(sparql, formats, bool(explicit), graphs)
         finally:
             self._admitted -= 1
         if reply[0] != "ok":

@@ -1,6 +1,8 @@
 """SPARQL over a profgraph store: run a query, stream its results in a standard format, or get a DataFrame.
 
-Queries see the data and the ontology graphs as one default graph, and may use the prefixes of
+Queries see the data and the ontology graphs as one default graph, unless their ``FROM`` /
+``FROM NAMED`` clauses (or the Protocol's ``default-graph-uri`` / ``named-graph-uri``) name the
+graphs they see (:func:`dataset_options`), and may use the prefixes of
 :data:`profgraph.vocab.PREFIXES` without declaring them. Results are written as they are
 produced, so a large result never sits in memory:
 
@@ -209,18 +211,52 @@ def read_query_file(path: str | Path) -> str:
         raise UsageError(f"{name} is not UTF-8 (byte {error.start}, line {line})") from None
 
 
-def execute(store, sparql: str, allow_service=()):
-    """Run ``sparql`` on the :class:`pyoxigraph.Store` ``store`` with the project's prefixes predeclared.
+def names_dataset(sparql: str) -> bool:
+    """True when the query has a ``FROM`` or ``FROM NAMED`` clause (comments, strings and IRIs
+    are read as the engine reads them, so a "FROM" inside them does not count)."""
+    return any(match.lastgroup == "name" and match.group().upper() == "FROM" for match in _TOKENS.finditer(sparql))
+
+
+def dataset_options(sparql: str, default_graphs=None, named_graphs=None) -> dict:
+    """Return the keyword arguments of :meth:`pyoxigraph.Store.query` that give ``sparql`` its RDF
+    dataset, as SPARQL 1.1 says:
+
+    - the Protocol's graphs (``default_graphs``, ``named_graphs``: lists of IRIs; either given)
+      override the query's: the default graph is the merge of ``default_graphs`` (empty if none),
+      the named graphs are exactly ``named_graphs`` (none if not given);
+    - else the query's ``FROM`` / ``FROM NAMED`` clauses, if any, say which graphs it sees;
+    - else the default graph is the union of the store's graphs, and every named graph is addressable.
+
+    Raises :class:`~profgraph.errors.UsageError` for a graph name that is not an IRI.
+    """
+    if default_graphs is None and named_graphs is None:
+        return {} if names_dataset(sparql) else {"use_default_graph_as_union": True}
+    from pyoxigraph import NamedNode
+
+    def graphs(iris) -> list:
+        try:
+            return [NamedNode(iri) for iri in iris or ()]
+        except ValueError as error:
+            raise UsageError(f"not a graph IRI: {error}") from None
+
+    return {"default_graph": graphs(default_graphs), "named_graphs": graphs(named_graphs)}
+
+
+def execute(store, sparql: str, allow_service=(), default_graphs=None, named_graphs=None):
+    """Run ``sparql`` on the :class:`pyoxigraph.Store` ``store`` with the project's prefixes predeclared,
+    over the dataset :func:`dataset_options` gives for ``default_graphs`` and ``named_graphs``.
 
     Returns pyoxigraph's lazy result: ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
     ``QueryTriples`` (CONSTRUCT, DESCRIBE). Raises :class:`QueryTooComplex` or
     :class:`ServiceRefused` (:func:`check_query`; ``allow_service`` lists the URL prefixes a
     ``SERVICE`` may call), :class:`QuerySyntaxError` when the query does not parse,
+    :class:`~profgraph.errors.UsageError` for a graph name that is not an IRI,
     :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
     """
     check_query(sparql, allow_service)
+    options = dataset_options(sparql, default_graphs, named_graphs)
     try:
-        return store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return store.query(sparql, prefixes=PREFIXES, **options)
     except SyntaxError as error:
         raise _syntax_error(str(error)) from None
     except OSError as error:
@@ -501,7 +537,7 @@ def _text(term) -> str:
     return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
-def query(sparql: str, store=None, allow_service=()):
+def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_graphs=None):
     """Run ``sparql`` and return its answer: a :class:`pandas.DataFrame` for SELECT (typed columns, see
     :func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of ``subject``, ``predicate``, ``object``
     strings for CONSTRUCT and DESCRIBE.
@@ -511,6 +547,9 @@ def query(sparql: str, store=None, allow_service=()):
     unless their endpoint is under one of the URL prefixes ``allow_service``. Raises
     :class:`QuerySyntaxError` when the query does not parse, :class:`QueryTooComplex` when it nests
     too deep for the engine, :class:`ServiceRefused` for a ``SERVICE`` call that is not allowed.
+    The query's dataset follows SPARQL 1.1: the union of the store's graphs, unless its ``FROM``
+    clauses or ``default_graphs`` / ``named_graphs`` (lists of graph IRIs, which override them)
+    say otherwise (:func:`dataset_options`).
 
     >>> import profgraph
     >>> frame = profgraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a pg:Profession }")
@@ -520,7 +559,7 @@ def query(sparql: str, store=None, allow_service=()):
     from .store import Dataset, load
 
     dataset = store if isinstance(store, Dataset) else load(store)
-    result = execute(dataset.rdf, sparql, allow_service)
+    result = execute(dataset.rdf, sparql, allow_service, default_graphs, named_graphs)
     kind = result_kind(result)
     if kind == "ask":
         return bool(result)

@@ -16,9 +16,12 @@ queue is full a query is answered 503 at once. Requests:
 - updates (``update=...``, ``application/sparql-update``) are refused with 403, and so are
   ``SERVICE`` calls to endpoints not on the allow-list; a query nested too deep for the engine
   (:func:`profgraph.sparql.check_query`) gets 400;
-- the answer's format follows the ``Accept`` header (or a ``format`` parameter, which must fit the
-  query form, else 406): SPARQL results as JSON, XML, CSV or TSV; graphs (CONSTRUCT, DESCRIBE) as
-  Turtle or N-Triples;
+- the answer's format follows the ``Accept`` header, or a ``format`` parameter as clients such as
+  SPARQLWrapper send it (:func:`named_formats`; an unknown value leaves it to ``Accept``, a known
+  one that does not fit the query form gets 406): SPARQL results as JSON, XML, CSV or TSV; graphs
+  (CONSTRUCT, DESCRIBE) as Turtle, N-Triples, JSON-LD or RDF/XML;
+- ``GET /sparql`` without a query answers the SPARQL 1.1 Service Description, or a query form to a
+  browser (:meth:`SparqlEndpoint.describe`);
 - a syntax error answers 400 with the engine's message, a timeout, a query over the memory cap or
   a full queue 503, a result over the cap 400 with a hint to add LIMIT.
 
@@ -41,14 +44,28 @@ MEDIA_TYPES = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "ttl": "text/turtle; charset=utf-8",
     "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 _ACCEPTED = {
     "application/sparql-results+json": "json", "application/json": "json",
     "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt", "text/plain": "nt",
+    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/turtle": "ttl",
+    "text/n3": "ttl", "text/rdf+n3": "ttl", "application/n3": "ttl",  # Turtle is N3
+    "application/n-triples": "nt", "text/plain": "nt",
+    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/rdf+xml": "rdfxml",
 }
-FITS = {"select": ("json", "xml", "csv", "tsv"), "ask": ("json", "xml"), "graph": ("ttl", "nt")}
+# What a generic type means for a graph: JSON is JSON-LD, XML is RDF/XML.
+_FOR_GRAPHS = {"application/json": "jsonld", "application/xml": "rdfxml", "text/xml": "rdfxml"}
+# The ``format`` values of common clients (SPARQLWrapper, Virtuoso's, Fuseki's), beside the names
+# of MEDIA_TYPES and media types themselves.
+_FORMAT_NAMES = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "turtle": ("ttl",), "n3": ("ttl",),
+    "ntriples": ("nt",), "n-triples": ("nt",), "json-ld": ("jsonld",), "rdf+xml": ("rdfxml",), "rdf": ("rdfxml",),
+    "text": ("tsv",),
+}
+FITS = {"select": ("json", "xml", "csv", "tsv"), "ask": ("json", "xml"), "graph": ("ttl", "nt", "jsonld", "rdfxml")}
 DEFAULTS = {"select": "json", "ask": "json", "graph": "ttl"}
 
 
@@ -60,16 +77,33 @@ class ProtocolError(Exception):
         self.status = status
 
 
-def preferred_formats(accept: str | None, explicit: str | None = None) -> list[str]:
-    """Return the result formats the client asks for, best first (from ``explicit``, a ``format``
-    parameter, then the ``Accept`` header by quality). An empty list means "any".
+def named_formats(values) -> list[str]:
+    """Return the result formats named by the ``format`` parameter values ``values``, in order: names
+    of :data:`MEDIA_TYPES`, the names common clients send (``turtle``, ``json-ld``, ``rdf+xml``...)
+    or media types (a comma-separated list of them, as SPARQLWrapper sends). Unknown values are
+    left out, so that the ``Accept`` header decides."""
+    formats = []
+    for value in values:
+        for item in value.split(","):
+            name = item.split(";")[0].strip().lower()
+            if name in _FORMAT_NAMES:
+                formats.extend(_FORMAT_NAMES[name])
+            elif name in MEDIA_TYPES:
+                formats.append(name)
+            elif name in _ACCEPTED:
+                formats.extend([_ACCEPTED[name], *([_FOR_GRAPHS[name]] if name in _FOR_GRAPHS else [])])
+    return list(dict.fromkeys(formats))
+
+
+def preferred_formats(accept: str | None, explicit: list[str] | None = None) -> list[str]:
+    """Return the result formats the client asks for, best first (``explicit``, the formats a
+    ``format`` parameter named (:func:`named_formats`), else the ``Accept`` header by quality). An
+    empty list means "any".
 
     Raises :class:`ProtocolError` (406) when ``Accept`` names only types the endpoint cannot give.
     """
     if explicit:
-        if explicit not in MEDIA_TYPES:
-            raise ProtocolError(400, f"unknown format {explicit[:20]!r}; use one of {', '.join(MEDIA_TYPES)}")
-        return [explicit]
+        return list(explicit)
     if not accept:
         return []
     ranked, wildcard = [], False
@@ -88,6 +122,8 @@ def preferred_formats(accept: str | None, explicit: str | None = None) -> list[s
             wildcard = True
         elif media.lower() in _ACCEPTED:
             ranked.append((-quality, position, _ACCEPTED[media.lower()]))
+            if media.lower() in _FOR_GRAPHS:
+                ranked.append((-quality, position, _FOR_GRAPHS[media.lower()]))
     formats = list(dict.fromkeys(name for _, _, name in sorted(ranked)))
     if not formats and not wildcard:
         raise ProtocolError(406, "none of the accepted media types is available; use "
@@ -106,30 +142,32 @@ def choose_format(kind: str, formats: list[str], strict: bool = False) -> str:
     return chosen or DEFAULTS[kind]
 
 
-async def query_text(request) -> tuple[str, dict]:
-    """Return the SPARQL query of a Protocol request and its dataset: a dict with the lists
+async def query_text(request) -> tuple[str, dict, list[str]]:
+    """Return the SPARQL query of a Protocol request, its dataset (a dict with the lists
     ``default_graphs`` and ``named_graphs`` of its ``default-graph-uri`` and ``named-graph-uri``
-    parameters, empty when it has neither (see :func:`profgraph.sparql.dataset_options`). Raises
-    :class:`ProtocolError` for an update (403), a request without exactly one query (400) or an
-    unsupported body type (415). ``HEAD`` is read like ``GET``."""
+    parameters, empty when it has neither; see :func:`profgraph.sparql.dataset_options`) and its
+    ``format`` parameter values. Raises :class:`ProtocolError` for an update (403), a request
+    without exactly one query (400) or an unsupported body type (415). ``HEAD`` is read like ``GET``."""
+    in_url = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
     if request.method in ("GET", "HEAD"):
-        params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
+        params = in_url
     else:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await request.body()
         if content_type == "application/sparql-update":
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
         if content_type == "application/sparql-query":  # the graphs are in the URL's parameters
-            return _decode(body), _graphs({key: request.query_params.getlist(key) for key in request.query_params})
+            return _decode(body), _graphs(in_url), in_url.get("format", [])
         if content_type != "application/x-www-form-urlencoded":
             raise ProtocolError(415, "send the query as application/x-www-form-urlencoded or application/sparql-query")
         params = parse_qs(_decode(body), keep_blank_values=True)
+        params["format"] = params.get("format", []) + in_url.get("format", [])
     if "update" in params:
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
     queries = params.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
         raise ProtocolError(400, "give exactly one non-empty 'query' parameter")
-    return queries[0], _graphs(params)
+    return queries[0], _graphs(params), params.get("format", [])
 
 
 def _graphs(params: dict) -> dict:
@@ -381,10 +419,12 @@ class SparqlEndpoint:
 
         from .sparql import QueryTooComplex, ServiceRefused, check_query
 
-        explicit = request.query_params.get("format")
+        if request.method in ("GET", "HEAD") and not ({"query", "update"} & set(request.query_params.keys())):
+            return self.describe(request)
         try:
+            sparql, graphs, format_values = await query_text(request)
+            explicit = named_formats(format_values)
             formats = preferred_formats(request.headers.get("accept"), explicit)
-            sparql, graphs = await query_text(request)
             check_query(sparql, self.settings.allowed_services)
         except ProtocolError as error:
             return PlainTextResponse(str(error), error.status)
@@ -403,11 +443,112 @@ class SparqlEndpoint:
         if reply[0] != "ok":
             return PlainTextResponse(reply[1], reply[0])
         _, output_format, body = reply
-        if explicit and output_format != explicit:  # a remote endpoint chose another format
-            return PlainTextResponse(f"format={explicit} does not fit this query's result", 406)
+        if explicit and output_format not in explicit:  # a remote endpoint chose another format
+            return PlainTextResponse(f"format={format_values[0][:40]} does not fit this query's result", 406)
         return Response(body, media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
+
+    def describe(self, request):
+        """``GET /sparql`` without a query: the query form (HTML) when the client prefers HTML, else
+        the SPARQL 1.1 Service Description of the endpoint, in the RDF format it asks for (Turtle
+        by default; 406 when it accepts none)."""
+        from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+        accept = request.headers.get("accept") or ""
+        if _prefers_html(accept):
+            return HTMLResponse(query_form(), headers={"Vary": "Accept"})
+        try:
+            output_format = choose_format("graph", preferred_formats(accept))
+        except ProtocolError as error:
+            return PlainTextResponse(str(error), error.status)
+        from io import BytesIO
+
+        from .sparql import write_graph
+
+        buffer = BytesIO()
+        endpoint_url = str(request.url.replace(query="", fragment=""))
+        write_graph(service_description(endpoint_url, _named_graphs(self.dataset)), buffer, output_format)
+        return Response(buffer.getvalue(), media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
 
     def close(self) -> None:
         """Stop the workers, if any started."""
         if self._workers is not None:
             self._workers.close()
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+                "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
+                "rdfxml": "RDF_XML"}
+
+
+def _prefers_html(accept: str) -> bool:
+    """True when the ``Accept`` header ranks ``text/html`` above every RDF type (as browsers send it)."""
+    best_html = best_rdf = 0.0
+    for item in accept.split(",")[:32]:
+        media, *options = [part.strip().lower() for part in item.split(";")]
+        quality = next((float(option[2:]) for option in options
+                        if option.startswith("q=") and option[2:].replace(".", "", 1).isdigit()), 1.0)
+        if media in ("text/html", "application/xhtml+xml"):
+            best_html = max(best_html, quality)
+        elif media in _ACCEPTED:
+            best_rdf = max(best_rdf, quality)
+    return best_html > best_rdf
+
+
+def _named_graphs(dataset) -> list[str]:
+    """The IRIs of the named graphs of a local dataset's store; none for a remote one."""
+    if getattr(dataset, "endpoint", None):
+        return []
+    return sorted(graph.value for graph in dataset.rdf.named_graphs() if hasattr(graph, "value"))
+
+
+def service_description(endpoint_url: str, named_graphs: list[str]) -> list:
+    """Return the triples of the SPARQL 1.1 Service Description of the endpoint at ``endpoint_url``:
+    SPARQL 1.1 Query, the result formats of :data:`MEDIA_TYPES`, a default graph that is the union
+    of the store's graphs (``sd:UnionDefaultGraph``), and ``named_graphs``."""
+    from pyoxigraph import BlankNode, NamedNode, Triple
+
+    from .vocab import RDF
+
+    def sd(name: str) -> NamedNode:
+        return NamedNode(SD + name)
+
+    service, dataset, default = NamedNode(endpoint_url), BlankNode(), BlankNode()
+    triples = [Triple(service, NamedNode(RDF + "type"), sd("Service")),
+               Triple(service, sd("endpoint"), service),
+               Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+               Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+               *(Triple(service, sd("resultFormat"), NamedNode("http://www.w3.org/ns/formats/" + name))
+                 for name in _FORMAT_IRIS.values()),
+               Triple(service, sd("defaultDataset"), dataset),
+               Triple(dataset, NamedNode(RDF + "type"), sd("Dataset")),
+               Triple(dataset, sd("defaultGraph"), default),
+               Triple(default, NamedNode(RDF + "type"), sd("Graph"))]
+    for iri in named_graphs:
+        graph = BlankNode()
+        triples += [Triple(dataset, sd("namedGraph"), graph), Triple(graph, NamedNode(RDF + "type"), sd("NamedGraph")),
+                    Triple(graph, sd("name"), NamedNode(iri))]
+    return triples
+
+
+def query_form() -> str:
+    """Return the HTML page of the query form of ``GET /sparql``: a query box, a result format and
+    the prefixes that need no declaration. It sends the query to ``/sparql`` with GET."""
+    from html import escape
+
+    from .vocab import PREFIXES
+
+    options = "".join(f'<option value="{name}">{escape(name)} ({escape(media.split(";")[0])})</option>'
+                      for name, media in MEDIA_TYPES.items())
+    prefixes = escape(", ".join(f"{name}:" for name in PREFIXES))
+    example = "SELECT ?profession ?label WHERE {\n  ?profession a pg:Profession ; skos:prefLabel ?label .\n" \
+              "  FILTER(lang(?label) = \"en\")\n} LIMIT 10"
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>profgraph SPARQL</title></head>'
+            '<body><h1>profgraph SPARQL 1.1 endpoint</h1>'
+            '<form method="get" action="/sparql">'
+            f'<p><textarea name="query" rows="14" cols="100" aria-label="SPARQL query">{escape(example)}</textarea></p>'
+            f'<p><label>Result format <select name="format">{options}</select></label> '
+            '<button type="submit">Run</button></p></form>'
+            f'<p>Prefixes that need no declaration: {prefixes}.</p>'
+            '<p>Without FROM the default graph is the union of the store\'s graphs; FROM, FROM NAMED, '
+            'default-graph-uri and named-graph-uri name other datasets.</p></body></html>\n')

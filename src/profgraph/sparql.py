@@ -10,7 +10,8 @@ produced, so a large result never sits in memory:
   (written by Oxigraph), or ``table`` for people;
 - ``ASK``: ``json``, ``xml`` or ``table`` (``true``/``false``); the W3C CSV/TSV formats have no
   boolean form;
-- ``CONSTRUCT``/``DESCRIBE``: ``ttl`` (Turtle, also what ``table`` gives) or ``nt`` (N-Triples).
+- ``CONSTRUCT``/``DESCRIBE``: ``ttl`` (Turtle, also what ``table`` gives), ``nt`` (N-Triples),
+  ``jsonld`` (JSON-LD, compacted with the prefixes) or ``rdfxml`` (RDF/XML), as ``profgraph export`` writes them.
 
 Pyoxigraph's Python API has no query timeout, so a query with a timeout runs in a child process
 that is killed when the time is up (see :func:`run_query`).
@@ -38,11 +39,11 @@ from urllib.parse import urlsplit
 from .errors import ProfgraphError, UsageError
 from .vocab import PREFIXES, XSD
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
+FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
 _FORMATS_FOR = {
     "select": ("table", "csv", "tsv", "json", "xml"),
     "ask": ("table", "json", "xml"),
-    "graph": ("table", "ttl", "nt"),
+    "graph": ("table", "ttl", "nt", "jsonld", "rdfxml"),
 }
 KIND_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
 TABLE_SAMPLE_ROWS = 1000  # the table's column widths are measured on this many first rows
@@ -301,19 +302,32 @@ def write_result(result, output: BinaryIO, output_format: str = "table") -> None
     Raises :class:`~profgraph.errors.UsageError` when ``output_format`` does not fit the query
     form (for example ``csv`` for a CONSTRUCT query).
     """
-    from pyoxigraph import QueryResultsFormat, RdfFormat, serialize
+    from pyoxigraph import QueryResultsFormat
 
     kind = result_kind(result)
     check_format(kind, output_format)
     if kind == "graph":
-        rdf_format = RdfFormat.N_TRIPLES if output_format == "nt" else RdfFormat.TURTLE
-        serialize(result, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
+        write_graph(result, output, output_format)
     elif output_format != "table":
         result.serialize(output, getattr(QueryResultsFormat, output_format.upper()))
     elif kind == "ask":
         output.write(b"true\n" if bool(result) else b"false\n")
     else:
         _write_table(result, output)
+
+
+def write_graph(triples, output: BinaryIO, output_format: str) -> None:
+    """Write ``triples`` to ``output`` in ``output_format``: ``ttl`` (or ``table``), ``nt``, ``jsonld``
+    or ``rdfxml``, streaming, the project's prefixes declared where the format has prefixes."""
+    from pyoxigraph import RdfFormat, serialize
+
+    if output_format == "jsonld":
+        from .export import write_jsonld
+
+        write_jsonld(triples, output)
+        return
+    rdf_format = {"nt": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}.get(output_format, RdfFormat.TURTLE)
+    serialize(triples, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
 
 
 def _write_table(solutions, output: BinaryIO) -> None:

@@ -95,6 +95,24 @@ def named_formats(values) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
+def ranked_header(header: str | None) -> list[tuple[float, int, str]]:
+    """Return the items of an ``Accept`` or ``Accept-Language`` header as ``(quality, position,
+    lowercased value)``, leaving out those of quality 0 (at most the first 32 items are read)."""
+    items = []
+    for position, item in enumerate((header or "").split(",")[:32]):
+        value, *options = [part.strip() for part in item.split(";")]
+        quality = 1.0
+        for option in options:
+            if option.startswith("q="):
+                try:
+                    quality = float(option[2:])
+                except ValueError:
+                    quality = 0.0
+        if quality > 0 and value:
+            items.append((quality, position, value.lower()))
+    return items
+
+
 def preferred_formats(accept: str | None, explicit: list[str] | None = None) -> list[str]:
     """Return the result formats the client asks for, best first (``explicit``, the formats a
     ``format`` parameter named (:func:`named_formats`), else the ``Accept`` header by quality). An
@@ -107,23 +125,13 @@ def preferred_formats(accept: str | None, explicit: list[str] | None = None) -> 
     if not accept:
         return []
     ranked, wildcard = [], False
-    for position, item in enumerate(accept.split(",")[:32]):
-        media, *options = [part.strip() for part in item.split(";")]
-        quality = 1.0
-        for option in options:
-            if option.startswith("q="):
-                try:
-                    quality = float(option[2:])
-                except ValueError:
-                    quality = 0.0
-        if quality <= 0:
-            continue
+    for quality, position, media in ranked_header(accept):
         if media.endswith("/*"):
             wildcard = True
-        elif media.lower() in _ACCEPTED:
-            ranked.append((-quality, position, _ACCEPTED[media.lower()]))
-            if media.lower() in _FOR_GRAPHS:
-                ranked.append((-quality, position, _FOR_GRAPHS[media.lower()]))
+        elif media in _ACCEPTED:
+            ranked.append((-quality, position, _ACCEPTED[media]))
+            if media in _FOR_GRAPHS:
+                ranked.append((-quality, position, _FOR_GRAPHS[media]))
     formats = list(dict.fromkeys(name for _, _, name in sorted(ranked)))
     if not formats and not wildcard:
         raise ProtocolError(406, "none of the accepted media types is available; use "
@@ -454,7 +462,7 @@ class SparqlEndpoint:
         from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
         accept = request.headers.get("accept") or ""
-        if _prefers_html(accept):
+        if prefers_html(accept):
             return HTMLResponse(query_form(), headers={"Vary": "Accept"})
         try:
             output_format = choose_format("graph", preferred_formats(accept))
@@ -481,13 +489,10 @@ _FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv
                 "rdfxml": "RDF_XML"}
 
 
-def _prefers_html(accept: str) -> bool:
+def prefers_html(accept: str) -> bool:
     """True when the ``Accept`` header ranks ``text/html`` above every RDF type (as browsers send it)."""
     best_html = best_rdf = 0.0
-    for item in accept.split(",")[:32]:
-        media, *options = [part.strip().lower() for part in item.split(";")]
-        quality = next((float(option[2:]) for option in options
-                        if option.startswith("q=") and option[2:].replace(".", "", 1).isdigit()), 1.0)
+    for quality, _, media in ranked_header(accept):
         if media in ("text/html", "application/xhtml+xml"):
             best_html = max(best_html, quality)
         elif media in _ACCEPTED:

@@ -429,6 +429,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     from starlette.routing import Route
 
     from . import reports, site
+    from . import deref
     from .endpoint import SparqlEndpoint
 
     languages = tuple(languages)
@@ -595,6 +596,11 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     def api_description(request):
         return JSONResponse(openapi())
 
+    def linked_resource(request):  # the persistent IRIs of the data dereference here (profgraph.deref)
+        kind = request.url.path.split("/")[1]
+        return deref.resource(dataset, languages, kind, request.path_params["slug"], request.headers.get("accept"),
+                              request.headers.get("accept-language"))
+
     async def sparql_route(request):
         return await sparql.handle(request)
 
@@ -621,6 +627,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         Route("/api/similar", api(api_similar)),
         Route("/api/openapi.json", api_description),
         Route("/sparql", sparql_route, methods=["GET", "POST"]),
+        *(Route(f"/{kind}/{{slug}}", linked_resource) for kind in deref.KINDS),
         Route("/{lang}/", index_page),
         Route("/{lang}/search", search_page),
         Route("/{lang}/path", path_page),

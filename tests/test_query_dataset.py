@@ -110,3 +110,12 @@ def test_endpoint_takes_default_and_named_graph_uri(client, sizes):
     assert served_count(direct) == 0
     bad = client.get("/sparql", params={"query": everything, "default-graph-uri": "not an iri"})
     assert bad.status_code == 400 and "graph IRI" in bad.text
+
+
+def test_python_query_keeps_language_tags(curated):
+    frame = profgraph.query("SELECT ?label ?status WHERE { profession:cashier skos:prefLabel ?label ; pg:status ?status }",
+                            store=curated)
+    assert list(frame.columns) == ["label", "label@lang", "status"]  # no tags on ?status, so no column
+    assert dict(zip(frame["label@lang"], frame["label"])) == curated.model.professions["cashier"].labels
+    mixed = profgraph.query('SELECT ?x WHERE { VALUES ?x { "a"@kk "b" } }', store=curated)
+    assert mixed["x@lang"][0] == "kk" and mixed["x@lang"].isna().tolist() == [False, True]

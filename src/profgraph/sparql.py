@@ -508,17 +508,26 @@ def to_dataframe(result):
     Column types follow the literals: integers give ``int64`` (``Int64`` when some rows are unbound),
     decimals, doubles and floats ``float64``, booleans ``boolean``, dates and times ``datetime64``;
     everything else (IRIs, plain and language-tagged strings, blank nodes ``_:id``) gives ``str``,
-    with unbound values missing. A column whose values mix kinds is ``str``.
+    with unbound values missing. A column whose values mix kinds is ``str``. A variable with
+    language-tagged values (``"кассир"@ru``) gets a second column ``NAME@lang`` right after its
+    own, holding each value's language tag (missing where it has none), so that labels in several
+    languages can be told apart (``@`` cannot occur in a variable's name, so it never clashes).
     """
     import pandas as pd
+    from pyoxigraph import Literal
 
     variables = [variable.value for variable in result.variables]
     columns: list[list] = [[] for _ in variables]
     for solution in result:
         for column, term in zip(columns, solution):
             column.append(term)
-    return pd.DataFrame({name: _typed_column(terms) for name, terms in zip(variables, columns)},
-                        columns=variables)
+    frame: dict = {}
+    for name, terms in zip(variables, columns):
+        frame[name] = _typed_column(terms)
+        tags = [term.language if isinstance(term, Literal) else None for term in terms]
+        if any(tags):
+            frame[f"{name}@lang"] = tags
+    return pd.DataFrame(frame, columns=list(frame))
 
 
 def _typed_column(terms: list):

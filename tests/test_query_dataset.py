@@ -119,3 +119,28 @@ def test_python_query_keeps_language_tags(curated):
     assert dict(zip(frame["label@lang"], frame["label"])) == curated.model.professions["cashier"].labels
     mixed = profgraph.query('SELECT ?x WHERE { VALUES ?x { "a"@kk "b" } }', store=curated)
     assert mixed["x@lang"][0] == "kk" and mixed["x@lang"].isna().tolist() == [False, True]
+
+
+def test_python_query_opens_the_store_once(curated, monkeypatch, tmp_path):
+    import pyoxigraph
+
+    from conftest import edit_csv
+    from profgraph.resources import data_dir
+
+    opened = []
+    real = pyoxigraph.Store.read_only
+    monkeypatch.setattr(pyoxigraph.Store, "read_only", lambda path: opened.append(path) or real(path))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?p a pg:Profession }"
+    for _ in range(3):
+        assert int(profgraph.query(count).n[0]) == len(curated.model.professions)
+    assert len(opened) <= 1  # at most once (not at all when an earlier test opened it)
+    # a changed table is a new store version: the next call sees the change
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    monkeypatch.setenv("PROFGRAPH_DATA", str(data))
+    label = 'ASK { profession:cashier skos:prefLabel "till clerk"@en }'
+    assert profgraph.query(label) is False
+    edit_csv(data / "professions.csv", ",cashier,", ",till clerk,")
+    assert profgraph.query(label) is True

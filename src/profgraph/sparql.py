@@ -560,6 +560,23 @@ def _text(term) -> str:
     return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
+_OPENED: dict = {}  # store version folder -> its Dataset, whose RDF store stays open between calls
+OPENED_KEPT = 4
+
+
+def _opened_before(dataset):
+    """Return the Dataset of an earlier :func:`query` call on the same store version as ``dataset``
+    (a version folder never changes once built, so its opened RDF store can be reused), else keep
+    ``dataset`` for the next calls (the last :data:`OPENED_KEPT` versions) and return it."""
+    version = getattr(dataset, "version", None)
+    if version is None or getattr(dataset, "endpoint", None):
+        return dataset
+    kept = _OPENED.setdefault(version, dataset)
+    while len(_OPENED) > OPENED_KEPT:
+        _OPENED.pop(next(iter(_OPENED)))
+    return kept
+
+
 def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_graphs=None):
     """Run ``sparql`` and return its answer: a :class:`pandas.DataFrame` for SELECT (typed columns, see
     :func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of ``subject``, ``predicate``, ``object``
@@ -581,7 +598,7 @@ def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_
     """
     from .store import Dataset, load
 
-    dataset = store if isinstance(store, Dataset) else load(store)
+    dataset = store if isinstance(store, Dataset) else _opened_before(load(store))
     result = execute(dataset.rdf, sparql, allow_service, default_graphs, named_graphs)
     kind = result_kind(result)
     if kind == "ask":

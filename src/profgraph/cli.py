@@ -154,7 +154,7 @@ def _load(store, queries_only: bool = False):
     if endpoint and queries_only:
         from .remote import RemoteEndpoint
 
-        return RemoteEndpoint(endpoint)
+        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
     return load(store, endpoint=endpoint)
 
 
@@ -830,7 +830,7 @@ def push(store_url, graph, store):
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports
 # The format lists repeat profgraph.sparql.FORMATS and profgraph.export.FORMATS (a test keeps them
 # equal) so that the CLI does not import those modules before a command needs them.
-SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
 EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv")
 
 
@@ -838,7 +838,7 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(), help="Read the query from FILE ('-' for stdin).")
 @click.option("--format", "output_format", type=click.Choice(SPARQL_FORMATS), default="table", show_default=True,
-              help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt.")
+              help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt, jsonld, rdfxml.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
               help="Let SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
@@ -849,8 +849,8 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
 def sparql(query, query_file, output_format, timeout, allowed_services, output, store):
     """Run a SPARQL query on the graph and print its result.
 
-    The data and the ontology form the default graph; the prefixes listed by 'profgraph prefixes'
-    need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
+    The data and the ontology form the default graph unless FROM / FROM NAMED name the graphs
+    to query; the prefixes listed by 'profgraph prefixes' need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
     their endpoint is allowed with --allow-service.
 
     \b

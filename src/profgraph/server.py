@@ -160,6 +160,26 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class OpenToScripts:
+    """ASGI middleware: CORS for ``/sparql`` and ``/api/`` (``Access-Control-Allow-Origin: *``, and the
+    answer to a browser's ``OPTIONS`` preflight), so that a page of any site may query the data;
+    the HTML pages are left same-origin."""
+
+    PATHS = ("/sparql", "/api/")
+
+    def __init__(self, app):
+        from starlette.middleware.cors import CORSMiddleware
+
+        self.app = app
+        self.open = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                                   allow_headers=["*"], max_age=3600)
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        opened = path == self.PATHS[0] or path.startswith(self.PATHS[1])
+        await (self.open if opened else self.app)(scope, receive, send)
+
+
 def protocol_with_header_deadline(seconds: float):
     """Return uvicorn's h11 protocol class with a deadline for the head of each request: a
     connection that has not sent a whole request line and headers ``seconds`` after it opened, or
@@ -436,6 +456,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     from starlette.routing import Route
 
     from . import reports, site
+    from . import deref
     from .endpoint import SparqlEndpoint
 
     languages = tuple(languages)
@@ -661,6 +682,11 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     def api_description(request):
         return JSONResponse(openapi())
 
+    def linked_resource(request):  # the persistent IRIs of the data dereference here (profgraph.deref)
+        kind = request.url.path.split("/")[1]
+        return deref.resource(dataset, languages, kind, request.path_params["slug"], request.headers.get("accept"),
+                              request.headers.get("accept-language"))
+
     async def sparql_route(request):
         return await sparql.handle(request)
 
@@ -687,6 +713,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         Route("/api/similar", api(api_similar)),
         Route("/api/openapi.json", api_description),
         Route("/sparql", sparql_route, methods=["GET", "POST"]),
+        *(Route(f"/{kind}/{{slug}}", linked_resource) for kind in deref.KINDS),
         Route("/{lang}/", index_page),
         Route("/{lang}/search", search_page),
         Route("/{lang}/path", path_page),
@@ -700,6 +727,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     middleware=[Middleware(SecurityHeaders),
                                 Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts),
                                            www_redirect=False),
+                                Middleware(OpenToScripts),
                                 Middleware(LimitRequests, max_query_string=settings.max_query_string,
                                            max_body=settings.max_body, body_timeout=settings.request_timeout)],
                     lifespan=lifespan)
@@ -731,5 +759,5 @@ def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSe
                 h11_max_incomplete_event_size=settings.max_query_string + 8 * 1024)
 
 
-__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "SecurityHeaders", "create_app", "host_names", "serve",
+__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "SecurityHeaders", "OpenToScripts", "create_app", "host_names", "serve",
            "openapi", "protocol_with_header_deadline"]

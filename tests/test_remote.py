@@ -151,3 +151,41 @@ def test_sparql_command_asks_the_server(pushed, query, output_format):
 def test_sparql_syntax_error_through_the_server(pushed):
     result = CliRunner().invoke(main, ["sparql", "SELECT WHERE {", "--endpoint", pushed])
     assert result.exit_code == 2 and "rejected the query" in result.output
+
+
+def test_sparql_endpoint_reads_the_named_graph_of_profgraph_graph(oxigraph, curated, monkeypatch):
+    graph = "https://example.org/graph/profgraph-sparql"
+    run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    query = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pg:Profession }"
+    monkeypatch.setenv("PROFGRAPH_GRAPH", graph)
+    output = run("sparql", query, "--format", "json", "--endpoint", f"{oxigraph}/query")
+    assert int(json.loads(output)["results"]["bindings"][0]["n"]["value"]) == len(curated.model.professions)
+    nothing = run("sparql", query.replace("WHERE", "FROM <urn:nothing> WHERE"), "--format", "json",
+                  "--endpoint", f"{oxigraph}/query")  # the query's own FROM still wins
+    assert json.loads(nothing)["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+@pytest.mark.parametrize("broken", [
+    "SELECT ?p\nWHERE {\n  ?p a pg:Profession .\n  FILTER(?p = )\n}",
+    "SELECT ?p WHERE { ?p a pg:Profession . ?p ?? ?x }",
+])
+def test_remote_syntax_errors_give_the_query_s_own_position(pushed, broken):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from profgraph.remote import open_remote
+    from profgraph.server import create_app
+
+    def position(text: str) -> str:
+        found = re.search(r"(\d+), column (\d+)|at (\d+):(\d+)", text)
+        assert found, text
+        return ":".join(group for group in found.groups() if group)
+
+    local = CliRunner().invoke(main, ["sparql", broken])
+    result = CliRunner().invoke(main, ["sparql", broken, "--endpoint", pushed])
+    assert local.exit_code == result.exit_code == 2
+    assert position(result.output) == position(local.output), (result.output, local.output)
+    client = TestClient(create_app(open_remote(pushed)), base_url="http://127.0.0.1")
+    response = client.get("/sparql", params={"query": broken})
+    assert response.status_code == 400 and position(response.text) == position(local.output), response.text

@@ -204,7 +204,8 @@ def test_sparql_result_cap(client):
 
 
 def test_sparql_protocol_errors(client):
-    assert client.get("/sparql").status_code == 400
+    assert client.post("/sparql", data={"format": "json"}).status_code == 400
+    assert client.get("/sparql", params={"query": ""}).status_code == 400
     assert client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "image/png"}).status_code == 406
     assert client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"}).status_code == 415
 

@@ -171,7 +171,7 @@ def test_format_that_does_not_fit_the_query_is_406(client):
     ask = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "format": "csv"})
     assert ask.status_code == 406
     assert "format=csv" in ask.text and "ASK" in ask.text and "json" in ask.text
-    construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s a pg:Sector }", "format": "json"})
+    construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s a pg:Sector }", "format": "csv"})
     assert construct.status_code == 406 and "ttl" in construct.text
     select = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a pg:Sector }", "format": "csv"})
     assert select.status_code == 200 and select.headers["content-type"].startswith("text/csv")

@@ -16,8 +16,8 @@ def load(store=None, data=None):
     return _load(store, data)
 
 
-def query(sparql, store=None, allow_service=()):
+def query(sparql, store=None, allow_service=(), default_graphs=None, named_graphs=None):
     """Run a SPARQL query and return a pandas DataFrame (SELECT) or a bool (ASK); see :func:`profgraph.sparql.query`."""
     from .sparql import query as _query
 
-    return _query(sparql, store, allow_service)
+    return _query(sparql, store, allow_service, default_graphs, named_graphs)

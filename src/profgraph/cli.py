@@ -155,7 +155,7 @@ def _load(store, queries_only: bool = False):
     if endpoint and queries_only:
         from .remote import RemoteEndpoint
 
-        return RemoteEndpoint(endpoint)
+        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
     return load(store, endpoint=endpoint)
 
 
@@ -217,13 +217,18 @@ def main():
                    "safer by the rules) or a profession name.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many paths to print.")
 @click.option("--max-steps", type=int, default=3, show_default=True, help="Most transitions in one path.")
+@click.option("--have", default=None, metavar="SKILL,...", help="Skills the client has beyond the job's profile.")
+@click.option("--lack", default=None, metavar="SKILL,...", help="Skills of the job's profile the client lacks.")
+@click.option("--profile", "profile_file", default=None, metavar="FILE",
+              help="A JSON profile of the client's skills (see 'profgraph profile').")
 @MIN_COVERAGE
 @RULES
 @LANG
 @FORMAT
 @STORE
 @handle_errors
-def path(name, to, top, max_steps, min_coverage, lang, output_format, store, **rule_options):
+def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, store,
+         **rule_options):
     """Ranked reskilling paths from profession NAME to a target, under the transition rules.
 
     Every destination is viable, desirable and safer unless an --allow option says otherwise (then
@@ -236,17 +241,81 @@ def path(name, to, top, max_steps, min_coverage, lang, output_format, store, **r
       profgraph path kassir --to "e-commerce manager" --lang en --format json
       profgraph path "кассир" --to safer --risk both --region "Almaty city"
       profgraph path "legal administrative assistant" --to safer --store esco-store --lang en
+      profgraph path "кассир" --to emerging --lack "работа в команде" --have "работа с CRM-системами"
+      profgraph path "кассир" --to emerging --profile client.json
     """
+    from .client import read_profile, split_names
     from .reports import reskilling_report
     from .textreport import path_lines
 
     rules = _rules(min_coverage, **rule_options)
-    report = reskilling_report(_load(store), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules)
+    profile = read_profile(profile_file) if profile_file is not None else None
+    report = reskilling_report(_load(store), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
+                               have=split_names(have), lack=split_names(lack), profile=profile)
     if output_format == "json":
         _print_json(report)
         return
     for line in path_lines(report, _target_name(report["target"])):
         click.echo(line)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--to", "to", default="emerging", show_default=True,
+              help="A status, 'safer' or a profession name, as for 'profgraph path'.")
+@click.option("--have", default=None, metavar="SKILL,...", help="Skills the client has beyond the job's profile.")
+@click.option("--lack", default=None, metavar="SKILL,...", help="Skills of the job's profile the client lacks.")
+@click.option("--profile", "profile_file", default=None, metavar="FILE",
+              help="A JSON profile of the client's skills (see 'profgraph profile').")
+@click.option("--region", default=None, help="Compare pay with this region's wages (default: the whole country).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="The HTML file to write (atomically); '-' for standard output.")
+@LANG
+@STORE
+@handle_errors
+def plan(name, to, have, lack, profile_file, region, output, lang, store):
+    """A printable plan for a client in profession NAME: one HTML page (A4, no graph) with the current
+    job's risk and the 3 best paths, each step with the skills to learn, coverage, preparation, pay
+    and risk before -> after.
+
+    \b
+    Examples:
+      profgraph plan "кассир" --lang kk -o plan.html
+      profgraph plan "кассир" --profile client.json --region "Almaty city" -o plan.html
+    """
+    from .atomic import write_text_atomic
+    from .client import read_profile, split_names
+    from .plan import plan_page
+
+    rules = _rules(region=region)
+    profile = read_profile(profile_file) if profile_file is not None else None
+    write_text_atomic(output, plan_page(_load(store), name, to=to, lang=lang, rules=rules, have=split_names(have),
+                                        lack=split_names(lack), profile=profile))
+
+
+@main.command()
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", show_default=True,
+              help="Write to FILE (atomically); '-' for standard output.")
+@LANG
+@STORE
+@handle_errors
+def profile(name, output, lang, store):
+    """The standard skill profile of profession NAME as a client profile file (JSON) to edit.
+
+    Remove from "have" what the client cannot do, add what they can (from any job), then give the
+    file to 'profgraph path NAME --profile FILE'.
+
+    \b
+    Examples:
+      profgraph profile "кассир" --lang ru -o client.json
+    """
+    from .atomic import write_text_atomic
+    from .client import profile_document
+
+    dataset = _load(store)
+    document = profile_document(dataset, dataset.names.resolve(name).id, lang)
+    write_text_atomic(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 @main.command()
@@ -779,7 +848,7 @@ def push(store_url, graph, store):
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports
 # The format lists repeat profgraph.sparql.FORMATS and profgraph.export.FORMATS (a test keeps them
 # equal) so that the CLI does not import those modules before a command needs them.
-SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
 EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv")
 
 
@@ -787,7 +856,7 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(), help="Read the query from FILE ('-' for stdin).")
 @click.option("--format", "output_format", type=click.Choice(SPARQL_FORMATS), default="table", show_default=True,
-              help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt.")
+              help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt, jsonld, rdfxml.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
               help="Let SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
@@ -798,8 +867,8 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv
 def sparql(query, query_file, output_format, timeout, allowed_services, output, store):
     """Run a SPARQL query on the graph and print its result.
 
-    The data and the ontology form the default graph; the prefixes listed by 'profgraph prefixes'
-    need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
+    The data and the ontology form the default graph unless FROM / FROM NAMED name the graphs
+    to query; the prefixes listed by 'profgraph prefixes' need no declaration. A syntax error exits 2, a timeout 3. SERVICE calls are refused unless
     their endpoint is allowed with --allow-service.
 
     \b

@@ -11,12 +11,17 @@ queue is full a query is answered 503 at once. Requests:
 - ``GET /sparql?query=...`` (``HEAD`` alike, without the body); ``POST`` with
   ``application/x-www-form-urlencoded`` (``query=...``) or ``application/sparql-query`` (the query
   is the body);
+- ``default-graph-uri`` and ``named-graph-uri`` give the query its dataset, overriding its ``FROM``
+  clauses (:func:`profgraph.sparql.dataset_options`);
 - updates (``update=...``, ``application/sparql-update``) are refused with 403, and so are
   ``SERVICE`` calls to endpoints not on the allow-list; a query nested too deep for the engine
   (:func:`profgraph.sparql.check_query`) gets 400;
-- the answer's format follows the ``Accept`` header (or a ``format`` parameter, which must fit the
-  query form, else 406): SPARQL results as JSON, XML, CSV or TSV; graphs (CONSTRUCT, DESCRIBE) as
-  Turtle or N-Triples;
+- the answer's format follows the ``Accept`` header, or a ``format`` parameter as clients such as
+  SPARQLWrapper send it (:func:`named_formats`; an unknown value leaves it to ``Accept``, a known
+  one that does not fit the query form gets 406): SPARQL results as JSON, XML, CSV or TSV; graphs
+  (CONSTRUCT, DESCRIBE) as Turtle, N-Triples, JSON-LD or RDF/XML;
+- ``GET /sparql`` without a query answers the SPARQL 1.1 Service Description, or a query form to a
+  browser (:meth:`SparqlEndpoint.describe`);
 - a syntax error answers 400 with the engine's message, a timeout, a query over the memory cap or
   a full queue 503, a result over the cap 400 with a hint to add LIMIT.
 
@@ -39,14 +44,28 @@ MEDIA_TYPES = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "ttl": "text/turtle; charset=utf-8",
     "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 _ACCEPTED = {
     "application/sparql-results+json": "json", "application/json": "json",
     "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt", "text/plain": "nt",
+    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/turtle": "ttl",
+    "text/n3": "ttl", "text/rdf+n3": "ttl", "application/n3": "ttl",  # Turtle is N3
+    "application/n-triples": "nt", "text/plain": "nt",
+    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/rdf+xml": "rdfxml",
 }
-FITS = {"select": ("json", "xml", "csv", "tsv"), "ask": ("json", "xml"), "graph": ("ttl", "nt")}
+# What a generic type means for a graph: JSON is JSON-LD, XML is RDF/XML.
+_FOR_GRAPHS = {"application/json": "jsonld", "application/xml": "rdfxml", "text/xml": "rdfxml"}
+# The ``format`` values of common clients (SPARQLWrapper, Virtuoso's, Fuseki's), beside the names
+# of MEDIA_TYPES and media types themselves.
+_FORMAT_NAMES = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "turtle": ("ttl",), "n3": ("ttl",),
+    "ntriples": ("nt",), "n-triples": ("nt",), "json-ld": ("jsonld",), "rdf+xml": ("rdfxml",), "rdf": ("rdfxml",),
+    "text": ("tsv",),
+}
+FITS = {"select": ("json", "xml", "csv", "tsv"), "ask": ("json", "xml"), "graph": ("ttl", "nt", "jsonld", "rdfxml")}
 DEFAULTS = {"select": "json", "ask": "json", "graph": "ttl"}
 
 
@@ -58,21 +77,30 @@ class ProtocolError(Exception):
         self.status = status
 
 
-def preferred_formats(accept: str | None, explicit: str | None = None) -> list[str]:
-    """Return the result formats the client asks for, best first (from ``explicit``, a ``format``
-    parameter, then the ``Accept`` header by quality). An empty list means "any".
+def named_formats(values) -> list[str]:
+    """Return the result formats named by the ``format`` parameter values ``values``, in order: names
+    of :data:`MEDIA_TYPES`, the names common clients send (``turtle``, ``json-ld``, ``rdf+xml``...)
+    or media types (a comma-separated list of them, as SPARQLWrapper sends). Unknown values are
+    left out, so that the ``Accept`` header decides."""
+    formats = []
+    for value in values:
+        for item in value.split(","):
+            name = item.split(";")[0].strip().lower()
+            if name in _FORMAT_NAMES:
+                formats.extend(_FORMAT_NAMES[name])
+            elif name in MEDIA_TYPES:
+                formats.append(name)
+            elif name in _ACCEPTED:
+                formats.extend([_ACCEPTED[name], *([_FOR_GRAPHS[name]] if name in _FOR_GRAPHS else [])])
+    return list(dict.fromkeys(formats))
 
-    Raises :class:`ProtocolError` (406) when ``Accept`` names only types the endpoint cannot give.
-    """
-    if explicit:
-        if explicit not in MEDIA_TYPES:
-            raise ProtocolError(400, f"unknown format {explicit[:20]!r}; use one of {', '.join(MEDIA_TYPES)}")
-        return [explicit]
-    if not accept:
-        return []
-    ranked, wildcard = [], False
-    for position, item in enumerate(accept.split(",")[:32]):
-        media, *options = [part.strip() for part in item.split(";")]
+
+def ranked_header(header: str | None) -> list[tuple[float, int, str]]:
+    """Return the items of an ``Accept`` or ``Accept-Language`` header as ``(quality, position,
+    lowercased value)``, leaving out those of quality 0 (at most the first 32 items are read)."""
+    items = []
+    for position, item in enumerate((header or "").split(",")[:32]):
+        value, *options = [part.strip() for part in item.split(";")]
         quality = 1.0
         for option in options:
             if option.startswith("q="):
@@ -80,12 +108,30 @@ def preferred_formats(accept: str | None, explicit: str | None = None) -> list[s
                     quality = float(option[2:])
                 except ValueError:
                     quality = 0.0
-        if quality <= 0:
-            continue
+        if quality > 0 and value:
+            items.append((quality, position, value.lower()))
+    return items
+
+
+def preferred_formats(accept: str | None, explicit: list[str] | None = None) -> list[str]:
+    """Return the result formats the client asks for, best first (``explicit``, the formats a
+    ``format`` parameter named (:func:`named_formats`), else the ``Accept`` header by quality). An
+    empty list means "any".
+
+    Raises :class:`ProtocolError` (406) when ``Accept`` names only types the endpoint cannot give.
+    """
+    if explicit:
+        return list(explicit)
+    if not accept:
+        return []
+    ranked, wildcard = [], False
+    for quality, position, media in ranked_header(accept):
         if media.endswith("/*"):
             wildcard = True
-        elif media.lower() in _ACCEPTED:
-            ranked.append((-quality, position, _ACCEPTED[media.lower()]))
+        elif media in _ACCEPTED:
+            ranked.append((-quality, position, _ACCEPTED[media]))
+            if media in _FOR_GRAPHS:
+                ranked.append((-quality, position, _FOR_GRAPHS[media]))
     formats = list(dict.fromkeys(name for _, _, name in sorted(ranked)))
     if not formats and not wildcard:
         raise ProtocolError(406, "none of the accepted media types is available; use "
@@ -104,30 +150,47 @@ def choose_format(kind: str, formats: list[str], strict: bool = False) -> str:
     return chosen or DEFAULTS[kind]
 
 
-async def query_text(request) -> str:
-    """Return the SPARQL query of a Protocol request. Raises :class:`ProtocolError` for an update
-    (403), a request without exactly one query (400) or an unsupported body type (415). ``HEAD``
-    is read like ``GET``."""
+async def query_text(request) -> tuple[str, dict, list[str]]:
+    """Return the SPARQL query of a Protocol request, its dataset (a dict with the lists
+    ``default_graphs`` and ``named_graphs`` of its ``default-graph-uri`` and ``named-graph-uri``
+    parameters, empty when it has neither; see :func:`profgraph.sparql.dataset_options`) and its
+    ``format`` parameter values. Raises :class:`ProtocolError` for an update (403), a request
+    without exactly one query (400) or an unsupported body type (415). ``HEAD`` is read like ``GET``."""
+    in_url = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
     if request.method in ("GET", "HEAD"):
-        params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
+        params = in_url
     else:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await request.body()
         if content_type == "application/sparql-update":
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
-        if content_type == "application/sparql-query":
-            return _decode(body)
+        if content_type == "application/sparql-query":  # the graphs are in the URL's parameters
+            return _decode(body), _graphs(in_url), in_url.get("format", [])
         if content_type != "application/x-www-form-urlencoded":
             raise ProtocolError(415, "send the query as application/x-www-form-urlencoded or application/sparql-query")
         params = parse_qs(_decode(body), keep_blank_values=True)
+        params["format"] = params.get("format", []) + in_url.get("format", [])
     if "update" in params:
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
-    if params.get("default-graph-uri") or params.get("named-graph-uri"):
-        raise ProtocolError(400, "default-graph-uri and named-graph-uri are not supported; use FROM or GRAPH")
     queries = params.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
         raise ProtocolError(400, "give exactly one non-empty 'query' parameter")
-    return queries[0]
+    return queries[0], _graphs(params), params.get("format", [])
+
+
+def _graphs(params: dict) -> dict:
+    """The Protocol's dataset of the request parameters ``params`` (lists of values by name)."""
+    default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    if not (default or named):
+        return {}
+    from pyoxigraph import NamedNode
+
+    for iri in (*default, *named):
+        try:
+            NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"not a graph IRI: {iri[:200]!r}") from None
+    return {"default_graphs": default, "named_graphs": named}
 
 
 def _decode(body: bytes) -> str:
@@ -155,16 +218,16 @@ class _CappedBuffer:
 
 
 def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool = False,
-           allow_service=()) -> tuple:
+           allow_service=(), graphs: dict | None = None) -> tuple:
     """Run ``sparql`` on the pyoxigraph ``store``; return ``("ok", format, body)`` or
     ``(status, message)`` for a query the endpoint refuses (never raises for a bad query).
     ``strict`` and ``allow_service`` are as in :func:`choose_format` and
-    :func:`profgraph.sparql.check_query`."""
+    :func:`profgraph.sparql.check_query`; ``graphs`` is the Protocol's dataset (:func:`query_text`)."""
     from .errors import ProfgraphError
     from .sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
 
     try:
-        result = execute(store, sparql, allow_service)
+        result = execute(store, sparql, allow_service, **(graphs or {}))
         output_format = choose_format(result_kind(result), formats, strict)
         buffer = _CappedBuffer(max_bytes)
         try:
@@ -207,7 +270,7 @@ def _worker_main() -> None:
         request = json.loads(line)
         try:
             reply = answer(store, request["query"], request["formats"], settings["max_bytes"], request["strict"],
-                           settings["allow_service"])
+                           settings["allow_service"], request["graphs"])
         except MemoryError:
             reply = 503, _memory_message(settings["memory_mb"])
         if reply[0] == "ok":
@@ -266,7 +329,7 @@ class QueryWorkers:
         with self._lock:
             self._all.remove(process)
 
-    def run(self, sparql: str, formats: list[str], strict: bool = False) -> tuple:
+    def run(self, sparql: str, formats: list[str], strict: bool = False, graphs: dict | None = None) -> tuple:
         """Return what :func:`answer` returns, or ``(503, message)`` when the query outlives the
         timeout, outgrows the memory cap, or every worker stays busy for ``timeout`` seconds."""
         import json
@@ -280,7 +343,8 @@ class QueryWorkers:
             return 503, "every query worker is busy; try again later"
         message = f"the query ran longer than the {self.timeout:g} s timeout and was stopped"
         try:
-            process.stdin.write(json.dumps({"query": sparql, "formats": formats, "strict": strict}).encode() + b"\n")
+            process.stdin.write(json.dumps({"query": sparql, "formats": formats, "strict": strict,
+                                            "graphs": graphs or {}}).encode() + b"\n")
             process.stdin.flush()
             ready, _, _ = select.select([process.stdout], [], [], self.timeout)
             if ready:
@@ -323,19 +387,19 @@ class SparqlEndpoint:
         self._admitted = 0  # queries running or waiting; only the event loop's thread changes it
         self._gate = None  # (event loop, semaphore of workers, thread limiter), made on the loop
 
-    def _run(self, sparql: str, formats: list[str], strict: bool) -> tuple:
+    def _run(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
         remote = getattr(self.dataset, "endpoint", None)
         if remote is not None:
             return self.dataset.answer(sparql, formats, timeout=self.settings.sparql_timeout,
-                                       max_bytes=self.settings.max_result_bytes)
+                                       max_bytes=self.settings.max_result_bytes, graphs=graphs)
         with self._lock:
             if self._workers is None:
                 self._workers = QueryWorkers(str(self.dataset.rdf_path), self.settings.sparql_workers,
                                              self.settings.sparql_timeout, self.settings.max_result_bytes,
                                              self.settings.sparql_memory_mb, self.settings.allowed_services)
-        return self._workers.run(sparql, formats, strict)
+        return self._workers.run(sparql, formats, strict, graphs)
 
-    async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool) -> tuple:
+    async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
         """Wait (asynchronously, holding no thread) for a free worker, at most the query timeout;
         then run the query in a thread of the endpoint's own."""
         import asyncio
@@ -351,7 +415,8 @@ class SparqlEndpoint:
             await free.acquire()
             try:
                 with anyio.CancelScope(shield=True):
-                    return await anyio.to_thread.run_sync(self._run, sparql, formats, strict, limiter=threads)
+                    return await anyio.to_thread.run_sync(self._run, sparql, formats, strict, graphs,
+                                                         limiter=threads)
             finally:
                 free.release()
         return 503, f"every query worker stayed busy for {self.settings.sparql_timeout:g} s; try again later"
@@ -362,10 +427,12 @@ class SparqlEndpoint:
 
         from .sparql import QueryTooComplex, ServiceRefused, check_query
 
-        explicit = request.query_params.get("format")
+        if request.method in ("GET", "HEAD") and not ({"query", "update"} & set(request.query_params.keys())):
+            return self.describe(request)
         try:
+            sparql, graphs, format_values = await query_text(request)
+            explicit = named_formats(format_values)
             formats = preferred_formats(request.headers.get("accept"), explicit)
-            sparql = await query_text(request)
             check_query(sparql, self.settings.allowed_services)
         except ProtocolError as error:
             return PlainTextResponse(str(error), error.status)
@@ -378,17 +445,115 @@ class SparqlEndpoint:
                                      headers={"Retry-After": str(max(1, round(self.settings.sparql_timeout)))})
         self._admitted += 1
         try:
-            reply = await self._when_a_worker_is_free(sparql, formats, bool(explicit))
+            reply = await self._when_a_worker_is_free(sparql, formats, bool(explicit), graphs)
         finally:
             self._admitted -= 1
         if reply[0] != "ok":
             return PlainTextResponse(reply[1], reply[0])
         _, output_format, body = reply
-        if explicit and output_format != explicit:  # a remote endpoint chose another format
-            return PlainTextResponse(f"format={explicit} does not fit this query's result", 406)
+        if explicit and output_format not in explicit:  # a remote endpoint chose another format
+            return PlainTextResponse(f"format={format_values[0][:40]} does not fit this query's result", 406)
         return Response(body, media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
+
+    def describe(self, request):
+        """``GET /sparql`` without a query: the query form (HTML) when the client prefers HTML, else
+        the SPARQL 1.1 Service Description of the endpoint, in the RDF format it asks for (Turtle
+        by default; 406 when it accepts none)."""
+        from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+        accept = request.headers.get("accept") or ""
+        if prefers_html(accept):
+            return HTMLResponse(query_form(), headers={"Vary": "Accept"})
+        try:
+            output_format = choose_format("graph", preferred_formats(accept))
+        except ProtocolError as error:
+            return PlainTextResponse(str(error), error.status)
+        from io import BytesIO
+
+        from .sparql import write_graph
+
+        buffer = BytesIO()
+        endpoint_url = str(request.url.replace(query="", fragment=""))
+        write_graph(service_description(endpoint_url, _named_graphs(self.dataset)), buffer, output_format)
+        return Response(buffer.getvalue(), media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
 
     def close(self) -> None:
         """Stop the workers, if any started."""
         if self._workers is not None:
             self._workers.close()
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+                "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
+                "rdfxml": "RDF_XML"}
+
+
+def prefers_html(accept: str) -> bool:
+    """True when the ``Accept`` header ranks ``text/html`` above every RDF type (as browsers send it)."""
+    best_html = best_rdf = 0.0
+    for quality, _, media in ranked_header(accept):
+        if media in ("text/html", "application/xhtml+xml"):
+            best_html = max(best_html, quality)
+        elif media in _ACCEPTED:
+            best_rdf = max(best_rdf, quality)
+    return best_html > best_rdf
+
+
+def _named_graphs(dataset) -> list[str]:
+    """The IRIs of the named graphs of a local dataset's store; none for a remote one."""
+    if getattr(dataset, "endpoint", None):
+        return []
+    return sorted(graph.value for graph in dataset.rdf.named_graphs() if hasattr(graph, "value"))
+
+
+def service_description(endpoint_url: str, named_graphs: list[str]) -> list:
+    """Return the triples of the SPARQL 1.1 Service Description of the endpoint at ``endpoint_url``:
+    SPARQL 1.1 Query, the result formats of :data:`MEDIA_TYPES`, a default graph that is the union
+    of the store's graphs (``sd:UnionDefaultGraph``), and ``named_graphs``."""
+    from pyoxigraph import BlankNode, NamedNode, Triple
+
+    from .vocab import RDF
+
+    def sd(name: str) -> NamedNode:
+        return NamedNode(SD + name)
+
+    service, dataset, default = NamedNode(endpoint_url), BlankNode(), BlankNode()
+    triples = [Triple(service, NamedNode(RDF + "type"), sd("Service")),
+               Triple(service, sd("endpoint"), service),
+               Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+               Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+               *(Triple(service, sd("resultFormat"), NamedNode("http://www.w3.org/ns/formats/" + name))
+                 for name in _FORMAT_IRIS.values()),
+               Triple(service, sd("defaultDataset"), dataset),
+               Triple(dataset, NamedNode(RDF + "type"), sd("Dataset")),
+               Triple(dataset, sd("defaultGraph"), default),
+               Triple(default, NamedNode(RDF + "type"), sd("Graph"))]
+    for iri in named_graphs:
+        graph = BlankNode()
+        triples += [Triple(dataset, sd("namedGraph"), graph), Triple(graph, NamedNode(RDF + "type"), sd("NamedGraph")),
+                    Triple(graph, sd("name"), NamedNode(iri))]
+    return triples
+
+
+def query_form() -> str:
+    """Return the HTML page of the query form of ``GET /sparql``: a query box, a result format and
+    the prefixes that need no declaration. It sends the query to ``/sparql`` with GET."""
+    from html import escape
+
+    from .vocab import PREFIXES
+
+    options = "".join(f'<option value="{name}">{escape(name)} ({escape(media.split(";")[0])})</option>'
+                      for name, media in MEDIA_TYPES.items())
+    prefixes = escape(", ".join(f"{name}:" for name in PREFIXES))
+    example = "SELECT ?profession ?label WHERE {\n  ?profession a pg:Profession ; skos:prefLabel ?label .\n" \
+              "  FILTER(lang(?label) = \"en\")\n} LIMIT 10"
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>profgraph SPARQL</title></head>'
+            '<body><h1>profgraph SPARQL 1.1 endpoint</h1>'
+            '<form method="get" action="/sparql">'
+            f'<p><textarea name="query" rows="14" cols="100" aria-label="SPARQL query">{escape(example)}</textarea></p>'
+            f'<p><label>Result format <select name="format">{options}</select></label> '
+            '<button type="submit">Run</button></p></form>'
+            f'<p>Prefixes that need no declaration: {prefixes}.</p>'
+            '<p>Without FROM the default graph is the union of the store\'s graphs; FROM, FROM NAMED, '
+            'default-graph-uri and named-graph-uri name other datasets.</p></body></html>\n')

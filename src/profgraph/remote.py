@@ -113,8 +113,13 @@ def _where(url: str) -> str:
     return printable(url.split("?")[0], 200)
 
 
-def _form(query: str) -> bytes:
-    return urllib.parse.urlencode({"query": query}).encode()
+def _form(query: str, graphs: dict | None = None) -> bytes:
+    """The form of a Protocol query request: ``query`` and the dataset ``graphs`` (lists of IRIs
+    ``default_graphs``, ``named_graphs``) as ``default-graph-uri`` / ``named-graph-uri``."""
+    graphs = graphs or {}
+    fields = [("query", query), *(("default-graph-uri", iri) for iri in graphs.get("default_graphs") or ()),
+              *(("named-graph-uri", iri) for iri in graphs.get("named_graphs") or ())]
+    return urllib.parse.urlencode(fields).encode()
 
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -234,11 +239,41 @@ def push(dataset, store_url: str, graph: str | None = None, timeout: float | Non
     return len(triples)
 
 
-def _declared(sparql: str) -> str:
-    """``sparql`` with the project's prefixes declared in front (the server does not know them)."""
+def _prologue() -> str:
     from .vocab import PREFIXES
 
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()) + sparql
+    return " ".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()) + " "
+
+
+def _declared(sparql: str) -> str:
+    """``sparql`` with the project's prefixes declared in front (the server does not know them), on
+    its first line, so that the server's line numbers are the query's own (see :func:`_own_position`)."""
+    return _prologue() + sparql
+
+
+def _own_position(message: str) -> str:
+    """A server's error ``message`` about a :func:`_declared` query with the column of a position on
+    the first line (as Oxigraph writes it: ``at LINE:COLUMN``) made the query's own again."""
+    import re
+
+    shift = len(_prologue())
+
+    def own(found) -> str:  # a column inside the declarations is left as the server wrote it
+        column = int(found[1])
+        return f"at 1:{column - shift}" if column > shift else found[0]
+
+    return re.sub(r"\bat 1:(\d+)\b", own, message, count=1)
+
+
+def _named_graph_dataset(dataset, sparql: str) -> dict:
+    """The Protocol dataset of a query to ``dataset``'s endpoint: its graph (``graph_iri``) as the
+    default graph and the one named graph, unless it has none or the query names its own with FROM."""
+    from .sparql import names_dataset
+
+    graph = getattr(dataset, "graph_iri", None)
+    if not graph or names_dataset(sparql):
+        return {}
+    return {"default_graphs": [graph], "named_graphs": [graph]}
 
 
 class RemoteEndpoint:
@@ -256,7 +291,7 @@ class RemoteDataset(Dataset):
     endpoint: str
     graph_iri: str | None
 
-    def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int) -> tuple:
+    def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None) -> tuple:
         """Send ``sparql`` (with the project's prefixes declared) to the endpoint, within ``timeout``
         seconds and ``max_bytes`` of answer; return ``("ok", format, body)`` or ``(status, message)``, as
         :func:`profgraph.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
@@ -265,14 +300,14 @@ class RemoteDataset(Dataset):
 
         accept = ", ".join(MEDIA_TYPES[name].split(";")[0] for name in formats) or "*/*"
         try:
-            content_type, body = _exchange(self.endpoint, _form(_declared(sparql)), {**_FORM, "Accept": accept},
-                                           timeout=timeout, max_bytes=max_bytes)
+            content_type, body = _exchange(self.endpoint, _form(_declared(sparql), graphs or _named_graph_dataset(self, sparql)),
+                                           {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes)
         except RemoteTimeout:
             return 503, f"the query ran longer than the {timeout:g} s timeout and was stopped"
         except AnswerTooLarge:
             return 400, f"the result is larger than {max_bytes} bytes; add a LIMIT"
         except RemoteError as error:
-            return (400 if error.status == 400 else 502), str(error)
+            return (400 if error.status == 400 else 502), _own_position(str(error))
         output_format = _ACCEPTED.get(content_type.split(";")[0].strip().lower())
         if output_format is None:
             return 502, f"the endpoint answered with an unknown type {shown(content_type)}"
@@ -298,14 +333,14 @@ def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes
     accept = "application/sparql-results+json, application/n-triples;q=0.9"
     timeout = operation_timeout(TIMEOUT, timeout)
     try:
-        content_type, body = _exchange(dataset.endpoint, _form(_declared(sparql)), {**_FORM, "Accept": accept},
-                                       timeout=timeout, max_bytes=max_bytes)
+        content_type, body = _exchange(dataset.endpoint, _form(_declared(sparql), _named_graph_dataset(dataset, sparql)),
+                                       {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes)
     except RemoteTimeout:
         raise QueryTimeout(f"query stopped after the {timeout:g} s timeout "
                            f"(the connection to {_where(dataset.endpoint)} was closed)") from None
     except RemoteError as error:
         if error.status == 400:
-            raise QuerySyntaxError(f"the server rejected the query: {error.detail or error}") from None
+            raise QuerySyntaxError(f"the server rejected the query: {_own_position(error.detail or str(error))}") from None
         raise
     media = content_type.split(";")[0].strip().lower()
     if media == "application/n-triples":

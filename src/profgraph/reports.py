@@ -192,23 +192,32 @@ def _targets(model: Model, origin: str, lang: str, status: str | None = None,
 
 def reskilling_report(dataset, origin_name: str, to: str, *, top: int = DEFAULT_TOP,
                       max_steps: int = DEFAULT_MAX_STEPS, min_coverage: float = DEFAULT_MIN_COVERAGE,
-                      lang: str = "en", rules: Rules | None = None) -> dict:
+                      lang: str = "en", rules: Rules | None = None, have=(), lack=(),
+                      profile: dict | None = None) -> dict:
     """Return ranked reskilling paths from the profession ``origin_name`` to ``to`` under ``rules``
     (default: :class:`~profgraph.rules.Rules` with ``min_coverage``).
 
     ``to`` is a status (emerging, transforming, stable, disappearing), ``safer`` or a profession name.
+    With skill names in ``have`` or ``lack`` or a ``profile`` (:func:`profgraph.client.read_profile`),
+    the paths start from the client's skills (:func:`profgraph.client.client_skills`).
     Raises :class:`~profgraph.errors.NotFound` / :class:`~profgraph.errors.Ambiguous` for a
-    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options.
+    name that does not resolve, :class:`~profgraph.errors.UsageError` for out-of-range options or
+    unknown skills.
     """
+    from .client import client_skills
+
     origin = dataset.names.resolve(origin_name).id
+    client = None
+    if have or lack or profile is not None:
+        client = client_skills(dataset, origin, have=have, lack=lack, profile=profile)
     return reskilling_report_for(dataset, origin, **target_arguments(dataset, to), top=top, max_steps=max_steps,
-                                 min_coverage=min_coverage, lang=lang, rules=rules)
+                                 min_coverage=min_coverage, lang=lang, rules=rules, client=client)
 
 
 def reskilling_report_for(dataset, origin: str, *, status: str | None = None, destination: str | None = None,
                           top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
                           min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en",
-                          rules: Rules | None = None) -> dict:
+                          rules: Rules | None = None, client=None) -> dict:
     """Return what :func:`reskilling_report` returns, for the profession id ``origin`` and either a
     ``status`` (or ``"safer"``) or the profession id ``destination``: ``origin``, ``target``,
     ``settings``, ``rules`` (in force), ``paths`` (each step with its coverage, preparation, pay and
@@ -218,7 +227,15 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
     :class:`~profgraph.errors.UsageError` for out-of-range options, a destination equal to the origin,
     or a ``min_coverage`` that keeps too many transitions to search
     (:func:`profgraph.workload.check_path_search`).
+
+    With ``client`` (:class:`profgraph.client.ClientSkills`), or when ``dataset`` is a
+    :class:`profgraph.client.ClientDataset`, the origin's moves start from the client's skills and the
+    answer has a ``client`` block (:func:`profgraph.client.client_summary`).
     """
+    from .client import ClientDataset, client_summary
+
+    if client is not None:
+        dataset = ClientDataset(dataset, client)
     rules = rules or Rules(min_coverage=min_coverage)
     _check_options(top, lang, rules.min_coverage)
     if not 1 <= max_steps <= 6:
@@ -228,7 +245,7 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
     check_path_search(dataset, rules.min_coverage)
     graph = dataset.transition_graph(rules.min_coverage)
     paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, rules=rules)
-    return {
+    answer = {
         "origin": profession_summary(model, origin, lang),
         "target": target,
         "settings": {"min_coverage": rules.min_coverage, "max_steps": max_steps, "top": top},
@@ -237,6 +254,9 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
         "no_path": None if paths else no_path_report(dataset, origin, targets, rules, max_steps, lang),
         "successors": successor_reports(dataset, origin, rules, max_steps=max_steps, lang=lang),
     }
+    if isinstance(dataset, ClientDataset):
+        answer["client"] = client_summary(dataset, [path.destination for path in paths], lang)
+    return answer
 
 
 def _miss_dict(model: Model, path: ReskillingPath, rules: Rules, lang: str) -> dict:

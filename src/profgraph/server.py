@@ -36,6 +36,7 @@ from .vocab import LANGUAGES
 MAX_QUERY_STRING = 8 * 1024  # bytes; longer URLs get 414
 MAX_BODY = 64 * 1024  # bytes; larger request bodies get 413
 MAX_TEXT = 200  # characters of a name or search text
+MAX_LISTED_SKILLS = 3000  # the path finder lists every skill to add when there are at most this many
 MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # as Host headers give them
 MAX_CONNECTIONS = 500  # open connections and requests at once; more get 503
@@ -107,7 +108,7 @@ class ServerUrls:
         lang = lang or self.lang
         if kind == "index":
             return f"/{lang}/"
-        if kind in PAGE_KINDS or kind in ("search", "path"):
+        if kind in PAGE_KINDS or kind in ("search", "path", "plan"):
             return f"/{lang}/{kind}"
         return f"/{lang}/{kind}/{quote(entity_id, safe='')}"
 
@@ -157,6 +158,26 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class OpenToScripts:
+    """ASGI middleware: CORS for ``/sparql`` and ``/api/`` (``Access-Control-Allow-Origin: *``, and the
+    answer to a browser's ``OPTIONS`` preflight), so that a page of any site may query the data;
+    the HTML pages are left same-origin."""
+
+    PATHS = ("/sparql", "/api/")
+
+    def __init__(self, app):
+        from starlette.middleware.cors import CORSMiddleware
+
+        self.app = app
+        self.open = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                                   allow_headers=["*"], max_age=3600)
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        opened = path == self.PATHS[0] or path.startswith(self.PATHS[1])
+        await (self.open if opened else self.app)(scope, receive, send)
 
 
 def protocol_with_header_deadline(seconds: float):
@@ -218,14 +239,29 @@ class LimitRequests:
         self.app, self.max_query_string, self.max_body = app, max_query_string, max_body
         self.body_timeout = body_timeout
 
+    def too_long(self, scope):
+        """The 414 answer: plain text, or for a page (``/kk/...``, ``/ru/...``, ``/en/...``) a short page in its
+        language that says so and links back to the path finder."""
+        from html import escape
+
+        from starlette.responses import HTMLResponse, PlainTextResponse
+
+        lang = scope.get("path", "").strip("/").split("/")[0]
+        if lang not in LANGUAGES:
+            return PlainTextResponse(f"query string longer than {self.max_query_string} bytes", 414)
+        words = texts(lang)
+        message = escape(words["url_too_long"].format(limit=self.max_query_string))
+        return HTMLResponse(f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>414</title>'
+                            f'<p class="error">{message}</p><p><a href="/{lang}/path">{escape(words["path_finder"])}'
+                            f'</a></p></html>', 414)
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         from starlette.responses import PlainTextResponse
 
         if len(scope.get("query_string", b"")) > self.max_query_string:
-            return await PlainTextResponse(f"query string longer than {self.max_query_string} bytes",
-                                           414)(scope, receive, send)
+            return await self.too_long(scope)(scope, receive, send)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             return await PlainTextResponse(f"request body larger than {self.max_body} bytes", 413)(scope, receive, send)
@@ -320,6 +356,14 @@ def _rules(params):
                       region=_text(params, "region", required=False) or None)
 
 
+def _client_skills(params) -> dict:
+    """The ``have`` and ``lack`` skill lists of a request (comma-separated names or ids), as keyword
+    arguments of reports.reskilling_report; the query string's length limit bounds them."""
+    from .client import split_names
+
+    return {key: split_names(params.get(key)) for key in ("have", "lack")}
+
+
 def _lang(params) -> str:
     lang = params.get("lang", "en")
     if lang not in LANGUAGES:
@@ -369,6 +413,8 @@ API = {
         ("top", "integer", False, DEFAULT_TOP, "how many paths, 1 to 50"),
         ("max_steps", "integer", False, DEFAULT_MAX_STEPS, "most transitions in one path, 1 to 6"),
         ("min_coverage", "number", False, DEFAULT_MIN_COVERAGE, "least coverage of a viable transition, (0, 1]"),
+        ("have", "string", False, None, "skills the client has beyond the profession's, comma-separated names or ids"),
+        ("lack", "string", False, None, "skills of the profession the client lacks, comma-separated names or ids"),
         *RULE_PARAMETERS,
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
     "/api/similar": ("The professions most similar by skills, each move judged by the rules (reports.similar_report).", [
@@ -405,10 +451,12 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
-    from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse,
+                                     Response)
     from starlette.routing import Route
 
     from . import reports, site
+    from . import deref
     from .endpoint import SparqlEndpoint
 
     languages = tuple(languages)
@@ -488,25 +536,84 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     query=query, hits=hits, error=error)
 
     def path_page(request):
+        from .client import ClientDataset, client_skills, resolve_skills, split_names, with_client
         from .render import build_view
 
         lang = page_lang(request)
         params = request.query_params
         origin, target = params.get("from", "")[:MAX_TEXT], params.get("to", "emerging")[:MAX_TEXT]
-        urls = ServerUrls(lang, languages, "path", query={"from": origin, "to": target})
+        have, lack = split_names(params.get("have")), split_names(params.get("lack"))
         words = texts(lang)
         statuses = [(value, name) for value, name in STATUS_NAMES[lang].items()] + [("safer", words["safer"])]
-        report = graph = error = None
-        status_code = 200
+        report = graph = error = client = None
+        skills, status_code = [], 200
         if origin.strip() and target.strip():
             try:
-                view = build_view(dataset, origin, to=target, lang=lang, page_url=site.page_links(urls))
+                origin_id = dataset.names.resolve(origin).id
+                if "skills_form" in params:
+                    # The skills form sends the ticked skills; the page's state is what differs from the job's
+                    # profile, kept in the URL as have/lack so that it can be shared.
+                    ticked = set(params.getlist("held"))
+                    standard = model.professions[origin_id].skills
+                    added = [skill for skill in dict.fromkeys(resolve_skills(dataset, have)[0]) if skill in ticked]
+                    added += resolve_skills(dataset, split_names(params.get("add")))[0]
+                    state = {"from": origin, "to": target,
+                             "have": ",".join(dict.fromkeys(s for s in added if s not in standard)),
+                             "lack": ",".join(s for s in standard if s not in ticked)}
+                    return RedirectResponse(urls_for(lang, {k: v for k, v in state.items() if v}), 303)
+                client = client_skills(dataset, origin_id, have=have, lack=lack)
+                # The job's standard profile searches the dataset itself (its graphs are built once).
+                seen = ClientDataset(dataset, client) if have or lack else dataset
+                view = build_view(seen, profession_id=origin_id, to=target, lang=lang,
+                                  page_url=site.page_links(ServerUrls(lang, languages, "path")))
                 report, graph = view.report, view.widget_context(show_paths=True)
+                report = with_client(dataset, report, lang)
+                skills = skill_choices(origin_id, client, lang)
             except ProfgraphError as failure:
                 error, status_code = str(failure), _status_code(failure)
+        query = {key: value for key, value in (("from", origin), ("to", target), ("have", ",".join(have)),
+                                               ("lack", ",".join(lack))) if value}
+        urls = ServerUrls(lang, languages, "path", query=query)
         return html("site/path.html", urls, status_code, title=words["path_finder"], origin=origin, target=target,
                     statuses=statuses, report=report, graph=graph, error=error,
-                    skill_type_names=site.SKILL_TYPE_NAMES[lang])
+                    skill_type_names=site.SKILL_TYPE_NAMES[lang], have=",".join(have),
+                    skills=skills, all_skills=skill_labels(lang))
+
+    def plan_page(request):
+        """The printable plan (profgraph.plan) of the path finder's state: from, to, have, lack."""
+        from .client import split_names
+        from .plan import plan_page as plan_html
+
+        lang = page_lang(request)
+        params = request.query_params
+        try:
+            return HTMLResponse(plan_html(dataset, _text(params, "from"), to=_text(params, "to", default="emerging"),
+                                          lang=lang, have=split_names(params.get("have")),
+                                          lack=split_names(params.get("lack"))))
+        except ProfgraphError as failure:
+            return PlainTextResponse(str(failure), _status_code(failure))
+
+    def urls_for(lang: str, query: dict) -> str:
+        return ServerUrls(lang, languages, "path").path_finder() + "?" + urlencode(query)
+
+    def skill_choices(origin_id: str, client, lang: str) -> list[dict]:
+        """The skills the path finder offers to tick: the job's profile and those the client added."""
+        from .model import label
+
+        standard = model.professions[origin_id].skills
+        extra = client.added if client is not None else ()
+        held = client.skills if client is not None else set(standard)
+        return [{"id": skill, "label": label(model.skills[skill], lang), "held": skill in held}
+                for skill in (*standard, *extra)]
+
+    @lru_cache(maxsize=None)
+    def skill_labels(lang: str) -> tuple[str, ...]:
+        """Every skill's label in ``lang``, for the add-a-skill list (none when there are too many to list)."""
+        from .model import label
+
+        if len(model.skills) > MAX_LISTED_SKILLS:
+            return ()
+        return tuple(sorted(label(skill, lang) for skill in model.skills.values()))
 
     def language_home(request):
         lang = request.path_params["lang"]
@@ -566,7 +673,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         return reports.reskilling_report(dataset, _text(params, "from"), _text(params, "to"),
                                          top=_number(params, "top", int, DEFAULT_TOP, 1, 50),
                                          max_steps=_number(params, "max_steps", int, DEFAULT_MAX_STEPS, 1, 6),
-                                         lang=_lang(params), rules=_rules(params))
+                                         lang=_lang(params), rules=_rules(params), **_client_skills(params))
 
     def api_similar(params, _):
         return reports.similar_report(dataset, _text(params, "name"), top=_number(params, "top", int, 10, 1, 100),
@@ -574,6 +681,11 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
 
     def api_description(request):
         return JSONResponse(openapi())
+
+    def linked_resource(request):  # the persistent IRIs of the data dereference here (profgraph.deref)
+        kind = request.url.path.split("/")[1]
+        return deref.resource(dataset, languages, kind, request.path_params["slug"], request.headers.get("accept"),
+                              request.headers.get("accept-language"))
 
     async def sparql_route(request):
         return await sparql.handle(request)
@@ -601,9 +713,11 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         Route("/api/similar", api(api_similar)),
         Route("/api/openapi.json", api_description),
         Route("/sparql", sparql_route, methods=["GET", "POST"]),
+        *(Route(f"/{kind}/{{slug}}", linked_resource) for kind in deref.KINDS),
         Route("/{lang}/", index_page),
         Route("/{lang}/search", search_page),
         Route("/{lang}/path", path_page),
+        Route("/{lang}/plan", plan_page),
         Route("/{lang}/profession/{id}", profession_page),
         Route("/{lang}/skill/{id}", skill_page),
         Route("/{lang}/{kind}", named_page),
@@ -613,6 +727,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     middleware=[Middleware(SecurityHeaders),
                                 Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts),
                                            www_redirect=False),
+                                Middleware(OpenToScripts),
                                 Middleware(LimitRequests, max_query_string=settings.max_query_string,
                                            max_body=settings.max_body, body_timeout=settings.request_timeout)],
                     lifespan=lifespan)
@@ -644,5 +759,5 @@ def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSe
                 h11_max_incomplete_event_size=settings.max_query_string + 8 * 1024)
 
 
-__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "SecurityHeaders", "create_app", "host_names", "serve",
+__all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "SecurityHeaders", "OpenToScripts", "create_app", "host_names", "serve",
            "openapi", "protocol_with_header_deadline"]

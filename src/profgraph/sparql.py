@@ -1,6 +1,8 @@
 """SPARQL over a profgraph store: run a query, stream its results in a standard format, or get a DataFrame.
 
-Queries see the data and the ontology graphs as one default graph, and may use the prefixes of
+Queries see the data and the ontology graphs as one default graph, unless their ``FROM`` /
+``FROM NAMED`` clauses (or the Protocol's ``default-graph-uri`` / ``named-graph-uri``) name the
+graphs they see (:func:`dataset_options`), and may use the prefixes of
 :data:`profgraph.vocab.PREFIXES` without declaring them. Results are written as they are
 produced, so a large result never sits in memory:
 
@@ -8,7 +10,8 @@ produced, so a large result never sits in memory:
   (written by Oxigraph), or ``table`` for people;
 - ``ASK``: ``json``, ``xml`` or ``table`` (``true``/``false``); the W3C CSV/TSV formats have no
   boolean form;
-- ``CONSTRUCT``/``DESCRIBE``: ``ttl`` (Turtle, also what ``table`` gives) or ``nt`` (N-Triples).
+- ``CONSTRUCT``/``DESCRIBE``: ``ttl`` (Turtle, also what ``table`` gives), ``nt`` (N-Triples),
+  ``jsonld`` (JSON-LD, compacted with the prefixes) or ``rdfxml`` (RDF/XML), as ``profgraph export`` writes them.
 
 Pyoxigraph's Python API has no query timeout, so a query with a timeout runs in a child process
 that is killed when the time is up (see :func:`run_query`).
@@ -36,11 +39,11 @@ from urllib.parse import urlsplit
 from .errors import ProfgraphError, UsageError
 from .vocab import PREFIXES, XSD
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
+FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
 _FORMATS_FOR = {
     "select": ("table", "csv", "tsv", "json", "xml"),
     "ask": ("table", "json", "xml"),
-    "graph": ("table", "ttl", "nt"),
+    "graph": ("table", "ttl", "nt", "jsonld", "rdfxml"),
 }
 KIND_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
 TABLE_SAMPLE_ROWS = 1000  # the table's column widths are measured on this many first rows
@@ -209,18 +212,52 @@ def read_query_file(path: str | Path) -> str:
         raise UsageError(f"{name} is not UTF-8 (byte {error.start}, line {line})") from None
 
 
-def execute(store, sparql: str, allow_service=()):
-    """Run ``sparql`` on the :class:`pyoxigraph.Store` ``store`` with the project's prefixes predeclared.
+def names_dataset(sparql: str) -> bool:
+    """True when the query has a ``FROM`` or ``FROM NAMED`` clause (comments, strings and IRIs
+    are read as the engine reads them, so a "FROM" inside them does not count)."""
+    return any(match.lastgroup == "name" and match.group().upper() == "FROM" for match in _TOKENS.finditer(sparql))
+
+
+def dataset_options(sparql: str, default_graphs=None, named_graphs=None) -> dict:
+    """Return the keyword arguments of :meth:`pyoxigraph.Store.query` that give ``sparql`` its RDF
+    dataset, as SPARQL 1.1 says:
+
+    - the Protocol's graphs (``default_graphs``, ``named_graphs``: lists of IRIs; either given)
+      override the query's: the default graph is the merge of ``default_graphs`` (empty if none),
+      the named graphs are exactly ``named_graphs`` (none if not given);
+    - else the query's ``FROM`` / ``FROM NAMED`` clauses, if any, say which graphs it sees;
+    - else the default graph is the union of the store's graphs, and every named graph is addressable.
+
+    Raises :class:`~profgraph.errors.UsageError` for a graph name that is not an IRI.
+    """
+    if default_graphs is None and named_graphs is None:
+        return {} if names_dataset(sparql) else {"use_default_graph_as_union": True}
+    from pyoxigraph import NamedNode
+
+    def graphs(iris) -> list:
+        try:
+            return [NamedNode(iri) for iri in iris or ()]
+        except ValueError as error:
+            raise UsageError(f"not a graph IRI: {error}") from None
+
+    return {"default_graph": graphs(default_graphs), "named_graphs": graphs(named_graphs)}
+
+
+def execute(store, sparql: str, allow_service=(), default_graphs=None, named_graphs=None):
+    """Run ``sparql`` on the :class:`pyoxigraph.Store` ``store`` with the project's prefixes predeclared,
+    over the dataset :func:`dataset_options` gives for ``default_graphs`` and ``named_graphs``.
 
     Returns pyoxigraph's lazy result: ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
     ``QueryTriples`` (CONSTRUCT, DESCRIBE). Raises :class:`QueryTooComplex` or
     :class:`ServiceRefused` (:func:`check_query`; ``allow_service`` lists the URL prefixes a
     ``SERVICE`` may call), :class:`QuerySyntaxError` when the query does not parse,
+    :class:`~profgraph.errors.UsageError` for a graph name that is not an IRI,
     :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
     """
     check_query(sparql, allow_service)
+    options = dataset_options(sparql, default_graphs, named_graphs)
     try:
-        return store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return store.query(sparql, prefixes=PREFIXES, **options)
     except SyntaxError as error:
         raise _syntax_error(str(error)) from None
     except OSError as error:
@@ -265,19 +302,32 @@ def write_result(result, output: BinaryIO, output_format: str = "table") -> None
     Raises :class:`~profgraph.errors.UsageError` when ``output_format`` does not fit the query
     form (for example ``csv`` for a CONSTRUCT query).
     """
-    from pyoxigraph import QueryResultsFormat, RdfFormat, serialize
+    from pyoxigraph import QueryResultsFormat
 
     kind = result_kind(result)
     check_format(kind, output_format)
     if kind == "graph":
-        rdf_format = RdfFormat.N_TRIPLES if output_format == "nt" else RdfFormat.TURTLE
-        serialize(result, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
+        write_graph(result, output, output_format)
     elif output_format != "table":
         result.serialize(output, getattr(QueryResultsFormat, output_format.upper()))
     elif kind == "ask":
         output.write(b"true\n" if bool(result) else b"false\n")
     else:
         _write_table(result, output)
+
+
+def write_graph(triples, output: BinaryIO, output_format: str) -> None:
+    """Write ``triples`` to ``output`` in ``output_format``: ``ttl`` (or ``table``), ``nt``, ``jsonld``
+    or ``rdfxml``, streaming, the project's prefixes declared where the format has prefixes."""
+    from pyoxigraph import RdfFormat, serialize
+
+    if output_format == "jsonld":
+        from .export import write_jsonld
+
+        write_jsonld(triples, output)
+        return
+    rdf_format = {"nt": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}.get(output_format, RdfFormat.TURTLE)
+    serialize(triples, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
 
 
 def _write_table(solutions, output: BinaryIO) -> None:
@@ -458,17 +508,26 @@ def to_dataframe(result):
     Column types follow the literals: integers give ``int64`` (``Int64`` when some rows are unbound),
     decimals, doubles and floats ``float64``, booleans ``boolean``, dates and times ``datetime64``;
     everything else (IRIs, plain and language-tagged strings, blank nodes ``_:id``) gives ``str``,
-    with unbound values missing. A column whose values mix kinds is ``str``.
+    with unbound values missing. A column whose values mix kinds is ``str``. A variable with
+    language-tagged values (``"кассир"@ru``) gets a second column ``NAME@lang`` right after its
+    own, holding each value's language tag (missing where it has none), so that labels in several
+    languages can be told apart (``@`` cannot occur in a variable's name, so it never clashes).
     """
     import pandas as pd
+    from pyoxigraph import Literal
 
     variables = [variable.value for variable in result.variables]
     columns: list[list] = [[] for _ in variables]
     for solution in result:
         for column, term in zip(columns, solution):
             column.append(term)
-    return pd.DataFrame({name: _typed_column(terms) for name, terms in zip(variables, columns)},
-                        columns=variables)
+    frame: dict = {}
+    for name, terms in zip(variables, columns):
+        frame[name] = _typed_column(terms)
+        tags = [term.language if isinstance(term, Literal) else None for term in terms]
+        if any(tags):
+            frame[f"{name}@lang"] = tags
+    return pd.DataFrame(frame, columns=list(frame))
 
 
 def _typed_column(terms: list):
@@ -501,7 +560,24 @@ def _text(term) -> str:
     return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
-def query(sparql: str, store=None, allow_service=()):
+_OPENED: dict = {}  # store version folder -> its Dataset, whose RDF store stays open between calls
+OPENED_KEPT = 4
+
+
+def _opened_before(dataset):
+    """Return the Dataset of an earlier :func:`query` call on the same store version as ``dataset``
+    (a version folder never changes once built, so its opened RDF store can be reused), else keep
+    ``dataset`` for the next calls (the last :data:`OPENED_KEPT` versions) and return it."""
+    version = getattr(dataset, "version", None)
+    if version is None or getattr(dataset, "endpoint", None):
+        return dataset
+    kept = _OPENED.setdefault(version, dataset)
+    while len(_OPENED) > OPENED_KEPT:
+        _OPENED.pop(next(iter(_OPENED)))
+    return kept
+
+
+def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_graphs=None):
     """Run ``sparql`` and return its answer: a :class:`pandas.DataFrame` for SELECT (typed columns, see
     :func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of ``subject``, ``predicate``, ``object``
     strings for CONSTRUCT and DESCRIBE.
@@ -511,6 +587,9 @@ def query(sparql: str, store=None, allow_service=()):
     unless their endpoint is under one of the URL prefixes ``allow_service``. Raises
     :class:`QuerySyntaxError` when the query does not parse, :class:`QueryTooComplex` when it nests
     too deep for the engine, :class:`ServiceRefused` for a ``SERVICE`` call that is not allowed.
+    The query's dataset follows SPARQL 1.1: the union of the store's graphs, unless its ``FROM``
+    clauses or ``default_graphs`` / ``named_graphs`` (lists of graph IRIs, which override them)
+    say otherwise (:func:`dataset_options`).
 
     >>> import profgraph
     >>> frame = profgraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a pg:Profession }")
@@ -519,8 +598,8 @@ def query(sparql: str, store=None, allow_service=()):
     """
     from .store import Dataset, load
 
-    dataset = store if isinstance(store, Dataset) else load(store)
-    result = execute(dataset.rdf, sparql, allow_service)
+    dataset = store if isinstance(store, Dataset) else _opened_before(load(store))
+    result = execute(dataset.rdf, sparql, allow_service, default_graphs, named_graphs)
     kind = result_kind(result)
     if kind == "ask":
         return bool(result)

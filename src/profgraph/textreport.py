@@ -65,6 +65,13 @@ def path_lines(report: dict, target_name: str) -> list[str]:
     lines = [f"From: {origin['label']} ({origin['status'] or 'no status'}; {risks(origin)})",
              f"To:   {target_name}  (at most {report['settings']['max_steps']} steps)",
              f"Rules: {rules['text']}"]
+    client = report.get("client")
+    if client:
+        lines.append(f"Client: {client['skills']} skills"
+                     + (f"; has also: {', '.join(client['added'])}" if client["added"] else "")
+                     + (f"; lacks: {', '.join(client['removed'])}" if client["removed"] else ""))
+        lines += [f"  {entry['label']}: you have {entry['have']} of {entry['of']} skills ({entry['percent']}%), "
+                  f"coverage {entry['coverage']:.0%}" for entry in client["destinations"]]
     for path in report["paths"]:
         steps = path["steps"]
         end = steps[-1]["to"]

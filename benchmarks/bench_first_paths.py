@@ -9,8 +9,9 @@ emerging profession (the defaults of ``profgraph path``: the transition rules of
 :class:`profgraph.rules.Rules`, at most 3 steps; ``--min-coverage`` changes the rules' coverage
 threshold) in both, with today's code, and prints the summary (same destination, changed, found before but not
 now, ...) and how many first-ranked paths change when the exposure weight is turned off (a
-measure of how much the skill data, rather than exposure, decides the route). ``--table`` prints
-every profession's route before and after.
+measure of how much the skill data, rather than exposure, decides the route), and how many have no
+path under each rule set of ``profgraph stats``. ``--table`` prints every profession's route before
+and after.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from profgraph.model import label  # noqa: E402
 from profgraph.paths import find_paths, target_set, transition_graph  # noqa: E402
 from profgraph.rules import Rules  # noqa: E402
+from profgraph.stats import RULE_SETS, stranded  # noqa: E402
 from profgraph.sources.curated import TABLES, read_curated  # noqa: E402
 
 
@@ -44,7 +46,7 @@ def first_paths(folder: Path, rules: Rules, exposure_weight: float = 5.0) -> tup
     """Return the model of ``folder`` and, per disappearing profession, its best path to an emerging
     one under ``rules`` (or None)."""
     model = read_curated(folder)
-    graph = transition_graph(model, floor=min(rules.min_coverage, 0.2))
+    graph = _graph(model, rules)
     emerging = target_set(model, status="emerging")
     best = {}
     for pid, profession in model.professions.items():
@@ -53,6 +55,17 @@ def first_paths(folder: Path, rules: Rules, exposure_weight: float = 5.0) -> tup
                                rules=rules)
             best[pid] = found[0] if found else None
     return model, best
+
+
+def _graph(model, rules: Rules):
+    return transition_graph(model, floor=min(rules.min_coverage, 0.2))
+
+
+def stranded_counts(model, rules: Rules) -> dict[str, int]:
+    """Per rule set of ``profgraph stats`` (each rule alone beside viability, then all), how many
+    disappearing professions have no path to an emerging one."""
+    graph = _graph(model, rules)
+    return {name: len(stranded(model, graph, rules=replace(rules, **allowed))) for name, allowed in RULE_SETS.items()}
 
 
 def route(model, path, lang: str) -> str:
@@ -97,6 +110,9 @@ def main() -> int:
         print(f"  {name:<24}{count:>4}")
     one_step = lambda paths: sum(1 for p in paths.values() if p and len(p.steps) == 1)  # noqa: E731
     print(f"  first path in one move: before {one_step(before)}, after {one_step(after)}")
+    counts_before, counts_after = stranded_counts(before_model, rules), stranded_counts(after_model, rules)
+    print("  no path to emerging, per rule (before -> after): "
+          + ", ".join(f"{name} {counts_before[name]} -> {counts_after[name]}" for name in RULE_SETS))
     for name, with_exposure, without in (("before", before, before_no_exposure), ("after", after, after_no_exposure)):
         changed = sum(destination(with_exposure[p]) != destination(without[p]) for p in with_exposure)
         print(f"  exposure weight off changes {changed} of {len(with_exposure)} first-ranked destinations ({name})")

@@ -106,11 +106,14 @@ def test_traits_are_escos_attitudes_and_values(tables):
 
 def test_no_trait_is_ever_a_skill_to_learn(curated, tables):
     from profgraph.reports import reskilling_report_for
+    from profgraph.rules import Rules
 
+    # the most permissive rules, so that as many paths as possible are checked
+    rules = Rules(allow_riskier=True, allow_lower_pay=True, allow_stepping_stones=True)
     trait_labels = set(tables["skills"].loc[tables["skills"]["type"] == "trait", "label_en"])
     checked = 0
     for pid in tables["professions"].loc[tables["professions"]["status"] == "disappearing", "id"]:
-        report = reskilling_report_for(curated, pid, status="emerging", top=5, lang="en")
+        report = reskilling_report_for(curated, pid, status="emerging", top=5, lang="en", rules=rules)
         for path in report["paths"]:
             for step in path["steps"]:
                 assert "trait" not in step["skills_to_learn"]
@@ -218,3 +221,20 @@ def test_labels_the_issue_found_are_fixed(tables):
     assert skills.loc["steelmaking", "label_ru"] != "сталеплавильное производство"
     labels = Counter(skills["label_ru"].str.casefold())
     assert max(labels.values()) == 1
+
+
+def test_a_clients_profile_lists_no_traits(curated):
+    """A client's profile (``profgraph profile``, the path finder's ticks) lists skills the client has or
+    lacks; traits are not among them, nor in "you have X of Y"."""
+    from profgraph.client import ClientDataset, client_skills, client_summary, profile_document
+
+    model = curated.model
+    pid = next(pid for pid, p in model.professions.items() if any(model.skills[s].type == "trait" for s in p.skills))
+    skills = model.professions[pid].skills
+    learnable = [s for s in skills if model.skills[s].type != "trait"]
+    document = profile_document(curated, pid, "en")
+    assert document["have"] == [model.skills[s].labels["en"] for s in learnable]
+    client = client_skills(curated, pid, profile={"profession": None, "have": document["have"], "lack": []})
+    assert client.removed == () and client.added == ()
+    summary = client_summary(ClientDataset(curated, client), [pid], "en")
+    assert summary["destinations"][0]["have"] == summary["destinations"][0]["of"] == len(learnable)

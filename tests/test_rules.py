@@ -237,11 +237,15 @@ def test_region_changes_the_wage_ratios(curated):
     rules = make_rules(region="atyrau region")
     assert rules.region == "Atyrau Region"
     facts = facts_of(curated.model)
-    a, b = "self-checkout-operator", "prompt-engineer"  # no Nesta earnings: the wage ratio decides
+    columns = {"2": "qualified", "5": "service_and_sales"}
+    # a service worker and a professional without Nesta earnings (no ESCO occupation in Nesta's inputs): the wage ratio decides
+    measures = curated.model.professions
+    a = next(pid for pid, p in measures.items() if p.isco08.startswith("5"))
+    b = next(pid for pid, p in measures.items() if p.isco08.startswith("2") and p.measures.annual_earnings is None)
     judged = move(curated, rules, a, b)
     assert judged["pay"]["basis"] == "kz-wage"
-    assert judged["pay"]["ratio"] == pytest.approx(atyrau["qualified"] / atyrau["service_and_sales"], abs=1e-4)
-    assert facts.wages(rules)[facts.row[a]] == atyrau["service_and_sales"]
+    assert judged["pay"]["ratio"] == pytest.approx(atyrau[columns["2"]] / atyrau[columns["5"]], abs=1e-4)
+    assert facts.wages(rules)[facts.row[a]] == atyrau[columns["5"]]
 
 
 # ------------------------------------------------------------------ curated: every path against the rules

@@ -153,7 +153,7 @@ def test_unknown_risk_of_the_origin_is_said(tiny):
     class Dataset:  # the tiny store with the clerk's automation risk unknown
         def __init__(self):
             self.model, self.names, self.transitions = model, tiny.names, tiny.transitions
-            self.skill_matrices = tiny.skill_matrices
+            self.skill_matrices, self.specificity = tiny.skill_matrices, tiny.specificity
 
         def transition_graph(self, min_coverage):
             return tiny.transition_graph(min_coverage)

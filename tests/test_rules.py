@@ -153,7 +153,7 @@ def test_unknown_risk_of_the_origin_is_said(tiny):
     class Dataset:  # the tiny store with the clerk's automation risk unknown
         def __init__(self):
             self.model, self.names, self.transitions = model, tiny.names, tiny.transitions
-            self.skill_matrices = tiny.skill_matrices
+            self.skill_matrices, self.specificity = tiny.skill_matrices, tiny.specificity
 
         def transition_graph(self, min_coverage):
             return tiny.transition_graph(min_coverage)
@@ -237,15 +237,14 @@ def test_region_changes_the_wage_ratios(curated):
     rules = make_rules(region="atyrau region")
     assert rules.region == "Atyrau Region"
     facts = facts_of(curated.model)
-    columns = {"2": "qualified", "5": "service_and_sales"}
-    # a service worker and a professional without Nesta earnings (no ESCO occupation in Nesta's inputs): the wage ratio decides
-    measures = curated.model.professions
-    a = next(pid for pid, p in measures.items() if p.isco08.startswith("5"))
-    b = next(pid for pid, p in measures.items() if p.isco08.startswith("2") and p.measures.annual_earnings is None)
+    professions = curated.model.professions
+    # a service worker, and a professional whose ESCO occupation has no Nesta earnings: the wage ratio decides
+    a = next(pid for pid, p in professions.items() if p.isco08.startswith("5"))
+    b = next(pid for pid, p in professions.items() if p.isco08.startswith("2") and p.measures.annual_earnings is None)
     judged = move(curated, rules, a, b)
     assert judged["pay"]["basis"] == "kz-wage"
-    assert judged["pay"]["ratio"] == pytest.approx(atyrau[columns["2"]] / atyrau[columns["5"]], abs=1e-4)
-    assert facts.wages(rules)[facts.row[a]] == atyrau[columns["5"]]
+    assert judged["pay"]["ratio"] == pytest.approx(atyrau["qualified"] / atyrau["service_and_sales"], abs=1e-4)
+    assert facts.wages(rules)[facts.row[a]] == atyrau["service_and_sales"]
 
 
 # ------------------------------------------------------------------ curated: every path against the rules

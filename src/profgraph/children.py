@@ -35,6 +35,8 @@ def start_python(code: str, *args: str, **popen_options) -> subprocess.Popen:
     ``int(sys.argv[1])`` first."""
     # A fresh interpreter, not a fork: forking a threaded process is unsafe.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
+    # Few malloc arenas: each reserves address space, which counts against a worker's RLIMIT_AS cap.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     return subprocess.Popen([sys.executable, "-c", code, str(os.getpid()), *args], env=env, **popen_options)
 
 

@@ -23,7 +23,6 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from .errors import Ambiguous, NotFound, UsageError, shown
 from .model import label
@@ -187,6 +186,8 @@ class ClientDataset:
 
     @cached_property
     def _client_row(self) -> sparse.csr_matrix:
+        from scipy import sparse
+
         matrices = self._dataset.skill_matrices
         column = {skill: j for j, skill in enumerate(matrices.skill_ids)}
         columns = sorted(column[skill] for skill in self.client.skills)
@@ -195,6 +196,8 @@ class ClientDataset:
 
     @cached_property
     def skill_matrices(self):
+        from scipy import sparse
+
         from .similarity import SkillMatrices
 
         matrices = self._dataset.skill_matrices

@@ -322,10 +322,13 @@ class QueryWorkers:
         return process
 
     def _retire(self, process) -> None:
+        import contextlib
+
         process.kill()
         process.wait()
-        process.stdin.close()
-        process.stdout.close()
+        for pipe in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):  # a dead worker's pipe may still hold unsent bytes
+                pipe.close()
         with self._lock:
             self._all.remove(process)
 
@@ -341,6 +344,9 @@ class QueryWorkers:
             process = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             return 503, "every query worker is busy; try again later"
+        if process.poll() is not None:  # died while idle (an earlier query left it at its memory cap)
+            self._retire(process)
+            process = self._start()
         message = f"the query ran longer than the {self.timeout:g} s timeout and was stopped"
         try:
             process.stdin.write(json.dumps({"query": sparql, "formats": formats, "strict": strict,

@@ -17,6 +17,7 @@ best first. Without rules, only the coverage threshold applies.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -136,7 +137,9 @@ def _hop_bounded_costs(adjacency: dict, origin: str, max_steps: int, step_penalt
     return {node: found for node, found in best.items() if node != origin}
 
 
-_ADJACENCY: dict[tuple, tuple[object, dict]] = {}
+# Per graph, its viable adjacency per (min_coverage, max_prep_step); weak, so that a graph the store's
+# bounded cache lets go is not kept alive here.
+_ADJACENCY: "weakref.WeakKeyDictionary[nx.DiGraph, dict[tuple, dict]]" = weakref.WeakKeyDictionary()
 
 
 def viable_adjacency(model: Model, graph: "nx.DiGraph", min_coverage: float, max_prep_step: int | None) -> dict:
@@ -146,10 +149,10 @@ def viable_adjacency(model: Model, graph: "nx.DiGraph", min_coverage: float, max
 
     from .rules import facts_of, judge
 
-    key = (id(graph), min_coverage, max_prep_step)
-    cached = _ADJACENCY.get(key)
-    if cached is not None and cached[0] is graph:
-        return cached[1]
+    key = (min_coverage, max_prep_step)
+    cached = _ADJACENCY.setdefault(graph, {})
+    if key in cached:
+        return cached[key]
     edges = [(a, b, data["coverage"], data["gap"]) for a, b, data in graph.edges(data=True)
              if data["coverage"] >= min_coverage]
     if max_prep_step is not None and edges:
@@ -162,9 +165,9 @@ def viable_adjacency(model: Model, graph: "nx.DiGraph", min_coverage: float, max
     adjacency: dict[str, list] = {}
     for a, b, _, gap in edges:
         adjacency.setdefault(a, []).append((b, gap))
-    if len(_ADJACENCY) > 16:
-        _ADJACENCY.clear()
-    _ADJACENCY[key] = (graph, adjacency)
+    if len(cached) > 16:
+        cached.clear()
+    cached[key] = adjacency
     return adjacency
 
 

@@ -325,15 +325,14 @@ def successor_reports(dataset, origin: str, rules: Rules, *, max_steps: int = DE
     successors = sorted(set(model.successors(origin)))  # in id order, whatever order the store keeps
     if not successors:
         return []
-    matrices = dataset.skill_matrices
-    from .similarity import coverage_from
+    from .similarity import pair_coverage
 
-    coverage = coverage_from(matrices, matrices.rows[origin])
     reach = replace(rules, allow_riskier=True, allow_lower_pay=True)
     reached = {path.destination: path for path in find_paths(
         model, dataset.transition_graph(rules.min_coverage), origin, set(successors), top=len(successors),
         max_steps=max_steps, rules=reach)}
-    moves = _moves(model, rules, [(origin, pid, float(coverage[matrices.rows[pid]])) for pid in successors])
+    moves = _moves(model, rules, [(origin, pid, pair_coverage(model, dataset.specificity, origin, pid))
+                                  for pid in successors])
     held = set(model.professions[origin].skills)
     answers = []
     for pid, move in zip(successors, moves):

@@ -25,8 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import math
+from collections import Counter
+
 import numpy as np
-from scipy import sparse
 
 from .model import Model
 from .vocab import TRAIT
@@ -52,6 +54,8 @@ class SkillMatrices:
     @cached_property
     def valued(self) -> sparse.csr_matrix:
         """``weight`` times each skill's specificity, float64: what coverage and similarity count."""
+        from scipy import sparse
+
         return sparse.csr_matrix(self.weight.astype(np.float64) @ sparse.diags(self.specificity))
 
     @cached_property
@@ -64,6 +68,8 @@ def skill_matrices(model: Model) -> SkillMatrices:
     """Return the :class:`SkillMatrices` of ``model``. Traits (attitudes and values) are left out: they
     are never learned, and counting them did not make similarity or coverage agree better with the
     judgements they are checked against (``benchmarks/bench_traits.py``)."""
+    from scipy import sparse
+
     profession_ids = list(model.professions)
     skill_ids = list(model.skills)
     column = {skill_id: j for j, skill_id in enumerate(skill_ids)}
@@ -83,6 +89,24 @@ def skill_matrices(model: Model) -> SkillMatrices:
     required_by = np.bincount(has.indices, minlength=len(skill_ids))
     specificity = np.log1p(len(profession_ids) / np.maximum(required_by, 1))
     return SkillMatrices(profession_ids, skill_ids, has, weight, specificity)
+
+
+def specificities(model: Model) -> dict[str, float]:
+    """Return skill id -> ``ln(1 + P / df)`` (as :func:`skill_matrices` weighs it), without building the matrices."""
+    required_by = Counter(skill for profession in model.professions.values() for skill in profession.skills)
+    count = len(model.professions)
+    return {skill: math.log1p(count / max(required_by[skill], 1)) for skill in model.skills}
+
+
+def pair_coverage(model: Model, specificity: dict[str, float], origin: str, destination: str) -> float:
+    """Return coverage(origin -> destination) for one pair, equal to :func:`coverage_from`'s value
+    (``specificity`` from :func:`specificities`): for a few pairs, cheaper than the matrices."""
+    held = set(model.professions[origin].skills)
+    target = model.professions[destination]
+    valued = [(skill, weight * specificity[skill]) for skills, weight in
+              ((target.essential, ESSENTIAL_WEIGHT), (target.optional, OPTIONAL_WEIGHT)) for skill in skills]
+    shared = sum(value for skill, value in valued if skill in held)
+    return float(coverage_ratio(shared, sum(value for _, value in valued)))
 
 
 def requirement_totals(matrices: SkillMatrices) -> np.ndarray:
@@ -147,8 +171,10 @@ def coverage_edges(matrices: SkillMatrices, floor: float) -> dict[str, np.ndarra
             "gap": requirement_totals(matrices)[shared.indices[keep]] - held.data[keep]}
 
 
-def similarity_vectors(matrices: SkillMatrices) -> sparse.csr_matrix:
+def similarity_vectors(matrices: SkillMatrices) -> "sparse.csr_matrix":
     """Return the professions' skill-weight vectors (:attr:`SkillMatrices.valued`) scaled to unit length."""
+    from scipy import sparse
+
     vectors = matrices.valued
     norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
     return sparse.csr_matrix(sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ vectors)

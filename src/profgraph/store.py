@@ -236,6 +236,13 @@ class Dataset:
         return graph
 
     @cached_property
+    def specificity(self) -> dict[str, float]:
+        """Skill id -> its specificity (:func:`profgraph.similarity.specificities`)."""
+        from .similarity import specificities
+
+        return specificities(self.model)
+
+    @cached_property
     def skill_matrices(self):
         """The profession-by-skill matrices (:func:`profgraph.similarity.skill_matrices`)."""
         from .similarity import skill_matrices

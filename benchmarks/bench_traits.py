@@ -9,14 +9,16 @@ Prints, with the trait requirements kept and with them dropped:
   among all others by similarity; the share ranked in the top 10 and the median rank (the check of
   ``tests/test_esco.py``: a judgement made by people that similarity should agree with);
 - on the curated data (traits are the skills typed ``trait``): how many "transforms into" links are
-  viable in one move (coverage >= 0.4) and reachable by a path, and how many disappearing
+  viable in one move and reachable by a path under the transition rules, and how many disappearing
   professions have no path to an emerging one (the team's judgement that coverage should honour).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from statistics import median
@@ -27,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from profgraph.model import Model  # noqa: E402
-from profgraph.paths import DEFAULT_MIN_COVERAGE, transition_graph  # noqa: E402
+from profgraph.rules import DEFAULT_MIN_COVERAGE, Rules  # noqa: E402
 from profgraph.similarity import similarity_matrix, skill_matrices  # noqa: E402
-from profgraph.stats import best_paths, successor_reachability  # noqa: E402
+from profgraph.stats import stranded_by_rule, successor_reachability  # noqa: E402
 
 
 def without(model: Model, traits: set[str]) -> Model:
@@ -38,14 +40,6 @@ def without(model: Model, traits: set[str]) -> Model:
                                 optional=tuple(s for s in p.optional if s not in traits))
                    for pid, p in model.professions.items()}
     return replace(model, professions=professions)
-
-
-def counting_traits(model: Model, traits: set[str]) -> Model:
-    """Return ``model`` with the skills ``traits`` retyped as socio-behavioural, so that coverage and
-    similarity (which leave traits out) count them like any skill."""
-    skills = {sid: replace(skill, type="socio_behavioural") if sid in traits else skill
-              for sid, skill in model.skills.items()}
-    return replace(model, skills=skills)
 
 
 def broader_ranks(model: Model, broader: dict[str, list[str]]) -> list[int]:
@@ -87,21 +81,42 @@ def esco_figures(folder: Path) -> None:
         print(f"  {name:<15} broader occupation in the top 10: {top10:.1%} of {len(ranks)}, median rank {median(ranks)}")
 
 
-def curated_figures(folder: Path) -> None:
-    from profgraph.sources.curated import read_curated
+def counting_traits(folder: Path, into: Path) -> Path:
+    """Write the curated tables of ``folder`` into ``into`` with the traits retyped as
+    socio-behavioural skills, so that coverage and similarity (which leave traits out) count them
+    like any skill, and return ``into``."""
+    import shutil
 
-    model = read_curated(folder)
-    traits = {sid for sid, skill in model.skills.items() if skill.type == "trait"}
-    print(f"curated: {len(traits)} traits")
-    for name, variant in (("traits kept", counting_traits(model, traits)), ("traits dropped", model)):
-        graph = transition_graph(variant)
-        links = successor_reachability(variant, graph)
-        paths = best_paths(variant, graph.copy(), top=1)
-        stranded = sum(not found for found in paths.values())
-        edges = sum(1 for _, _, c in graph.edges(data="coverage") if c >= DEFAULT_MIN_COVERAGE)
-        print(f"  {name:<15} transitions >= {DEFAULT_MIN_COVERAGE}: {edges}; successors viable in one move "
-              f"{sum(l['direct'] for l in links)}/{len(links)}, reachable {sum(l['steps'] is not None for l in links)}; "
-              f"disappearing professions with no path to an emerging one: {stranded}")
+    from profgraph.sources.curated import TABLES
+
+    for table in TABLES:
+        shutil.copy(folder / f"{table}.csv", into / f"{table}.csv")
+    with (folder / "skills.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with (into / "skills.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "type": "socio_behavioural" if row["type"] == "trait" else row["type"]} for row in rows)
+    return into
+
+
+def curated_figures(folder: Path) -> None:
+    from profgraph.store import load
+
+    with tempfile.TemporaryDirectory() as temporary:
+        kept = load(data=counting_traits(folder, Path(temporary)))
+        dropped = load(data=folder)
+        traits = sum(skill.type == "trait" for skill in dropped.model.skills.values())
+        print(f"curated: {traits} traits; the transition rules of profgraph path ({Rules().describe()})")
+        for name, dataset in (("traits kept", kept), ("traits dropped", dropped)):
+            links = successor_reachability(dataset)
+            by_rule = stranded_by_rule(dataset)
+            graph = dataset.transition_graph(DEFAULT_MIN_COVERAGE)
+            edges = sum(1 for _, _, c in graph.edges(data="coverage") if c >= DEFAULT_MIN_COVERAGE)
+            print(f"  {name:<15} transitions >= {DEFAULT_MIN_COVERAGE}: {edges}; successors viable in one move "
+                  f"{sum(link['direct'] for link in links)}/{len(links)}, reachable "
+                  f"{sum(link['steps'] is not None for link in links)}; disappearing professions with no path "
+                  f"to an emerging one: {len(by_rule['all_rules'])} ({len(by_rule['viable'])} by viability alone)")
 
 
 def main() -> int:

@@ -238,3 +238,16 @@ def test_a_clients_profile_lists_no_traits(curated):
     assert client.removed == () and client.added == ()
     summary = client_summary(ClientDataset(curated, client), [pid], "en")
     assert summary["destinations"][0]["have"] == summary["destinations"][0]["of"] == len(learnable)
+
+
+def test_one_pairs_coverage_leaves_traits_out_as_the_matrices_do(curated):
+    """The coverage of a single move (a successor's card) counted traits while the matrices did not:
+    a pipeline line walker's move to pipeline drone inspector read 0.39 on the card and 0.40 in paths."""
+    from profgraph.similarity import coverage_from, pair_coverage
+
+    model, matrices = curated.model, curated.skill_matrices
+    with_traits = [pid for pid, p in model.professions.items() if any(model.skills[s].type == "trait" for s in p.skills)]
+    assert with_traits
+    for link in model.transformations:
+        expected = coverage_from(matrices, matrices.rows[link.origin])[matrices.rows[link.successor]]
+        assert pair_coverage(model, curated.specificity, link.origin, link.successor) == pytest.approx(expected, abs=1e-9)

@@ -100,11 +100,13 @@ def specificities(model: Model) -> dict[str, float]:
 
 def pair_coverage(model: Model, specificity: dict[str, float], origin: str, destination: str) -> float:
     """Return coverage(origin -> destination) for one pair, equal to :func:`coverage_from`'s value
-    (``specificity`` from :func:`specificities`): for a few pairs, cheaper than the matrices."""
+    (``specificity`` from :func:`specificities`; traits left out, as there): for a few pairs, cheaper
+    than the matrices."""
     held = set(model.professions[origin].skills)
     target = model.professions[destination]
     valued = [(skill, weight * specificity[skill]) for skills, weight in
-              ((target.essential, ESSENTIAL_WEIGHT), (target.optional, OPTIONAL_WEIGHT)) for skill in skills]
+              ((target.essential, ESSENTIAL_WEIGHT), (target.optional, OPTIONAL_WEIGHT)) for skill in skills
+              if model.skills[skill].type != TRAIT]
     shared = sum(value for skill, value in valued if skill in held)
     return float(coverage_ratio(shared, sum(value for _, value in valued)))
 

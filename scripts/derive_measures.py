@@ -9,7 +9,8 @@ Kazakhstan's 2022 wages. One row per profession; each value with how it was obta
 source id (data/sources.csv):
 
 - automation risk, bottleneck prevalence and Nesta's category: the linked ESCO occupation's own
-  row of mcc_risk_All_occupations.csv, else its nearest broader occupation's; else an estimate
+  row of mcc_risk_All_occupations.csv, else its nearest broader occupation's, for a close match
+  (esco_match close; a broad or narrow match is estimated from the skills); else an estimate
   from the profession's ESCO-linked skills and ISCO-08 code (profgraph.exposure_model, fitted here
   on Nesta's occupations; needs 3 linked skills), its category by Nesta's own quartile rule;
   else the ISCO-08 unit group's row (mcc_risk_ISCO_4digit.csv), else the minor group's.
@@ -85,8 +86,10 @@ def main() -> int:
             profile = own_profiles.setdefault(row["profession"], {})
             profile[uri] = max(1.0 if row["relation"] == "essential" else 0.5, profile.get(uri, 0.0))
     professions = read_csv(args.data / "professions.csv")
+    # a broad or narrow ESCO match gives preparation and pay, not the risk (estimated from the skills)
     measures = derive_measures(tables, [(row["esco_uri"] or None, row["isco08"] or None, own_profiles.get(row["id"], {}))
-                                        for row in professions])
+                                        for row in professions],
+                               risk_from_occupation=[row.get("esco_match", "") in ("", "close") for row in professions])
 
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=["profession", *MEASURE_COLUMNS], lineterminator="\n")

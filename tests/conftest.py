@@ -38,6 +38,20 @@ def curated():
 
 
 @pytest.fixture(scope="session")
+def path_origin(curated):
+    """The disappearing profession of the curated data with the most paths to emerging professions
+    under the default rules (at most 5, the first id among equals), as its model entity: the origin
+    of the tests that need paths to look at. Its paths are at least three."""
+    from profgraph.reports import reskilling_report_for
+
+    disappearing = sorted(pid for pid, p in curated.model.professions.items() if p.status == "disappearing")
+    counts = {pid: len(reskilling_report_for(curated, pid, status="emerging", top=5)["paths"]) for pid in disappearing}
+    best = min(disappearing, key=lambda pid: (-counts[pid], pid))
+    assert counts[best] >= 3, counts
+    return curated.model.professions[best]
+
+
+@pytest.fixture(scope="session")
 def tiny():
     """The hand-made tiny dataset of tests/data/tiny."""
     import profgraph

@@ -33,8 +33,10 @@ class Reference:
         self.max_prep_step, self.min_pay_ratio = max_prep_step, min_pay_ratio
         self.status = {row["id"]: row["status"] for row in _rows(folder / "professions.csv")}
         self.required: dict[str, dict[str, float]] = {pid: {} for pid in self.status}
+        traits = {row["id"] for row in _rows(folder / "skills.csv") if row["type"] == "trait"}
         for row in _rows(folder / "requirements.csv"):
-            self.required[row["profession"]][row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
+            if row["skill"] not in traits:  # traits are never learned: coverage and gaps leave them out
+                self.required[row["profession"]][row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
         counts: dict[str, int] = {}
         for skills in self.required.values():
             for skill in skills:

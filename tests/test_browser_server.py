@@ -41,7 +41,7 @@ def server_tab(browser, live_server):  # noqa: F811
     tab.page.close()
 
 
-def test_search_open_page_and_find_paths(server_tab, live_server, curated):
+def test_search_open_page_and_find_paths(server_tab, live_server, curated, path_origin):
     page = server_tab.page
     page.goto(live_server + "/ru/")
     page.fill("form.site-search input[name=q]", "кассир")
@@ -55,14 +55,14 @@ def test_search_open_page_and_find_paths(server_tab, live_server, curated):
     server_tab.wait_for_graph()
     assert page.evaluate(CANVAS_INK) > 2000
 
-    page.goto(live_server + "/ru/path")
-    page.fill("#path-from", "кассир")
+    page.goto(live_server + "/ru/path")  # from the profession with the most paths
+    page.fill("#path-from", path_origin.labels["ru"])
     page.fill("#path-to", "emerging")
     page.click("form.path-form button[type=submit]")
     page.wait_for_url("**/ru/path?*")
     server_tab.wait_for_graph()
     assert page.evaluate(CANVAS_INK) > 2000
-    query = urllib.parse.urlencode({"from": "кассир", "to": "emerging"})
+    query = urllib.parse.urlencode({"from": path_origin.labels["ru"], "to": "emerging"})
     with urllib.request.urlopen(f"{live_server}/api/path?{query}", timeout=30) as response:
         expected = json.load(response)["paths"]
     shown = page.evaluate("() => window.profgraph.data.paths.length")

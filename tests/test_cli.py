@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.resources import data_dir
-from profgraph.vocab import SKILL_TYPES
+from profgraph.vocab import LEARNABLE_SKILL_TYPES, SKILL_TYPES
 
 from conftest import curated_exposures
 
@@ -24,10 +24,13 @@ def run(*args):
 
 def independent_coverage():
     """coverage(A -> B) recomputed from the CSV tables as the README defines it, without profgraph's code."""
+    with (data_dir() / "skills.csv").open(encoding="utf-8") as handle:
+        traits = {row["id"] for row in csv.DictReader(handle) if row["type"] == "trait"}  # never counted
     required: dict[str, dict[str, float]] = {}
     with (data_dir() / "requirements.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            required.setdefault(row["profession"], {})[row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
+            if row["skill"] not in traits:
+                required.setdefault(row["profession"], {})[row["skill"]] = 1.0 if row["relation"] == "essential" else 0.5
     required_by: dict[str, int] = {}
     for skills in required.values():
         for skill in skills:
@@ -41,13 +44,13 @@ def independent_coverage():
     return coverage, required
 
 
-def test_path_json_schema_and_semantics(curated):
-    result = run("path", "кассир", "--to", "emerging", "--top", "10", "--format", "json")
+def test_path_json_schema_and_semantics(curated, path_origin):
+    result = run("path", path_origin.labels["ru"], "--to", "emerging", "--top", "10", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert set(report) >= {"origin", "target", "paths"}
     assert set(report["origin"]) >= {"id", "label", "status", "automation_exposure"}
-    assert report["origin"]["id"] == "cashier" and report["origin"]["status"] == "disappearing"
+    assert report["origin"]["id"] == path_origin.id and report["origin"]["status"] == "disappearing"
     paths = report["paths"]
     destinations = [p["steps"][-1]["to"]["id"] for p in paths]
     assert len(set(destinations)) == len(destinations) >= 3
@@ -58,7 +61,7 @@ def test_path_json_schema_and_semantics(curated):
     for path_ in paths:
         assert path_["steps"][-1]["to"]["status"] == "emerging"
         assert 1 <= len(path_["steps"]) <= 3
-        assert path_["steps"][0]["from"]["id"] == "cashier"
+        assert path_["steps"][0]["from"]["id"] == path_origin.id
         for before, after in zip(path_["steps"], path_["steps"][1:]):
             assert before["to"] == after["from"]
         learned = 0
@@ -69,19 +72,33 @@ def test_path_json_schema_and_semantics(curated):
             assert set(step["from"]) >= {"id", "label", "status", "automation_exposure", "automation", "genai"}
             assert set(step) >= {"coverage_percent", "preparation", "pay", "risk"}
             assert step["coverage_percent"] == pytest.approx(step["coverage"] * 100, abs=0.06)
-            assert set(step["skills_to_learn"]) == set(SKILL_TYPES)
+            assert set(step["skills_to_learn"]) == set(LEARNABLE_SKILL_TYPES)
             assert step["coverage"] == pytest.approx(coverage(step["from"]["id"], step["to"]["id"]), abs=1e-3)
             assert 0.4 <= step["coverage"] <= 1.0
             learned += sum(len(labels) for labels in step["skills_to_learn"].values())
         assert path_["new_skills_total"] == learned
-        assert isinstance(path_["score"], float)
+        assert isinstance(path_["score"], float) and path_["effort"] == path_["score"]
 
 
-def test_path_text_prints_ranked_paths(curated):
-    result = run("path", "кассир", "--to", "emerging")
+def test_path_text_prints_ranked_paths(curated, path_origin):
+    result = run("path", path_origin.labels["ru"], "--to", "emerging")
     assert result.exit_code == 0
     assert result.output.count("\n#") >= 3
-    assert "кассир" in result.output and "coverage" in result.output
+    assert path_origin.labels["ru"] in result.output and "coverage" in result.output and "effort" in result.output
+
+
+def test_a_profession_without_a_path_is_told_why(curated):
+    """Every disappearing profession that no path leaves (the cashier's neighbours are as exposed to
+    automation, or too far for one move) is told why: the nearest misses and what blocks each."""
+    from profgraph.reports import reskilling_report_for
+
+    for pid, profession in curated.model.professions.items():
+        if profession.status != "disappearing":
+            continue
+        report = reskilling_report_for(curated, pid, status="emerging", top=5)
+        if not report["paths"]:
+            assert report["no_path"]["reason"], pid
+            assert all(miss["blocked_by"] for miss in report["no_path"]["nearest_misses"]), pid
 
 
 @pytest.mark.parametrize("spelling", ["Кассир", "КАССИР", "kassir"])
@@ -91,10 +108,11 @@ def test_spellings_give_the_same_answer(curated, spelling):
     assert other == reference
 
 
-def test_path_to_a_named_profession(curated):
-    report = json.loads(run("path", "cashier", "--to", "emerging", "--format", "json", "--lang", "en").output)
+def test_path_to_a_named_profession(curated, path_origin):
+    origin = path_origin.labels["en"]
+    report = json.loads(run("path", origin, "--to", "emerging", "--format", "json", "--lang", "en").output)
     destination = report["paths"][0]["steps"][-1]["to"]
-    named = json.loads(run("path", "cashier", "--to", destination["label"], "--format", "json", "--lang", "en").output)
+    named = json.loads(run("path", origin, "--to", destination["label"], "--format", "json", "--lang", "en").output)
     assert named["target"]["profession"]["id"] == destination["id"]
     assert named["paths"][0]["steps"][-1]["to"]["id"] == destination["id"]
 
@@ -127,7 +145,10 @@ def test_show_card(curated):
     assert card["exposure_source"]["title"]
     assert card["measures"]["automation"]["basis"] == "esco-occupation"
     assert card["measures"]["automation"]["source"]["id"] == "nesta-mcc-occupations"
-    assert sum(map(len, card["essential_skills"].values())) == len(cashier.essential)
+    traits = {s for s in cashier.skills if curated.model.skills[s].type == "trait"}
+    assert sum(map(len, card["essential_skills"].values())) == len(set(cashier.essential) - traits)
+    card = json.loads(run("show", "cashier", "--format", "json", "--lang", "en").output)
+    assert sorted(card["traits"]) == sorted(curated.model.skills[s].labels["en"] for s in traits)
 
 
 def test_search(curated):

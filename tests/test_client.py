@@ -19,7 +19,6 @@ from profgraph.resources import data_dir
 from rules_reference import Reference
 
 RUNNER = CliRunner()
-ORIGIN = "cashier"
 
 
 def table(name: str) -> list[dict]:
@@ -28,20 +27,29 @@ def table(name: str) -> list[dict]:
 
 
 def required(profession: str) -> list[str]:
-    """The skills ``profession`` requires, as data/requirements.csv lists them."""
-    return [row["skill"] for row in table("requirements.csv") if row["profession"] == profession]
+    """The skills ``profession`` requires, as data/requirements.csv lists them, traits left out (a
+    client neither has nor lacks a trait)."""
+    traits = {row["id"] for row in table("skills.csv") if row["type"] == "trait"}
+    return [row["skill"] for row in table("requirements.csv")
+            if row["profession"] == profession and row["skill"] not in traits]
 
 
 def routes(report: dict) -> list[list[str]]:
     return [[path["steps"][0]["from"]["id"]] + [step["to"]["id"] for step in path["steps"]] for path in report["paths"]]
 
 
-def client_reference(skills) -> Reference:
-    """The rules over the CSV tables with the origin requiring exactly ``skills`` (specificity kept from
+def client_reference(origin: str, skills) -> Reference:
+    """The rules over the CSV tables with ``origin`` requiring exactly ``skills`` (specificity kept from
     the tables as they are)."""
     reference = Reference(data_dir())
-    reference.required[ORIGIN] = {skill: 1.0 for skill in skills}
+    reference.required[origin] = {skill: 1.0 for skill in skills}
     return reference
+
+
+@pytest.fixture(scope="module")
+def origin(path_origin):
+    """The profession the client comes from: the one with the most paths to emerging professions."""
+    return path_origin.id
 
 
 @pytest.fixture(scope="module")
@@ -50,31 +58,31 @@ def emerging():
 
 
 @pytest.fixture(scope="module")
-def changed_by_lacking(curated):
+def changed_by_lacking(curated, origin):
     """The first of the origin's skills (or pair of them, in table order) whose lack changes the paths to
     emerging professions, with the standard report and the client's."""
-    standard = reskilling_report_for(curated, ORIGIN, status="emerging", top=5)
-    skills = required(ORIGIN)
+    standard = reskilling_report_for(curated, origin, status="emerging", top=5)
+    skills = required(origin)
     for lacking in itertools.chain(([skill] for skill in skills), map(list, itertools.combinations(skills, 2))):
-        client = client_skills(curated, ORIGIN, lack=lacking)
-        report = reskilling_report_for(curated, ORIGIN, status="emerging", top=5, client=client)
+        client = client_skills(curated, origin, lack=lacking)
+        report = reskilling_report_for(curated, origin, status="emerging", top=5, client=client)
         if routes(report) != routes(standard):
             return lacking, standard, report
-    pytest.fail(f"no one or two skills of {ORIGIN} change its paths when lacking")
+    pytest.fail(f"no one or two skills of {origin} change its paths when lacking")
 
 
-def test_lacking_a_skill_lowers_coverage_and_changes_the_paths_as_the_tables_say(changed_by_lacking, emerging):
+def test_lacking_a_skill_lowers_coverage_and_changes_the_paths_as_the_tables_say(changed_by_lacking, emerging, origin):
     lacking, standard, report = changed_by_lacking
-    kept = set(required(ORIGIN)) - set(lacking)
-    reference = client_reference(kept)
-    expected = reference.best_paths(ORIGIN, emerging)
+    kept = set(required(origin)) - set(lacking)
+    reference = client_reference(origin, kept)
+    expected = reference.best_paths(origin, emerging)
     ranked = sorted(expected.items(), key=lambda item: (item[1][0], len(item[1][1]), item[0]))[:5]
     assert [(path["steps"][-1]["to"]["id"], path["score"]) for path in report["paths"]] == \
         [(pid, pytest.approx(cost, abs=1e-3)) for pid, (cost, _) in ranked]
     for path in report["paths"]:
         first = path["steps"][0]
-        assert first["coverage"] == pytest.approx(reference.coverage(ORIGIN, first["to"]["id"]), abs=1e-4)
-        assert reference.viable(ORIGIN, first["to"]["id"])
+        assert first["coverage"] == pytest.approx(reference.coverage(origin, first["to"]["id"]), abs=1e-4)
+        assert reference.viable(origin, first["to"]["id"])
         # the first step teaches what the client lacks of the destination, the lacked skills included
         taught = {skill for names in first["skills_to_learn"].values() for skill in names}
         assert len(taught) == sum(1 for skill in required(first["to"]["id"]) if skill not in kept)
@@ -86,44 +94,44 @@ def test_lacking_a_skill_lowers_coverage_and_changes_the_paths_as_the_tables_say
         needed = required(entry["id"])
         assert (entry["have"], entry["of"]) == (sum(1 for skill in needed if skill in kept), len(needed))
         assert entry["percent"] == round(100 * entry["have"] / entry["of"])
-        assert entry["coverage"] == pytest.approx(reference.coverage(ORIGIN, entry["id"]), abs=1e-4)
-        before = standard_coverage.coverage(ORIGIN, entry["id"])
+        assert entry["coverage"] == pytest.approx(reference.coverage(origin, entry["id"]), abs=1e-4)
+        before = standard_coverage.coverage(origin, entry["id"])
         if set(lacking) & set(needed):
             assert entry["coverage"] < before - 1e-9
         else:
             assert entry["coverage"] == pytest.approx(before, abs=1e-4)
 
 
-def test_a_skill_from_elsewhere_raises_coverage(curated, emerging):
-    held = set(required(ORIGIN))
+def test_a_skill_from_elsewhere_raises_coverage(curated, emerging, origin):
+    held = set(required(origin))
     destination = sorted(emerging)[0]
     extra = next(skill for skill in required(destination) if skill not in held)
-    report = reskilling_report_for(curated, ORIGIN, destination=destination, top=1,
-                                   client=client_skills(curated, ORIGIN, have=[extra]))
-    reference = client_reference(held | {extra})
+    report = reskilling_report_for(curated, origin, destination=destination, top=1,
+                                   client=client_skills(curated, origin, have=[extra]))
+    reference = client_reference(origin, held | {extra})
     assert report["client"]["added"] == [curated.model.skills[extra].labels["en"]]
-    assert reference.coverage(ORIGIN, destination) > Reference(data_dir()).coverage(ORIGIN, destination)
+    assert reference.coverage(origin, destination) > Reference(data_dir()).coverage(origin, destination)
     for entry in report["client"]["destinations"]:
-        assert entry["coverage"] == pytest.approx(reference.coverage(ORIGIN, entry["id"]), abs=1e-4)
+        assert entry["coverage"] == pytest.approx(reference.coverage(origin, entry["id"]), abs=1e-4)
 
 
-def test_the_cli_takes_skills_by_name_in_any_language(curated, changed_by_lacking):
+def test_the_cli_takes_skills_by_name_in_any_language(curated, changed_by_lacking, origin):
     lacking, _, report = changed_by_lacking
     labels = {row["id"]: row for row in table("skills.csv")}
     for lang in ("kk", "ru", "en"):
         names = ",".join(labels[skill][f"label_{lang}"] for skill in lacking)
-        result = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--lack", names, "--format", "json"])
+        result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lack", names, "--format", "json"])
         assert result.exit_code == 0, result.output
         assert routes(json.loads(result.output)) == routes(report)
-    text = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--lack", ",".join(lacking), "--lang", "en"]).output
+    text = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lack", ",".join(lacking), "--lang", "en"]).output
     first = report["client"]["destinations"][0]
     assert f"you have {first['have']} of {first['of']} skills ({first['percent']}%)" in text
 
 
-def test_unknown_skills_are_listed_with_suggestions_and_exit_2():
+def test_unknown_skills_are_listed_with_suggestions_and_exit_2(origin):
     starting = [row["label_ru"] for row in table("skills.csv") if row["label_ru"].startswith("работа ")]
     assert len(starting) > 1  # "работа" alone names several skills
-    result = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--have", "фывапролдж,работа", "--lack", "qwxzv"])
+    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--have", "фывапролдж,работа", "--lack", "qwxzv"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     assert "'фывапролдж'" in result.output and "'qwxzv'" in result.output
@@ -140,75 +148,75 @@ def test_unknown_skills_are_listed_with_suggestions_and_exit_2():
     (b'\xff\xfe{"have": []}', "not UTF-8"),
     (b'{"have": ["cash handling"], "profession": 7}', "'profession' must be"),
 ])
-def test_a_malformed_profile_is_one_line_naming_the_file(tmp_path, content, problem):
+def test_a_malformed_profile_is_one_line_naming_the_file(tmp_path, content, problem, origin):
     profile = tmp_path / "client.json"
     profile.write_bytes(content)
-    result = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--profile", str(profile)])
+    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(profile)])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert str(profile) in result.output and problem in result.output
 
 
-def test_a_missing_profile_and_a_profile_without_skills(tmp_path):
-    missing = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--profile", str(tmp_path / "none.json")])
+def test_a_missing_profile_and_a_profile_without_skills(tmp_path, origin):
+    missing = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(tmp_path / "none.json")])
     assert missing.exit_code == 2 and "cannot read the profile" in missing.output
     empty = tmp_path / "empty.json"
     empty.write_text('{"have": []}', encoding="utf-8")
-    result = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--profile", str(empty)])
+    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(empty)])
     assert result.exit_code == 2 and "no skills" in result.output
-    everything = ",".join(required(ORIGIN))
-    result = RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--lack", everything])
+    everything = ",".join(required(origin))
+    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lack", everything])
     assert result.exit_code == 2 and "no skills" in result.output
 
 
-def test_the_standard_profile_round_trips(tmp_path, curated, changed_by_lacking):
+def test_the_standard_profile_round_trips(tmp_path, curated, changed_by_lacking, origin):
     lacking, standard, report = changed_by_lacking
     written = tmp_path / "client.json"
-    result = RUNNER.invoke(main, ["profile", "кассир", "--lang", "kk", "-o", str(written)])
+    result = RUNNER.invoke(main, ["profile", origin, "--lang", "kk", "-o", str(written)])
     assert result.exit_code == 0, result.output
     document = json.loads(written.read_text(encoding="utf-8"))
     labels = {row["id"]: row["label_kk"] for row in table("skills.csv")}
-    rows = [row for row in table("requirements.csv") if row["profession"] == ORIGIN]
-    assert document == {"profession": next(row["label_kk"] for row in table("professions.csv") if row["id"] == ORIGIN),
+    rows = [row for row in table("requirements.csv") if row["profession"] == origin and row["skill"] in required(origin)]
+    assert document == {"profession": next(row["label_kk"] for row in table("professions.csv") if row["id"] == origin),
                         "have": [labels[row["skill"]] for relation in ("essential", "optional")
                                  for row in rows if row["relation"] == relation],
                         "lack": []}
-    as_given = json.loads(RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--profile", str(written),
+    as_given = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(written),
                                                "--format", "json"]).output)
     assert routes(as_given) == routes(standard) and as_given["client"]["removed"] == []
     assert [path["score"] for path in as_given["paths"]] == [path["score"] for path in standard["paths"]]
-    document["have"] = [labels[skill] for skill in required(ORIGIN) if skill not in lacking]
+    document["have"] = [labels[skill] for skill in required(origin) if skill not in lacking]
     written.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    edited = json.loads(RUNNER.invoke(main, ["path", ORIGIN, "--to", "emerging", "--profile", str(written),
+    edited = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(written),
                                              "--format", "json"]).output)
     assert routes(edited) == routes(report)
 
 
-def test_the_api_answers_what_the_cli_answers(curated, changed_by_lacking, emerging):
+def test_the_api_answers_what_the_cli_answers(curated, changed_by_lacking, emerging, origin):
     from starlette.testclient import TestClient
 
     from profgraph.server import create_app
 
     lacking, _, _ = changed_by_lacking
-    extra = next(skill for skill in required(sorted(emerging)[0]) if skill not in required(ORIGIN))
-    cli = RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--lang", "ru", "--format", "json",
+    extra = next(skill for skill in required(sorted(emerging)[0]) if skill not in required(origin))
+    cli = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lang", "ru", "--format", "json",
                                "--have", extra, "--lack", ",".join(lacking)])
     assert cli.exit_code == 0, cli.output
     with TestClient(create_app(curated), base_url="http://127.0.0.1") as client:
-        response = client.get("/api/path", params={"from": "кассир", "to": "emerging", "lang": "ru",
+        response = client.get("/api/path", params={"from": origin, "to": "emerging", "lang": "ru",
                                                    "have": extra, "lack": ",".join(lacking)})
         assert response.status_code == 200
         assert response.json() == json.loads(cli.output)
-        unknown = client.get("/api/path", params={"from": "кассир", "to": "emerging", "lack": "qwxzv"})
+        unknown = client.get("/api/path", params={"from": origin, "to": "emerging", "lack": "qwxzv"})
         assert unknown.status_code == 400 and "qwxzv" in unknown.json()["error"]
 
 
-def test_the_plan_shows_the_client_paths_and_what_they_have(tmp_path, changed_by_lacking):
+def test_the_plan_shows_the_client_paths_and_what_they_have(tmp_path, changed_by_lacking, origin):
     from profgraph.i18n import texts
 
     lacking, _, report = changed_by_lacking
     written = tmp_path / "plan.html"
-    result = RUNNER.invoke(main, ["plan", "кассир", "--lang", "en", "--lack", ",".join(lacking), "-o", str(written)])
+    result = RUNNER.invoke(main, ["plan", origin, "--lang", "en", "--lack", ",".join(lacking), "-o", str(written)])
     assert result.exit_code == 0, result.output
     html = written.read_text(encoding="utf-8")
     assert html.count('<li class="path">') == min(3, len(report["paths"]))
@@ -218,11 +226,11 @@ def test_the_plan_shows_the_client_paths_and_what_they_have(tmp_path, changed_by
     assert "<script" not in html and "<canvas" not in html and "http" not in html.split("<footer>")[0].split("</head>")[1]
 
 
-def test_the_plan_refuses_bad_input_and_writes_nothing(tmp_path):
+def test_the_plan_refuses_bad_input_and_writes_nothing(tmp_path, origin):
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     written = tmp_path / "plan.html"
     for args in (["--profile", str(bad)], ["--have", "qwxzv"], ["--region", "nowhere-at-all"]):
-        result = RUNNER.invoke(main, ["plan", "кассир", "-o", str(written), *args])
+        result = RUNNER.invoke(main, ["plan", origin, "-o", str(written), *args])
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, args
         assert not written.exists()

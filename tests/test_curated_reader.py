@@ -98,3 +98,30 @@ def test_dataset_table_has_one_row(tiny_copy):
                     encoding="utf-8")
     with pytest.raises(DataError, match=r"dataset.csv: holds 2 rows; it describes the dataset in exactly one"):
         read_curated(tiny_copy)
+
+
+def test_new_columns_are_optional_and_read(tiny_copy):
+    """Tables written before the ESCO match, level and note columns still read; with them, the model holds them."""
+    model = read_curated(tiny_copy)
+    assert model.professions["clerk"].esco_match is None and model.professions["clerk"].levels == {}
+    edit_csv(tiny_copy / "requirements.csv", "profession,skill,relation\nclerk,a,essential",
+             "profession,skill,relation,level\nclerk,a,essential,B2")
+    edit_csv(tiny_copy / "transformations.csv", "from,to,source\nclerk,operator,tiny-author",
+             "from,to,source,note\nclerk,operator,tiny-author,why it is listed")
+    model = read_curated(tiny_copy)
+    assert model.professions["clerk"].levels == {"a": "B2"}
+    assert model.transformations[0].note == "why it is listed"
+
+
+@pytest.mark.parametrize("old, new, column, message", [
+    ("4110,office,disappearing,0.9,tiny-author,", "4110,office,disappearing,0.9,tiny-author,,,close",
+     "esco_match", "is set but esco_uri is empty"),
+    ("clerk,хатшы,", "clerk,хат\tшы,", "label_kk", "control character"),
+])
+def test_bad_esco_match_and_control_characters(tiny_copy, old, new, column, message):
+    if column == "esco_match":
+        edit_csv(tiny_copy / "professions.csv", "exposure_source,esco_uri", "exposure_source,esco_uri,esco_isco08,esco_match")
+    edit_csv(tiny_copy / "professions.csv", old, new)
+    with pytest.raises(DataError) as caught:
+        read_curated(tiny_copy)
+    assert caught.value.column == column and message in str(caught.value)

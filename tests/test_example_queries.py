@@ -131,10 +131,12 @@ def _(answer, t):
 @check("esco-linked-professions")
 def _(answer, t):
     linked = t.professions[t.professions.esco_uri.str.startswith("http://data.europa.eu/esco/occupation/")]
-    expected = {(p.id, p.label_en, p.isco08 or None, p.isco08[:1] or None,
-                 f"http://data.europa.eu/esco/isco/C{p.isco08}" if p.isco08 else None, p.esco_uri)
+    expected = {(p.id, p.label_en, p.esco_match or "close", p.isco08 or None, p.isco08[:1] or None,
+                 f"http://data.europa.eu/esco/isco/C{p.isco08}" if p.isco08 else None,
+                 p.esco_isco08 if p.esco_isco08 and p.esco_isco08 != p.isco08 else None, p.esco_uri)
                 for p in linked.itertuples()}
-    got = rows(answer, "profession", "label", "iscoCode", "majorGroup", "iscoGroup", "escoOccupation")
+    got = rows(answer, "profession", "label", "match", "iscoCode", "majorGroup", "iscoGroup", "escoIscoCode",
+               "escoOccupation")
     assert set(got) == expected and len(got) == len(expected)
 
 

@@ -265,14 +265,15 @@ def test_status_and_skill_type_names_follow_the_ontology():
                 assert (pg[concepts[key]], skos.prefLabel, Literal(name, lang=lang)) in graph
 
 
-def test_render_command(curated, tmp_path):
-    output = tmp_path / "cashier.html"
-    result = RUNNER.invoke(main, ["render", "кассир", "--to", "emerging", "--lang", "kk", "-o", str(output)])
+def test_render_command(curated, tmp_path, path_origin):
+    output = tmp_path / "paths.html"
+    origin = path_origin.labels["ru"]
+    result = RUNNER.invoke(main, ["render", origin, "--to", "emerging", "--lang", "kk", "-o", str(output)])
     assert result.exit_code == 0, result.output
-    report = json.loads(RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--format", "json"]).output)
+    report = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--format", "json"]).output)
     assert f"{len(report['paths'])} paths highlighted" in result.output
     data = page_data(output.read_text(encoding="utf-8"))
-    assert len(data["paths"]) == len(report["paths"]) >= 3 and data["focus"] == "profession:cashier"
+    assert len(data["paths"]) == len(report["paths"]) >= 3 and data["focus"] == f"profession:{path_origin.id}"
     assert list(tmp_path.iterdir()) == [output]  # no temporary file left behind
     again = RUNNER.invoke(main, ["render", "--sector", "finance", "-o", str(output), "--lang", "en"])
     assert again.exit_code == 0

@@ -237,7 +237,10 @@ def test_region_changes_the_wage_ratios(curated):
     rules = make_rules(region="atyrau region")
     assert rules.region == "Atyrau Region"
     facts = facts_of(curated.model)
-    a, b = "self-checkout-operator", "prompt-engineer"  # no Nesta earnings: the wage ratio decides
+    professions = curated.model.professions
+    # a service worker, and a professional whose ESCO occupation has no Nesta earnings: the wage ratio decides
+    a = next(pid for pid, p in professions.items() if p.isco08.startswith("5"))
+    b = next(pid for pid, p in professions.items() if p.isco08.startswith("2") and p.measures.annual_earnings is None)
     judged = move(curated, rules, a, b)
     assert judged["pay"]["basis"] == "kz-wage"
     assert judged["pay"]["ratio"] == pytest.approx(atyrau["qualified"] / atyrau["service_and_sales"], abs=1e-4)

@@ -14,8 +14,8 @@ from rules_reference import Reference
 RUNNER = CliRunner()
 
 
-def test_path_to_safer(curated):
-    result = RUNNER.invoke(main, ["path", "кассир", "--to", "safer", "--format", "json", "--top", "10"])
+def test_path_to_safer(curated, path_origin):
+    result = RUNNER.invoke(main, ["path", path_origin.labels["ru"], "--to", "safer", "--format", "json", "--top", "10"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     reference = Reference(data_dir())
@@ -24,10 +24,10 @@ def test_path_to_safer(curated):
     assert report["paths"]
     for path in report["paths"]:
         end = path["steps"][-1]["to"]
-        assert end["status"] != "disappearing" and reference.safer("cashier", end["id"])
+        assert end["status"] != "disappearing" and reference.safer(path_origin.id, end["id"])
         assert end["automation"]["risk"] <= report["origin"]["automation"]["risk"] - 0.05
         assert end["automation"]["level"] != "high"
-    text = RUNNER.invoke(main, ["path", "кассир", "--to", "safer"]).output
+    text = RUNNER.invoke(main, ["path", path_origin.labels["ru"], "--to", "safer"]).output
     assert "To:   safer" in text
 
 

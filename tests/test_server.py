@@ -56,11 +56,11 @@ def test_api_answers_what_the_reports_answer(client, curated):
         similar_report(curated, "cashier", top=4)
 
 
-def test_api_paths_start_at_the_origin_and_end_emerging(client, curated):
-    report = client.get("/api/path", params={"from": "cashier", "to": "emerging"}).json()
+def test_api_paths_start_at_the_origin_and_end_emerging(client, curated, path_origin):
+    report = client.get("/api/path", params={"from": path_origin.id, "to": "emerging"}).json()
     assert report["paths"]
     for path in report["paths"]:
-        assert path["steps"][0]["from"]["id"] == "cashier"
+        assert path["steps"][0]["from"]["id"] == path_origin.id
         assert curated.model.professions[path["steps"][-1]["to"]["id"]].status == "emerging"
 
 
@@ -115,10 +115,10 @@ def test_search_page_links_the_hits(client):
     assert client.get("/search?q=кассир", follow_redirects=False).headers["location"].startswith("/ru/search?q=")
 
 
-def test_path_finder_shows_the_paths_and_the_graph(client, curated):
-    page = client.get("/en/path", params={"from": "кассир", "to": "emerging"})
+def test_path_finder_shows_the_paths_and_the_graph(client, curated, path_origin):
+    page = client.get("/en/path", params={"from": path_origin.labels["ru"], "to": "emerging"})
     assert page.status_code == 200
-    report = reskilling_report(curated, "кассир", "emerging", lang="en")
+    report = reskilling_report(curated, path_origin.labels["ru"], "emerging", lang="en")
     first_end = report["paths"][0]["steps"][-1]["to"]["id"]
     assert f'href="/en/profession/{first_end}"' in page.text
     assert 'id="pg-network"' in page.text and "/assets/vis-network.min.js" in page.text

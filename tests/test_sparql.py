@@ -311,7 +311,7 @@ def test_query_returns_a_typed_dataframe(curated):
           FILTER(lang(?label) = "ru")
           OPTIONAL { ?p pg:automationExposure ?exposure }
           OPTIONAL { ?p pg:iscoCode ?code FILTER(STRSTARTS(?code, "2")) BIND(xsd:integer(?code) AS ?iscoNumber) }
-          OPTIONAL { ?p skos:closeMatch ?esco BIND(STR(?esco) AS ?escoTag) }
+          OPTIONAL { ?p skos:closeMatch|skos:broadMatch|skos:narrowMatch ?esco BIND(STR(?esco) AS ?escoTag) }
           BIND(EXISTS { ?p pg:status pg:Stable } AS ?isStable)
         } GROUP BY ?id ?label ?exposure ?iscoNumber ?escoTag ?isStable ORDER BY ?id""", store=curated)
     professions = table("professions").set_index("id")

@@ -89,7 +89,7 @@ def test_command_to_emerging(curated):
             assert destination["id"] in eligible
             assert coverage(held, weights[destination["id"]]) < 0.4
             assert destination["coverage"] == pytest.approx(coverage(learned, weights[destination["id"]]), abs=1e-4)
-    text = RUNNER.invoke(main, ["upskill", "кассир", "--to", "emerging"]).output
+    text = RUNNER.invoke(main, ["upskill", "кассир", "--to", "emerging", "--max-skills", "2"]).output
     assert "#1  learn" in text and "unlocks" in text
 
 

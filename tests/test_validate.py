@@ -54,9 +54,8 @@ def test_shapes_catch_injected_errors(tiny):
 
 def test_table_checks(tiny_copy):
     findings = table_findings(read_curated(tiny_copy))
-    # every tiny profession but the designer (5 essential + 1 optional) requires fewer than six skills
-    assert {f.focus for f in findings if f.check == "requirements"} == {
-        "clerk", "assistant", "analyst", "operator", "island"}
+    # every tiny profession requires fewer skills than a curated profile must (the designer has six)
+    assert {f.focus for f in findings if f.check == "requirements"} == set(read_curated(tiny_copy).professions)
     edit_csv(tiny_copy / "skills.csv", "b,professional,б дағдысы,навык б", "b,professional,б дағдысы,навык а")
     findings = table_findings(read_curated(tiny_copy))
     duplicates = [f for f in findings if f.check == "unique-labels"]
@@ -69,6 +68,35 @@ def test_validate_exits_1_on_violations(tiny_copy, monkeypatch):
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 1
     assert "violation" in result.output and "requirements" in result.output
+
+
+def test_esco_matches_and_isco_codes_are_checked(tiny_copy):
+    """Two close matches to one ESCO occupation, and an ISCO-08 code that differs from the ESCO
+    occupation's without a note, are violations; a broad match or a note clears them."""
+    occupation = "http://data.europa.eu/esco/occupation/6353b3e8-e8f2-4ecb-b230-186927139892"
+    edit_csv(tiny_copy / "professions.csv", "exposure_source,esco_uri", "exposure_source,esco_uri,esco_isco08,esco_match,isco_note")
+    edit_csv(tiny_copy / "professions.csv", "4110,office,disappearing,0.9,tiny-author,",
+             f"4110,office,disappearing,0.9,tiny-author,{occupation},4132,close,")
+    edit_csv(tiny_copy / "professions.csv", "4132,office,emerging,0.8,tiny-author,",
+             f"4132,office,emerging,0.8,tiny-author,{occupation},4132,close,")
+    findings = table_findings(read_curated(tiny_copy), complete_languages=False)
+    assert [(f.check, f.focus) for f in findings if f.check in ("esco-match", "isco-agreement")] == [
+        ("esco-match", "operator"), ("isco-agreement", "clerk")]
+    edit_csv(tiny_copy / "professions.csv", f"{occupation},4132,close,\n", f"{occupation},4132,broad,because\n")
+    findings = table_findings(read_curated(tiny_copy), complete_languages=False)
+    assert not [f for f in findings if f.check in ("esco-match", "isco-agreement")]
+
+
+def test_unreachable_successor_needs_a_note(tiny_copy, monkeypatch):
+    from profgraph.store import load
+    from profgraph.validate import successor_findings
+
+    edit_csv(tiny_copy / "transformations.csv", "clerk,operator,tiny-author", "clerk,operator,tiny-author\nclerk,island,tiny-author")
+    findings = successor_findings(load(data=tiny_copy))
+    assert [(f.severity, f.focus) for f in findings if "island" in f.message] == [("violation", "clerk")]
+    edit_csv(tiny_copy / "transformations.csv", "from,to,source", "from,to,source,note")
+    edit_csv(tiny_copy / "transformations.csv", "clerk,island,tiny-author", "clerk,island,tiny-author,no path: a long retraining")
+    assert not [f for f in successor_findings(load(data=tiny_copy)) if "island" in f.message]
 
 
 def test_shapes_catch_unlinked_vocabulary(tiny):

@@ -121,7 +121,9 @@ def test_short_work_reports_nothing(curated):
 
 @pytest.mark.parametrize("args", [
     ["path", "кассир", "--to", "emerging", "--min-coverage", "0.01", "--max-steps", "6"],
-    ["upskill", "кассир", "--to", "emerging", "--min-coverage", "0.01", "--max-skills", "3"],
+    # three skills at coverage 0.01 is refused here too: with about 24 requirements per profile the
+    # search holds 800 candidate skills against 84 destinations (measured: 17 s, 7.9 GB at its peak)
+    ["upskill", "кассир", "--to", "emerging", "--min-coverage", "0.01", "--max-skills", "2"],
 ])
 def test_nothing_is_refused_on_the_curated_data(curated, args):
     result = RUNNER.invoke(main, args)

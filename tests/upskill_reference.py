@@ -16,14 +16,17 @@ WEIGHT = {"essential": 1.0, "optional": 0.5}
 
 def requirement_weights(model) -> dict[str, dict[str, float]]:
     """Return profession id -> {skill id: weight} as coverage counts it: the relation weight (essential 1,
-    optional 0.5) times the skill's specificity ln(1 + P / df), df professions requiring it."""
-    required_by = Counter(skill for p in model.professions.values() for skill in p.skills)
+    optional 0.5) times the skill's specificity ln(1 + P / df), df professions requiring it; traits are
+    not counted."""
+    counted = {sid for sid, skill in model.skills.items() if skill.type != "trait"}
+    required_by = Counter(skill for p in model.professions.values() for skill in p.skills if skill in counted)
     count = len(model.professions)
 
     def weight(skill, relation):
         return WEIGHT[relation] * math.log1p(count / required_by[skill])
 
-    return {pid: {**{s: weight(s, "optional") for s in p.optional}, **{s: weight(s, "essential") for s in p.essential}}
+    return {pid: {**{s: weight(s, "optional") for s in p.optional if s in counted},
+                  **{s: weight(s, "essential") for s in p.essential if s in counted}}
             for pid, p in model.professions.items()}
 
 

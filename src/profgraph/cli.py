@@ -15,7 +15,7 @@ import warnings
 import click
 
 from . import __version__
-from .vocab import LANGUAGES, SKILL_TYPES
+from .vocab import LANGUAGES
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
                     help="Language of the labels printed.")
@@ -43,7 +43,8 @@ FORCE = click.option("--force", is_flag=True,
 OUTPUT_FILE_HELP = "a regular file or a new path, replaced atomically; '-' for standard output"
 
 SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
-                    "socio_behavioural": "socio-behavioural", "professional": "professional"}
+                    "socio_behavioural": "socio-behavioural", "professional": "professional",
+                    "trait": "trait"}
 _RULE_OPTIONS = (
     click.option("--risk", default="automation", show_default=True,
                  help="What 'safer' is judged on: automation (Nesta 2020 automation risk), genai (ILO 2025 "
@@ -356,12 +357,14 @@ def show(name, min_coverage, lang, output_format, store, **rule_options):
     for line in card_measure_lines(card["measures"]):
         click.echo(line)
     if card["esco_uri"]:
-        click.echo(f"ESCO:     {card['esco_uri']}")
+        click.echo(f"ESCO:     {card['esco_uri']}" + (f"  ({card['esco_match']} match)" if card["esco_match"] else ""))
     for heading, key in (("essential skills", "essential_skills"), ("optional skills", "optional_skills")):
         click.echo(f"{heading}:")
-        for skill_type in SKILL_TYPES:
-            if card[key][skill_type]:
-                click.echo(f"  {SKILL_TYPE_NAMES[skill_type] + ':':<19}{', '.join(card[key][skill_type])}")
+        for skill_type, labels in card[key].items():
+            if labels:
+                click.echo(f"  {SKILL_TYPE_NAMES[skill_type] + ':':<19}{', '.join(labels)}")
+    if card["traits"]:
+        click.echo(f"personal qualities: {', '.join(card['traits'])}")
     for line in successor_lines(card["transforms_into"])[1:]:  # without the blank line before the heading
         click.echo(line)
     if card["transforms_from"]:
@@ -468,10 +471,25 @@ def stats(output_format, store):
     click.echo(f"skills: {skills['total']}")
     for skill_type, count in skills["by_type"].items():
         click.echo(f"  {SKILL_TYPE_NAMES[skill_type]:<19}{count:>5}")
-    click.echo(f"requirements: {result['requirements']['total']} ({result['requirements']['essential']} essential)")
-    click.echo(f"transformations: {result['transformations']}")
-    click.echo(f"linked to ESCO: {result['links']['esco_professions']:.0%} of professions, "
-               f"{result['links']['esco_skills']:.0%} of skills")
+    requirements = result["requirements"]
+    click.echo(f"requirements: {requirements['total']} ({requirements['essential']} essential, "
+               f"{requirements['with_level']} with a level)")
+    if requirements["per_profession"]:
+        for title, key in (("per profession", "per_profession"), ("skills (no traits)", "skills_per_profession"),
+                           ("traits", "traits_per_profession")):
+            spread = requirements[key]
+            click.echo(f"  {title + ':':<21}min {spread['min']}, mean {spread['mean']:.1f}, max {spread['max']}")
+    links, isco, successors = result["links"], result["isco"], result["successors"]
+    click.echo(f"linked to ESCO: {links['esco_professions']:.0%} of professions "
+               f"({', '.join(f'{n} {match}' for match, n in links['esco_matches'].items())}), "
+               f"{links['esco_skills']:.0%} of skills")
+    click.echo(f"ISCO-08 against the ESCO occupation's group: {isco['agree']} agree, {isco['explained']} differ "
+               f"with a note, {isco['unexplained']} differ without one, {isco['unknown']} without a code")
+    click.echo(f"transformations: {result['transformations']}, {successors['directly_viable']} viable in one move, "
+               f"{successors['reachable']} reachable by a path, {successors['unreachable']} not "
+               f"({len(successors['unexplained'])} without a note)")
+    click.echo(f"traits among skills to learn in {result['paths_checked']} paths from disappearing professions: "
+               f"{result['traits_in_skills_to_learn']}")
     stranded = result["stranded"]
     click.echo(f"stranded (disappearing, no path to emerging under the rules): {len(stranded)}"
                + (f": {', '.join(stranded)}" if stranded else ""))

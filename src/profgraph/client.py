@@ -26,6 +26,7 @@ import numpy as np
 
 from .errors import Ambiguous, NotFound, UsageError, shown
 from .model import label
+from .vocab import TRAIT
 
 PROFILE_KEYS = ("profession", "have", "lack")
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -101,13 +102,18 @@ def read_profile(path) -> dict:
     return profile
 
 
+def learnable(model, skill_ids) -> list[str]:
+    """Return the ids of ``skill_ids`` that are skills a client has or learns: traits are neither."""
+    return [skill for skill in skill_ids if model.skills[skill].type != TRAIT]
+
+
 def client_skills(dataset, origin: str, *, have=(), lack=(), profile: dict | None = None) -> ClientSkills:
     """Return the skills of a client in profession id ``origin``: the ``profile``'s ``have`` list (a
     :func:`read_profile` dict) or else the origin's required skills, plus the names in ``have`` (and
     the profile's are already there), minus those in ``lack`` and the profile's ``lack``.
     Raises :class:`~profgraph.errors.UsageError` for unknown skill names or when no skill is left."""
     model = dataset.model
-    standard = set(model.professions[origin].skills)
+    standard = set(learnable(model, model.professions[origin].skills))
     listed, added, removed = map(set, resolve_skills(
         dataset, (profile or {}).get("have") or [], have, [*lack, *((profile or {}).get("lack") or [])]))
     skills = ((listed if profile is not None else standard) | added) - removed
@@ -119,11 +125,11 @@ def client_skills(dataset, origin: str, *, have=(), lack=(), profile: dict | Non
 
 def profile_document(dataset, origin: str, lang: str = "en") -> dict:
     """Return the standard profile of profession id ``origin`` as a profile file's dict (:func:`read_profile`):
-    its label and its required skills' labels in ``lang``, essential first; ``lack`` empty."""
+    its label and its required skills' labels in ``lang``, essential first (traits left out); ``lack`` empty."""
     model = dataset.model
     profession = model.professions[origin]
-    return {"profession": label(profession, lang), "have": [label(model.skills[s], lang) for s in profession.skills],
-            "lack": []}
+    return {"profession": label(profession, lang),
+            "have": [label(model.skills[s], lang) for s in learnable(model, profession.skills)], "lack": []}
 
 
 def client_summary(view: "ClientDataset", destinations, lang: str = "en") -> dict:
@@ -136,7 +142,7 @@ def client_summary(view: "ClientDataset", destinations, lang: str = "en") -> dic
     rows = view.skill_matrices.rows
     per_destination = []
     for pid in dict.fromkeys(destinations):
-        required = model.professions[pid].skills
+        required = learnable(model, model.professions[pid].skills)
         held = sum(1 for skill in required if skill in client.skills)
         per_destination.append({
             "id": pid, "label": label(model.professions[pid], lang), "have": held, "of": len(required),

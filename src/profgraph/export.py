@@ -226,9 +226,10 @@ def tables(model: Model) -> dict:
         "professions": frame(
             [{"id": p.id, "iri": p.iri, **labels(p), **alts(p), "isco08": p.isco08, "sector": p.sector,
               "status": p.status, "automation_exposure": p.exposure, "exposure_source": p.exposure_source,
-              "esco_uri": p.esco_uri} for p in model.professions.values()],
+              "esco_uri": p.esco_uri, "esco_match": p.esco_match, "esco_note": p.esco_note,
+              "esco_isco08": p.esco_isco08, "isco_note": p.isco_note} for p in model.professions.values()],
             ["id", "iri", *label_columns, *alt_columns, "isco08", "sector", "status", "automation_exposure",
-             "exposure_source", "esco_uri"]),
+             "exposure_source", "esco_uri", "esco_match", "esco_note", "esco_isco08", "isco_note"]),
         "profession_measures": frame(
             [{"profession": p.id, **{column: getattr(p.measures, column) for column in MEASURE_COLUMNS}}
              for p in model.professions.values()],
@@ -238,14 +239,15 @@ def tables(model: Model) -> dict:
              for s in model.skills.values()],
             ["id", "iri", "type", *label_columns, *alt_columns, "esco_uri"]),
         "requirements": frame(
-            [{"profession": p.id, "skill": skill_id, "relation": relation}
+            [{"profession": p.id, "skill": skill_id, "relation": relation, "level": p.levels.get(skill_id, "")}
              for p in model.professions.values()
              for relation, skill_ids in (("essential", p.essential), ("optional", p.optional))
              for skill_id in skill_ids],
-            ["profession", "skill", "relation"]),
+            ["profession", "skill", "relation", "level"]),
         "transformations": frame(
-            [{"from": t.origin, "to": t.successor, "source": t.source} for t in model.transformations],
-            ["from", "to", "source"]),
+            [{"from": t.origin, "to": t.successor, "source": t.source, "note": t.note}
+             for t in model.transformations],
+            ["from", "to", "source", "note"]),
         "sectors": frame(
             [{"id": s.id, "iri": s.iri, "code": s.code, "broader": s.broader, **labels(s),
               "definition_en": s.definition} for s in model.sectors.values()],

@@ -20,11 +20,11 @@ STATUS_NAMES = {
 
 SKILL_TYPE_NAMES = {
     "kk": {"digital": "цифрлық", "cognitive": "когнитивтік", "socio_behavioural": "әлеуметтік-мінез-құлықтық",
-           "professional": "кәсіби"},
+           "professional": "кәсіби", "trait": "жеке қасиеттер"},
     "ru": {"digital": "цифровые", "cognitive": "когнитивные", "socio_behavioural": "социально-поведенческие",
-           "professional": "профессиональные"},
+           "professional": "профессиональные", "trait": "личные качества"},
     "en": {"digital": "digital", "cognitive": "cognitive", "socio_behavioural": "socio-behavioural",
-           "professional": "professional"},
+           "professional": "professional", "trait": "personal qualities"},
 }
 
 # The plain levels of a risk: the skos:prefLabel of pg:LowLevel, pg:MediumLevel, pg:HighLevel.
@@ -117,6 +117,7 @@ _TEXTS = {
     "optional": ("қосымша дағды", "дополнительный навык", "optional skill"),
     "essential_skills": ("Міндетті дағдылар", "Обязательные навыки", "Essential skills"),
     "optional_skills": ("Қосымша дағдылар", "Дополнительные навыки", "Optional skills"),
+    "traits": ("Жеке қасиеттер", "Личные качества", "Personal qualities"),
     "in_sector": ("саласы", "отрасль", "in sector"),
     "transforms_into": ("айналады", "трансформируется в", "transforms into"),
     "transforms_into_heading": ("Неге айналады", "Во что трансформируется", "Transforms into"),
@@ -131,19 +132,23 @@ _TEXTS = {
     "no_paths": ("Мүмкін жол табылмады", "Возможных путей не найдено", "No viable path found"),
     "new_skills": ("жаңа дағды: {count}", "новых навыков: {count}", "{count} new skills"),
     "coverage": ("қамту", "покрытие", "coverage"),
-    "score": ("құны", "стоимость", "score"),
     "step": ("{number}-қадам", "шаг {number}", "step {number}"),
     "skills_to_learn": ("үйрену керек", "чему научиться", "to learn"),
     "details_hint": ("Толығырақ көру үшін түйінді басыңыз немесе кәсіпті іздеңіз.",
                      "Нажмите на узел или найдите профессию, чтобы увидеть подробности.",
                      "Click a node or search for a profession to see its details."),
     "open_page": ("Бетін ашу", "Открыть страницу", "Open its page"),
-    "capped": ("{total} түйіннің {shown} көрсетілген (шек {cap}); жасырылғаны: кәсіп {professions}, дағды {skills}. "
-               "Көріністі --sector, --status немесе кәсіп атауымен тарылтыңыз.",
+    "capped": ("{total} түйіннің {shown} көрсетілген (шек {cap}); жасырылғаны: кәсіп {professions}, дағды {skills}.",
                "Показано {shown} из {total} узлов (предел {cap}): скрыто профессий {professions}, навыков "
-               "{skills}. Сузьте вид с помощью --sector, --status или названия профессии.",
-               "Showing {shown} of {total} nodes (cap {cap}); hidden: professions {professions}, skills {skills}. "
-               "Narrow the view with --sector, --status or a profession name."),
+               "{skills}.",
+               "Showing {shown} of {total} nodes (cap {cap}); hidden: professions {professions}, skills {skills}."),
+    # what a capped view's reader can do: on the command line, narrow it; on the site, open a page
+    "capped_hint": ("Көріністі --sector, --status немесе кәсіп атауымен тарылтыңыз.",
+                    "Сузьте вид с помощью --sector, --status или названия профессии.",
+                    "Narrow the view with --sector, --status or a profession name."),
+    "capped_hint_pages": ("Кәсіптің барлық байланыстары оның бетінде көрсетілген.",
+                          "Все связи профессии показаны на её странице.",
+                          "A profession's page shows all its links."),
     "solitary_skills": ("Көрсетілген кәсіптердің біреуіне ғана қажет {count} дағды сызылмаған; олар сол кәсіптің "
                         "мәліметтерінде берілген.",
                         "Навыки, нужные только одной из показанных профессий ({count}), не нарисованы: они "

@@ -75,7 +75,8 @@ class Code:
 
 @dataclass(frozen=True)
 class Skill:
-    """A typed skill. ``type`` is one of :data:`profgraph.vocab.SKILL_TYPES`."""
+    """A typed skill. ``type`` is one of :data:`profgraph.vocab.SKILL_TYPES`; a ``trait`` (an
+    attitude or value) is part of a profile but never a skill to learn."""
 
     id: str
     iri: str
@@ -129,8 +130,13 @@ class Measures:
 class Profession:
     """A profession with its labels, classification, status, exposure, measures and required skills.
 
-    ``essential`` and ``optional`` hold skill ids. ``exposure`` is the automation-risk percentile of
-    ``measures`` in [0, 1], or None when no estimate exists; ``exposure_source`` is then None too.
+    ``essential`` and ``optional`` hold skill ids; ``levels`` maps some of them to the level the
+    profession needs (a CEFR level for a language, a clearance group, a licence category).
+    ``exposure`` is the automation-risk percentile of ``measures`` in [0, 1], or None when no
+    estimate exists; ``exposure_source`` is then None too. ``esco_match`` says how ``esco_uri``
+    matches (:data:`profgraph.vocab.ESCO_MATCHES`) and ``esco_note`` on what basis; ``esco_isco08``
+    is the ESCO occupation's ISCO-08 group and ``isco_note`` says why ``isco08`` differs from it,
+    where it does.
     """
 
     id: str
@@ -145,6 +151,11 @@ class Profession:
     esco_uri: str | None = None
     essential: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    levels: dict[str, str] = field(default_factory=dict)
+    esco_match: str | None = None
+    esco_note: str = ""
+    esco_isco08: str | None = None
+    isco_note: str = ""
     measures: Measures = field(default_factory=Measures)
 
     @property
@@ -155,11 +166,13 @@ class Profession:
 
 @dataclass(frozen=True)
 class Transformation:
-    """The work of profession ``origin`` moves to profession ``successor``; ``source`` is a source id."""
+    """The work of profession ``origin`` moves to profession ``successor``; ``source`` is a source id.
+    ``note`` says why the link is listed where the successor is not directly reachable by a path."""
 
     origin: str
     successor: str
     source: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

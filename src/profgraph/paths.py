@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from .model import Model
 from .rules import ANY_PREP_STEP, DEFAULT_MIN_COVERAGE, Rules
-from .vocab import SKILL_TYPES
+from .vocab import LEARNABLE_SKILL_TYPES, TRAIT
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -88,7 +88,8 @@ def transition_graph(model: Model, floor: float = GRAPH_FLOOR) -> "nx.DiGraph":
 
 @dataclass
 class Step:
-    """One move of a path. ``skills_to_learn`` maps each skill type to skill ids, essential first."""
+    """One move of a path. ``skills_to_learn`` maps each learnable skill type to skill ids, essential first
+    (traits are never listed)."""
 
     origin: str
     destination: str
@@ -241,9 +242,9 @@ def _build_path(model: Model, graph: "nx.DiGraph", route: list[str], score: floa
     steps, learned = [], []
     for origin, destination in zip(route, route[1:]):
         edge = graph.edges[origin, destination]
-        grouped = {skill_type: [] for skill_type in SKILL_TYPES}
+        grouped = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
         for skill_id in model.professions[destination].skills:
-            if skill_id not in held:
+            if skill_id not in held and model.skills[skill_id].type != TRAIT:  # a trait is never learned
                 grouped[model.skills[skill_id].type].append(skill_id)
                 held.add(skill_id)
                 learned.append(skill_id)

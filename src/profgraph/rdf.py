@@ -27,8 +27,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
 from .model import Measures, Model
-from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, EXPORT_FORMATS, FOAF, INDICATOR_DATASET, ISCO_SCHEME,
-                    PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
+from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, EXPORT_FORMATS, FOAF, INDICATOR_DATASET,
+                    ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
 
 _TYPE = NamedNode(RDF + "type")
@@ -166,7 +166,14 @@ def _data_triples(model: Model) -> Iterator[Triple]:
             yield node, _pg("automationExposure"), Literal(f"{profession.exposure:.4f}", datatype=_DECIMAL)
             yield node, _pg("automationExposureSource"), NamedNode(model.sources[profession.exposure_source].iri)
         if profession.esco_uri and profession.esco_uri != profession.iri:
-            yield node, _CLOSE, NamedNode(profession.esco_uri)
+            match = ESCO_MATCH_PROPERTY[profession.esco_match or "close"]
+            yield node, NamedNode(SKOS + match), NamedNode(profession.esco_uri)
+            if profession.esco_note:
+                yield node, _pg("escoMatchNote"), Literal(profession.esco_note, language="en")
+        if profession.esco_isco08:
+            yield node, _pg("escoIscoCode"), Literal(profession.esco_isco08)
+        if profession.isco_note:
+            yield node, _pg("iscoNote"), Literal(profession.isco_note, language="en")
         yield from measure_triples(model, profession.id, node, profession.measures)
         for relation, skill_ids in (("Essential", profession.essential), ("Optional", profession.optional)):
             shortcut = _pg("essentialSkill" if relation == "Essential" else "optionalSkill")
@@ -178,6 +185,8 @@ def _data_triples(model: Model) -> Iterator[Triple]:
                 yield requirement, _pg("profession"), node
                 yield requirement, _pg("skill"), skill_node
                 yield requirement, _pg("relationType"), _pg(relation)
+                if skill_id in profession.levels:
+                    yield requirement, _pg("level"), Literal(profession.levels[skill_id])
     yield from _isco_group_triples(model)
 
     for transformation in model.transformations:
@@ -189,6 +198,8 @@ def _data_triples(model: Model) -> Iterator[Triple]:
         yield node, _pg("fromProfession"), origin
         yield node, _pg("toProfession"), successor
         yield node, NamedNode(DCT + "source"), NamedNode(model.sources[transformation.source].iri)
+        if transformation.note:
+            yield node, NamedNode(RDFS + "comment"), Literal(transformation.note, language="en")
 
     yield from _indicator_triples(model)
 

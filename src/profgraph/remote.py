@@ -34,7 +34,7 @@ from collections import defaultdict
 from .errors import ProfgraphError, UsageError, printable, shown
 from .model import Model, Profession, Sector, Skill, Source, Transformation
 from .store import Dataset, StoreError, build_store, cache_dir, open_store
-from .vocab import DCT, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT
+from .vocab import DCT, ESCO_MATCH_PROPERTY, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT
 
 PAGE = 10_000  # triples per request
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
@@ -463,10 +463,19 @@ def model_from_triples(triples, name: str = "remote") -> Model:
                                  one(iri, SKOS + "closeMatch") or (iri if iri.startswith("http://data.europa.eu/esco/")
                                                                    else None))
     skill_ids = {skill.iri: skill.id for skill in skills.values()}
+    levels: dict[str, dict[str, str]] = defaultdict(dict)
+    for requirement in typed[PG + "SkillRequirement"]:
+        level = one(requirement, PG + "level")
+        if level is not None:
+            levels[one(requirement, PG + "profession")][skill_ids[one(requirement, PG + "skill")]] = level
     professions = {}
     for iri in typed[PG + "Profession"]:
         pid = one(iri, SKOS + "notation")
         exposure = one(iri, PG + "automationExposure")
+        match, esco_uri = next(((match, one(iri, SKOS + prop)) for match, prop in ESCO_MATCH_PROPERTY.items()
+                                if one(iri, SKOS + prop)), (None, None))
+        if esco_uri is None and iri.startswith("http://data.europa.eu/esco/"):
+            esco_uri = iri
         measures = measures_from_rdf(one, iri, source_ids)
         if measures.automation_percentile is not None:  # the exposure at full precision
             exposure = measures.automation_percentile
@@ -475,13 +484,15 @@ def model_from_triples(triples, name: str = "remote") -> Model:
             sector=sector_ids.get(one(iri, PG + "sector")), status=statuses.get(one(iri, PG + "status")),
             exposure=None if exposure is None else float(exposure),
             exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),
-            esco_uri=one(iri, SKOS + "closeMatch") or (iri if iri.startswith("http://data.europa.eu/esco/") else None),
+            esco_uri=esco_uri,
             essential=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "essentialSkill", []))),
-            optional=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", []))))
+            optional=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", []))),
+            levels=levels.get(iri, {}), esco_match=match, esco_note=one(iri, PG + "escoMatchNote") or "",
+            esco_isco08=one(iri, PG + "escoIscoCode"), isco_note=one(iri, PG + "iscoNote") or "")
     profession_ids = {profession.iri: profession.id for profession in professions.values()}
     transformations = [Transformation(profession_ids[one(iri, PG + "fromProfession")],
                                       profession_ids[one(iri, PG + "toProfession")],
-                                      source_ids.get(one(iri, DCT + "source")))
+                                      source_ids.get(one(iri, DCT + "source")), one(iri, RDFS + "comment") or "")
                        for iri in typed[PG + "Transformation"]]
     return Model(name, professions, skills, sectors, transformations, sources)
 

@@ -52,7 +52,7 @@ STATUS_COLOURS = {"emerging": "#44AA99", "transforming": "#DDCC77", "stable": "#
 UNKNOWN_STATUS_COLOUR = "#9E9E9E"
 NODE_BORDER = "#333333"  # the light sand needs an outline on white
 SKILL_TYPE_COLOURS = {"digital": "#56B4E9", "cognitive": "#F0E442", "socio_behavioural": "#CC79A7",
-                      "professional": "#B8B8B8"}
+                      "professional": "#B8B8B8", "trait": "#009E73"}
 SECTOR_COLOUR = "#F2F2F2"
 EDGE_COLOURS = {"essential": "#A8A8A8", "optional": "#C8C8C8", "sector": "#D8D8D8", "transformation": "#333333",
                 "transition": "#7A7A7A", "path": "#E6007E"}
@@ -419,7 +419,8 @@ class _Assembly:
         if shown < self.total:
             self.notes.append(self.words["capped"].format(
                 shown=shown, total=self.total, cap=max_nodes, professions=len(professions) - len(kept),
-                skills=len(pool) - solitary - len(self.skills)))
+                skills=len(pool) - solitary - len(self.skills))
+                + " " + self.words["capped_hint_pages" if self.page_url else "capped_hint"])
         for pid in kept:
             self._profession_node(pid, focus=pid == origin)
         for sector_id in sectors:

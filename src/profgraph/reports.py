@@ -15,7 +15,7 @@ from .measures import automation_level, genai_level
 from .model import Model, label
 from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import DEFAULT_MIN_COVERAGE, Rules, blocks, facts_of, judge, move_facts
-from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
+from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
 from .workload import check_path_search
 
 NEAREST_MISSES = 3
@@ -48,13 +48,19 @@ def profession_summary(model: Model, profession_id: str, lang: str = "en") -> di
     }
 
 
-def skills_by_type(model: Model, skill_ids, lang: str = "en") -> dict[str, list[str]]:
-    """Return the labels of ``skill_ids`` grouped by skill type, every type present (maybe empty)."""
-    grouped = {skill_type: [] for skill_type in SKILL_TYPES}
+def skills_by_type(model: Model, skill_ids, lang: str = "en", levels: dict | None = None) -> dict[str, list[str]]:
+    """Return the labels of ``skill_ids`` grouped by learnable skill type, every type present (maybe
+    empty); traits are left out. A skill with a level in ``levels`` reads "label (level)"."""
+    grouped = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
     for skill_id in skill_ids:
         skill = model.skills[skill_id]
-        grouped[skill.type].append(label(skill, lang))
+        if skill.type != TRAIT:
+            grouped[skill.type].append(_with_level(label(skill, lang), (levels or {}).get(skill_id)))
     return grouped
+
+
+def _with_level(text: str, level: str | None) -> str:
+    return f"{text} ({level})" if level else text
 
 
 def _source(model: Model, source_id: str | None) -> dict | None:
@@ -66,9 +72,9 @@ def profession_card(model: Model, profession_id: str, lang: str = "en", *, datas
                     rules: Rules | None = None) -> dict:
     """Return everything a counsellor reads about one profession: labels in every language,
     classification, status, its measures with how each was obtained and its source (``measures``),
-    skills by type and relation, and what it transforms into and from. Given the ``dataset``, each
-    successor also says whether the rules (default :class:`~profgraph.rules.Rules`) let a worker
-    reach it (:func:`successor_reports`)."""
+    skills by type and relation (with the level asked, where one is), personal qualities (traits),
+    and what it transforms into and from. Given the ``dataset``, each successor also says whether
+    the rules (default :class:`~profgraph.rules.Rules`) let a worker reach it (:func:`successor_reports`)."""
     profession = model.professions[profession_id]
     sector = model.sectors.get(profession.sector) if profession.sector else None
     m = profession.measures
@@ -92,8 +98,10 @@ def profession_card(model: Model, profession_id: str, lang: str = "en", *, datas
                     "annual_earnings": m.annual_earnings, "earnings_source": _source(model, m.occupation_source)},
         },
         "esco_uri": profession.esco_uri,
-        "essential_skills": skills_by_type(model, profession.essential, lang),
-        "optional_skills": skills_by_type(model, profession.optional, lang),
+        "esco_match": profession.esco_match,
+        "essential_skills": skills_by_type(model, profession.essential, lang, profession.levels),
+        "optional_skills": skills_by_type(model, profession.optional, lang, profession.levels),
+        "traits": [label(model.skills[s], lang) for s in profession.skills if model.skills[s].type == TRAIT],
         "transforms_into": (successor_reports(dataset, profession_id, rules or Rules(), lang=lang) if dataset is not None
                             else [profession_summary(model, successor, lang) for successor in successors]),
         "transforms_from": [profession_summary(model, t.origin, lang)
@@ -137,6 +145,7 @@ def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str, rules: 
         ],
         "new_skills_total": path.new_skills_total,
         "score": path.score,
+        "effort": path.score,
         "pay_ratio": whole["pay"]["ratio"],
         "pay_basis": whole["pay"]["basis"],
         "risk": whole["risk"],

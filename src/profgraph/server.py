@@ -536,7 +536,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     query=query, hits=hits, error=error)
 
     def path_page(request):
-        from .client import ClientDataset, client_skills, resolve_skills, split_names, with_client
+        from .client import ClientDataset, client_skills, learnable, resolve_skills, split_names, with_client
         from .render import build_view
 
         lang = page_lang(request)
@@ -554,7 +554,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     # The skills form sends the ticked skills; the page's state is what differs from the job's
                     # profile, kept in the URL as have/lack so that it can be shared.
                     ticked = set(params.getlist("held"))
-                    standard = model.professions[origin_id].skills
+                    standard = learnable(model, model.professions[origin_id].skills)
                     added = [skill for skill in dict.fromkeys(resolve_skills(dataset, have)[0]) if skill in ticked]
                     added += resolve_skills(dataset, split_names(params.get("add")))[0]
                     state = {"from": origin, "to": target,
@@ -597,10 +597,12 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         return ServerUrls(lang, languages, "path").path_finder() + "?" + urlencode(query)
 
     def skill_choices(origin_id: str, client, lang: str) -> list[dict]:
-        """The skills the path finder offers to tick: the job's profile and those the client added."""
+        """The skills the path finder offers to tick: the job's profile (traits left out) and those the
+        client added."""
+        from .client import learnable
         from .model import label
 
-        standard = model.professions[origin_id].skills
+        standard = learnable(model, model.professions[origin_id].skills)
         extra = client.added if client is not None else ()
         held = client.skills if client is not None else set(standard)
         return [{"id": skill, "label": label(model.skills[skill], lang), "held": skill in held}

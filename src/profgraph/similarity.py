@@ -31,6 +31,7 @@ from collections import Counter
 import numpy as np
 
 from .model import Model
+from .vocab import TRAIT
 
 ESSENTIAL_WEIGHT = 1.0
 OPTIONAL_WEIGHT = 0.5
@@ -64,18 +65,23 @@ class SkillMatrices:
 
 
 def skill_matrices(model: Model) -> SkillMatrices:
-    """Return the :class:`SkillMatrices` of ``model``."""
+    """Return the :class:`SkillMatrices` of ``model``. Traits (attitudes and values) are left out: they
+    are never learned, and counting them did not make similarity or coverage agree better with the
+    judgements they are checked against (``benchmarks/bench_traits.py``)."""
     from scipy import sparse
 
     profession_ids = list(model.professions)
     skill_ids = list(model.skills)
     column = {skill_id: j for j, skill_id in enumerate(skill_ids)}
     rows, cols, weights = [], [], []
+    traits = {skill_id for skill_id, skill in model.skills.items() if skill.type == TRAIT}
     for i, profession in enumerate(model.professions.values()):
         for skill_id in profession.essential:
-            rows.append(i), cols.append(column[skill_id]), weights.append(ESSENTIAL_WEIGHT)
+            if skill_id not in traits:
+                rows.append(i), cols.append(column[skill_id]), weights.append(ESSENTIAL_WEIGHT)
         for skill_id in profession.optional:
-            rows.append(i), cols.append(column[skill_id]), weights.append(OPTIONAL_WEIGHT)
+            if skill_id not in traits:
+                rows.append(i), cols.append(column[skill_id]), weights.append(OPTIONAL_WEIGHT)
     shape = (len(profession_ids), len(skill_ids))
     weight = sparse.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
     has = weight.copy()
@@ -94,11 +100,13 @@ def specificities(model: Model) -> dict[str, float]:
 
 def pair_coverage(model: Model, specificity: dict[str, float], origin: str, destination: str) -> float:
     """Return coverage(origin -> destination) for one pair, equal to :func:`coverage_from`'s value
-    (``specificity`` from :func:`specificities`): for a few pairs, cheaper than the matrices."""
+    (``specificity`` from :func:`specificities`; traits left out, as there): for a few pairs, cheaper
+    than the matrices."""
     held = set(model.professions[origin].skills)
     target = model.professions[destination]
     valued = [(skill, weight * specificity[skill]) for skills, weight in
-              ((target.essential, ESSENTIAL_WEIGHT), (target.optional, OPTIONAL_WEIGHT)) for skill in skills]
+              ((target.essential, ESSENTIAL_WEIGHT), (target.optional, OPTIONAL_WEIGHT)) for skill in skills
+              if model.skills[skill].type != TRAIT]
     shared = sum(value for skill, value in valued if skill in held)
     return float(coverage_ratio(shared, sum(value for _, value in valued)))
 

@@ -36,7 +36,7 @@ from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, 
 from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP
 from .rules import DEFAULT_MIN_COVERAGE, Rules
 from .render import build_view
-from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
+from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, SKILL_TYPES, STATUSES, TRAIT
 
 PATHS_TO = "emerging"  # profession pages show the best paths to this status
 SEARCH_INDEX = "search-index.js"  # the search box's index, written beside the other assets
@@ -246,12 +246,14 @@ def skills_context(model: Model, lang: str) -> dict:
     return {"title": texts(lang)["skills_by_type"], "types": types}
 
 
-def _skill_links(model: Model, skill_ids, lang: str) -> list[dict]:
-    """Return ``[{"type", "name", "skills": [{"id", "label"}]}]`` for the types that have skills, in type order."""
+def _skill_links(model: Model, skill_ids, lang: str, levels: dict | None = None,
+                 types: tuple[str, ...] = LEARNABLE_SKILL_TYPES) -> list[dict]:
+    """Return ``[{"type", "name", "skills": [{"id", "label", "level"}]}]`` for the ``types`` that have
+    skills, in type order (by default the learnable ones: traits are listed apart)."""
     groups = []
-    for skill_type in SKILL_TYPES:
-        skills = [{"id": skill, "label": label(model.skills[skill], lang)} for skill in skill_ids
-                  if model.skills[skill].type == skill_type]
+    for skill_type in types:
+        skills = [{"id": skill, "label": label(model.skills[skill], lang), "level": (levels or {}).get(skill)}
+                  for skill in skill_ids if model.skills[skill].type == skill_type]
         if skills:
             groups.append({"type": skill_type, "name": SKILL_TYPE_NAMES[lang][skill_type], "skills": skills})
     return groups
@@ -308,8 +310,9 @@ def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int
             "isco08": profession.isco08,
             "source": None if source is None else {"title": source_name(source, lang), "url": source.url},
             "esco_uri": profession.esco_uri,
-            "essential": _skill_links(model, profession.essential, lang),
-            "optional": _skill_links(model, profession.optional, lang),
+            "essential": _skill_links(model, profession.essential, lang, profession.levels),
+            "optional": _skill_links(model, profession.optional, lang, profession.levels),
+            "traits": _skill_links(model, profession.skills, lang, types=(TRAIT,)),
             "transforms_into": successors,
             "measures": measures,
             "transforms_from": _sorted_entries(model, origins, lang),

@@ -78,7 +78,7 @@ def path_lines(report: dict, target_name: str) -> list[str]:
         route = " -> ".join([steps[0]["from"]["label"]] + [step["to"]["label"] for step in steps])
         pay = "pay unknown" if path["pay_ratio"] is None else f"pay {path['pay_ratio']:.0%} of now"
         lines += ["", f"#{path['rank']}  {route}",
-                  f"    score {path['score']:.2f} (lower is better), {path['new_skills_total']} new skills; ends "
+                  f"    effort {path['effort']:.2f} (lower is better), {path['new_skills_total']} new skills; ends "
                   f"{end['status'] or 'with no status'}: {_checks(path)}",
                   f"    {pay}; {'; '.join(_change(path['risk'], name) for name in SHORT_MEASURES)}"]
         for flag in path["flags"]:

@@ -1,6 +1,7 @@
 """Checks of a dataset: SHACL shapes over the built RDF graph, the W3C Data Cube integrity
 constraints over its indicator observations, plus table checks that shapes cannot express well
-(unique labels per language, enough requirements, references).
+(unique labels per language, enough requirements, references, ESCO matches and ISCO codes, traits
+typed as such) and the reachability of "transforms into" successors.
 
 Each finding is a :class:`Finding`; ``severity`` is "violation" (the data are wrong) or
 "warning" (worth a look). ``profgraph validate`` exits 1 when there is any violation.
@@ -12,9 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Model
-from .vocab import LANGUAGES
+from .vocab import LANGUAGES, TRAIT
 
-MIN_REQUIREMENTS = 6
+MIN_REQUIREMENTS = 12  # skills (traits not counted) a curated profile requires at least
+MIN_REQUIREMENTS_IMPORTED = 6  # the floor for an imported classification, whose profiles we do not curate
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,13 @@ class Finding:
 def table_findings(model: Model, complete_languages: bool = True) -> list[Finding]:
     """Return the findings of the table checks on ``model``.
 
-    ``complete_languages`` asks for labels in kk, ru and en on every profession and skill
-    (the curated data's promise; an imported classification may carry one language).
+    ``complete_languages`` asks for labels in kk, ru and en on every profession and skill and
+    profiles of at least :data:`MIN_REQUIREMENTS` skills (the curated data's promises; an
+    imported classification may carry one language and thinner profiles).
     """
+    from .sources.esco import TRAIT_SKILLS
+    from .stats import isco_agreement
+
     findings = []
     for kind, entities in (("profession", model.professions), ("skill", model.skills)):
         seen: dict[tuple[str, str], str] = {}
@@ -51,15 +57,36 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
                 else:
                     seen[key] = entity.id
     used_skills = set()
+    least = MIN_REQUIREMENTS if complete_languages else MIN_REQUIREMENTS_IMPORTED
+    close: dict[str, str] = {}
     for profession in model.professions.values():
         used_skills.update(profession.skills)
-        if len(profession.skills) < MIN_REQUIREMENTS:
+        skills = sum(model.skills[skill].type != TRAIT for skill in profession.skills)
+        if skills < least:
             findings.append(Finding("violation", "requirements", profession.id,
-                                    f"requires {len(profession.skills)} skills, fewer than {MIN_REQUIREMENTS}"))
+                                    f"requires {skills} skills (traits not counted), fewer than {least}"))
+        for skill in profession.levels.keys() - set(profession.skills):
+            findings.append(Finding("violation", "requirements", profession.id, f"has a level for {skill}, "
+                                    "which it does not require"))
+        if profession.esco_uri and (profession.esco_match or "close") == "close":
+            if profession.esco_uri in close:
+                findings.append(Finding("violation", "esco-match", profession.id,
+                                        f"closeMatch to the ESCO occupation {close[profession.esco_uri]} matches too; "
+                                        "the narrower profession is a broadMatch"))
+            close.setdefault(profession.esco_uri, profession.id)
         if not profession.essential:
             findings.append(Finding("violation", "requirements", profession.id, "has no essential skill"))
         if profession.exposure is not None and profession.exposure_source not in model.sources:
             findings.append(Finding("violation", "provenance", profession.id, "automation exposure has no source"))
+    for pid in isco_agreement(model)["unexplained"]:
+        profession = model.professions[pid]
+        findings.append(Finding("violation", "isco-agreement", pid,
+                                f"ISCO-08 {profession.isco08} differs from its ESCO occupation's {profession.esco_isco08} "
+                                "and isco_note does not say why"))
+    for skill in model.skills.values():
+        if skill.esco_uri in TRAIT_SKILLS and skill.type != TRAIT:
+            findings.append(Finding("warning", "traits", skill.id, f"is linked to an ESCO attitude or value but typed "
+                                    f"{skill.type}, not trait"))
     for skill_id in model.skills.keys() - used_skills:
         findings.append(Finding("warning", "unused-skill", skill_id, "no profession requires this skill"))
     pairs = defaultdict(int)
@@ -118,7 +145,32 @@ def check_shapes(data) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.focus, f.message))
 
 
+def successor_findings(dataset) -> list[Finding]:
+    """Return a violation for each "transforms into" link whose successor no reskilling path reaches
+    under the transition rules (viable moves through acceptable stepping stones, within the step
+    limit) and whose row has no note saying why it is listed, and a warning for each that is
+    reachable, but not in one move, without a note."""
+    from .paths import DEFAULT_MAX_STEPS
+    from .stats import successor_reachability
+
+    findings = []
+    for link in successor_reachability(dataset):
+        if link["note"] or link["direct"]:
+            continue
+        if link["steps"] is None:
+            findings.append(Finding("violation", "successors", link["origin"],
+                                    f"transforms into {link['successor']}, which no path of at most {DEFAULT_MAX_STEPS} "
+                                    f"viable moves reaches (direct coverage {link['coverage']:.2f}), and no note says why"))
+        else:
+            findings.append(Finding("warning", "successors", link["origin"],
+                                    f"transforms into {link['successor']}, reached in {link['steps']} moves "
+                                    f"(direct coverage {link['coverage']:.2f}); no note says why it is listed"))
+    return findings
+
+
 def validate(dataset, complete_languages: bool = True) -> list[Finding]:
-    """Return every finding of the table checks and the SHACL shapes, violations first."""
-    findings = table_findings(dataset.model, complete_languages) + shacl_findings(dataset) + cube_findings(dataset)
+    """Return every finding of the table checks, the successor checks, the SHACL shapes and the Data Cube
+    constraints, violations first."""
+    findings = (table_findings(dataset.model, complete_languages) + successor_findings(dataset)
+                + shacl_findings(dataset) + cube_findings(dataset))
     return sorted(findings, key=lambda f: (f.severity != "violation", f.check, f.focus))

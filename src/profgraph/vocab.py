@@ -50,15 +50,26 @@ STATUS_CONCEPT = {
     "disappearing": "Disappearing",
 }
 
-SKILL_TYPES = ("digital", "cognitive", "socio_behavioural", "professional")
+# The kinds of skill a worker learns; a path's "skills to learn" are grouped by these.
+LEARNABLE_SKILL_TYPES = ("digital", "cognitive", "socio_behavioural", "professional")
+# A trait (an attitude or value: responsibility, attention to detail) belongs to a profile but is
+# never a skill to learn.
+TRAIT = "trait"
+SKILL_TYPES = (*LEARNABLE_SKILL_TYPES, TRAIT)
 SKILL_TYPE_CONCEPT = {
     "digital": "Digital",
     "cognitive": "Cognitive",
     "socio_behavioural": "SocioBehavioural",
     "professional": "Professional",
+    "trait": "Trait",
 }
 
 RELATIONS = ("essential", "optional")
+
+# How a profession's ESCO occupation matches it, and the SKOS mapping property that says so:
+# "broad" when the ESCO occupation is broader than the profession, "narrow" when it is narrower.
+ESCO_MATCHES = ("close", "broad", "narrow")
+ESCO_MATCH_PROPERTY = {"close": "closeMatch", "broad": "broadMatch", "narrow": "narrowMatch"}
 
 
 def iri(kind: str, slug: str) -> str:

@@ -13,7 +13,7 @@ from ..errors import DataError, shown
 from ..measures import AUTOMATION_LEVELS, BASES, GENAI_LEVELS, MEASURE_COLUMNS, measures_from_row
 from ..model import (Agent, Code, Indicator, Measures, Model, Observation, Profession, Sector, Skill, Source,
                      Transformation, publisher_names)
-from ..vocab import LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
+from ..vocab import ESCO_MATCHES, LANGUAGES, RELATIONS, SKILL_TYPES, STATUSES, iri
 from .csvfile import finite_number, read_table
 
 TABLES = ("publishers", "sources", "dataset", "sectors", "skills", "isco_groups", "professions",
@@ -38,6 +38,12 @@ COLUMNS = {
     "indicators": ("id", "label_kk", "label_ru", "label_en", "unit"),
     "observations": ("indicator", "area", "period", "sector", "value", "source", "note"),
 }
+# Columns a table may have (tables written before they existed still read).
+OPTIONAL_COLUMNS = {
+    "professions": ("esco_match", "esco_note", "esco_isco08", "isco_note"),
+    "requirements": ("level",),
+    "transformations": ("note",),
+}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALT_SEPARATOR = "|"
 AGENT_KINDS = ("organization", "group", "person")
@@ -52,6 +58,9 @@ class _Table:
         self.path = folder / f"{name}.csv"
         self.name = name
         _, self.rows = read_table(self.path, COLUMNS[name])
+        for _, cells in self.rows:
+            for column in OPTIONAL_COLUMNS.get(name, ()):
+                cells.setdefault(column, "")
 
     def fail(self, line: int, column: str, message: str) -> DataError:
         return DataError(message, str(self.path), line, column)
@@ -126,12 +135,21 @@ def _measures(table: _Table, line: int, row: dict, sources) -> Measures:
     return measures
 
 
+def _esco_match(table: _Table, line: int, row: dict) -> str | None:
+    """The ESCO match of a profession row: None without a link, "close" when the link has no match type."""
+    if not row["esco_uri"]:
+        if row["esco_match"]:
+            raise table.fail(line, "esco_match", "is set but esco_uri is empty")
+        return None
+    return table.choice(line, row, "esco_match", ESCO_MATCHES) if row["esco_match"] else "close"
+
+
 def read_curated(folder: str | Path, name: str = "curated") -> Model:
     """Read the tables of :data:`TABLES` in ``folder`` and return the :class:`Model` they describe.
 
     Raises :class:`DataError` (file, line, column) for a missing file or column, an empty
-    required cell, a bad slug, status, type, relation or exposure, a duplicate id or a
-    reference to an unknown id.
+    required cell, a control character in a cell, a bad slug, status, type, relation, ESCO
+    match or exposure, a duplicate id or a reference to an unknown id.
     """
     folder = Path(folder)
     tables = {table: _Table(folder, table) for table in TABLES}
@@ -174,10 +192,15 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         if isco and isco not in isco_titles:
             raise table.fail(line, "isco08", f"{shown(isco)} is not an ISCO-08 unit group of isco_groups.csv"
                              " (scripts/isco_titles.py adds the groups the professions use)")
+        esco_isco = row["esco_isco08"]
+        if esco_isco and not re.fullmatch(r"\d{1,4}", esco_isco):
+            raise table.fail(line, "esco_isco08", f"{shown(esco_isco)} is not an ISCO-08 group code")
         rows[pid] = dict(
             id=pid, iri=iri("profession", pid), labels=_labels(table, line, row), alt_labels=_alt_labels(row),
             isco08=isco or None, sector=table.reference(line, row, "sector", sectors, "sector"),
             status=table.choice(line, row, "status", STATUSES), esco_uri=row["esco_uri"] or None,
+            esco_match=_esco_match(table, line, row), esco_note=row["esco_note"], esco_isco08=esco_isco or None,
+            isco_note=row["isco_note"],
         )
 
     # The measures (data/profession_measures.csv, scripts/derive_measures.py); the exposure is the
@@ -195,6 +218,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
                       else None)
 
     required: dict[str, dict[str, list[str]]] = {pid: {"essential": [], "optional": []} for pid in rows}
+    levels: dict[str, dict[str, str]] = {pid: {} for pid in rows}
     table = tables["requirements"]
     seen_pairs: set[tuple[str, str]] = set()
     for line, row in table.rows:
@@ -205,6 +229,8 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             raise table.fail(line, "skill", f"{pid} already lists skill {shown(sid)}")
         seen_pairs.add((pid, sid))
         required[pid][relation].append(sid)
+        if row["level"]:
+            levels[pid][sid] = row["level"]
 
     transformations = []
     table = tables["transformations"]
@@ -213,6 +239,7 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
             table.reference(line, row, "from", rows, "profession"),
             table.reference(line, row, "to", rows, "profession"),
             table.reference(line, row, "source", sources, "source"),
+            row["note"],
         ))
 
     areas = _codes(tables["areas"], "area", AREA_CODE, "an ISO 3166-1 alpha-2 code or WORLD")
@@ -241,7 +268,8 @@ def read_curated(folder: str | Path, name: str = "curated") -> Model:
         ))
 
     professions = {
-        pid: Profession(**fields, essential=tuple(required[pid]["essential"]), optional=tuple(required[pid]["optional"]))
+        pid: Profession(**fields, essential=tuple(required[pid]["essential"]), optional=tuple(required[pid]["optional"]),
+                        levels=levels[pid])
         for pid, fields in rows.items()
     }
     return Model(name, professions, skills, sectors, transformations, sources, indicators, observations,

@@ -108,15 +108,19 @@ def cross_validation(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]
     return figures + [("ISCO unit group's mean alone (leave one out)", {**baseline, "n": len(pairs)})]
 
 
-def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str | None, Mapping[str, float]]]
-                    ) -> list[Measures]:
+def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str | None, Mapping[str, float]]],
+                    risk_from_occupation: Sequence[bool] | None = None) -> list[Measures]:
     """Return the measures of each profession given as ``(ESCO occupation URI or None, ISCO-08 code or
-    None, {ESCO skill URI: weight})``, by the rules of the module docstring."""
+    None, {ESCO skill URI: weight})``, by the rules of the module docstring. Where
+    ``risk_from_occupation`` is False for a profession (its ESCO occupation is broader or narrower
+    than it, not a close match), the occupation still gives preparation and pay, but the risk is
+    estimated from the profession's own skills: a new profession is not its broader occupation."""
     from .. import exposure_model
 
     risk = reference.risk
-    found = [nearest(uri, reference.broader, risk.by_uri.__contains__) if risk is not None and uri else None
-             for uri, _, _ in items]
+    own_risk = risk_from_occupation if risk_from_occupation is not None else [True] * len(items)
+    found = [nearest(uri, reference.broader, risk.by_uri.__contains__) if risk is not None and uri and use else None
+             for (uri, _, _), use in zip(items, own_risk)]
     estimable = [i for i, (hit, (_, _, profile)) in enumerate(zip(found, items))
                  if hit is None and reference.estimator is not None and len(profile) >= exposure_model.MIN_SKILLS]
     estimates = {}

@@ -71,6 +71,39 @@ TRANSVERSAL_TYPES = {
     "T6.5": "cognitive",  # entrepreneurial and financial
     "T6.6": "cognitive",  # applying general knowledge
 }
+# Attitudes and values: dispositions a person brings rather than competences one learns. ESCO v1.0
+# filed them as the transversal group "attitudes and values"; v1.1 spreads them over self-management
+# (T3) and "following ethical code of conduct" (T4.5). These are typed "trait": shown on a profile,
+# never a skill to learn. The last three are ESCO's most reused cross-sector dispositions.
+TRAIT_SKILLS = frozenset("http://data.europa.eu/esco/skill/" + uuid for uuid in (
+    "83e6510b-ffeb-4aec-959c-4265fd0ff7b7",  # attend to detail (T3.1)
+    "9cfd2219-553c-4d67-81e5-951e87c65135",  # maintain concentration for long periods (T3.1)
+    "c29aa9d2-4da8-4bdd-831c-8d4a2fb51730",  # work independently (T3.1)
+    "113b4428-0a31-4199-8496-070af7854b91",  # meet commitments (T3.1)
+    "001115fb-569f-4ee6-8381-c6807ef2527f",  # show initiative (T3.2)
+    "199f7919-5114-41b6-b6a5-41e0e4896ec1",  # assume responsibility (T3.2)
+    "19a64e91-bfe3-4c48-9225-3bb1229b12f0",  # show determination (T3.2)
+    "1fce1197-3a5b-45b7-8797-575cd3b57a01",  # show commitment (T3.2)
+    "1d1fedcb-4995-44ac-90f5-f31a157ce512",  # manage frustration (T3.3)
+    "469748ce-051a-407e-9099-0c9415ac2705",  # approach challenges positively (T3.3)
+    "5cd1930c-278d-4929-b413-27352f5b3687",  # cope with uncertainty (T3.3)
+    "669b75d8-671c-4a1c-8e0b-6466c513c27d",  # show confidence (T3.3)
+    "7a147904-22b3-498a-b4d9-7bceeb86b45d",  # cope with stress (T3.3)
+    "05aa7c09-46e7-433f-a81b-92841f4551e7",  # accept criticism and guidance (T3.4)
+    "409a0245-0e6c-4aac-ba16-0920ecb76a8d",  # exercise self-reflection (T3.4)
+    "429062f1-a958-43ea-83dd-4e1af078c156",  # demonstrate curiosity (T3.4)
+    "49de9958-2aa4-4eef-a89d-fe5d5bcd28c4",  # adapt to change (T3.4)
+    "9bf266a6-188b-4d17-a22f-2f266d76832b",  # demonstrate willingness to learn (T3.4)
+    "fd89f784-88dc-4d35-abd7-86aa073cab12",  # keep an open mind (T3.4)
+    "72d1fa5d-1b7f-48e7-84e3-6e779841ddf1",  # demonstrate loyalty (T4.5)
+    "b618584f-6bdf-4d8f-89a7-f28c2c95afc2",  # comply with regulations (T4.5)
+    "bcf002ce-90f8-42e5-ac1b-5dba208639b0",  # demonstrate trustworthiness (T4.5)
+    "e37d64dc-0f05-4ee8-b065-bf76f70d8f5c",  # respect confidentiality obligations (T4.5)
+    "77b636e8-fab3-41a8-8022-1e0a354059dc",  # show empathy (T4.2)
+    "aa238394-8126-4ada-be2f-9dfe065cf314",  # adhere to organisational guidelines
+    "25e16679-a7d0-464d-916c-63210001bbab",  # act reliably
+    "f5f5b244-6cea-4fbc-8a50-8f712791bc09",  # follow company standards
+))
 ESCO_SOURCE = Source("esco", iri("source", "esco"),
                      "ESCO: European Skills, Competences, Qualifications and Occupations",
                      "European Commission", url="https://esco.ec.europa.eu/")

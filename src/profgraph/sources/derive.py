@@ -108,6 +108,13 @@ def cross_validation(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]
     return figures + [("ISCO unit group's mean alone (leave one out)", {**baseline, "n": len(pairs)})]
 
 
+
+def _risk_values(record, basis: str, source: str | None) -> dict:
+    """Return the automation-risk fields of :class:`Measures` taken from a Nesta ``record``
+    (an occupation's or an ISCO group's), obtained by ``basis``, citing ``source``."""
+    return dict(automation_risk=record.risk, automation_prevalence=record.prevalence,
+                automation_category=record.category, automation_basis=basis, automation_source=source)
+
 def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str | None, Mapping[str, float]]],
                     risk_from_occupation: Sequence[bool] | None = None) -> list[Measures]:
     """Return the measures of each profession given as ``(ESCO occupation URI or None, ISCO-08 code or
@@ -132,11 +139,7 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
     for index, ((uri, isco, _), hit) in enumerate(zip(items, found)):
         values: dict = {}
         if hit is not None:
-            record = risk.by_uri[hit[0]]
-            values.update(automation_risk=record.risk, automation_prevalence=record.prevalence,
-                          automation_category=record.category,
-                          automation_basis=_ESCO_BASES[hit[1]],
-                          automation_source=reference.risk_source)
+            values.update(_risk_values(risk.by_uri[hit[0]], _ESCO_BASES[hit[1]], reference.risk_source))
         elif index in estimates:
             estimated, prevalence = estimates[index]
             prevalence = min(max(prevalence, 0.0), 1.0)
@@ -149,10 +152,7 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
                 group = table.for_isco(isco)
                 if group is not None:
                     record, code = group
-                    values.update(automation_risk=record.risk, automation_prevalence=record.prevalence,
-                                  automation_category=record.category,
-                                  automation_basis=_GROUP_BASES.get(len(code), "isco-major-group"),
-                                  automation_source=source)
+                    values.update(_risk_values(record, _GROUP_BASES.get(len(code), "isco-major-group"), source))
                     break
         if values.get("automation_risk") is not None and risk is not None:
             values["automation_percentile"] = risk.exposure(values["automation_risk"])

@@ -15,7 +15,7 @@ import statistics
 import time
 
 import profgraph
-from profgraph.reports import reskilling_report
+from profgraph.answers import reskilling_report
 
 
 def main() -> None:

@@ -111,7 +111,7 @@ def main() -> None:
         line("  RDF store (Oxigraph, on disk)", f"{ends['rdf'] - ends['transitions']:.1f} s")
         line("  peak memory of the import", f"{peak:.0f} MB", "<= 1536 MB", peak <= 1536)
 
-        from profgraph.reports import reskilling_report, similar_report
+        from profgraph.answers import reskilling_report, similar_report
         from profgraph.similarity import similarity_matrix
         from profgraph.store import open_store
 
@@ -136,7 +136,7 @@ def main() -> None:
         cold = median_time(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL), args.rounds)
         line("cold CLI path --to safer --store", f"{cold:.2f} s", "<= 1.5 s", cold <= 1.5)
 
-        from profgraph.paths import safer_set
+        from profgraph.reskilling import safer_set
         from profgraph.upskill import upskill
         from upskill_reference import reference_upskill
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from profgraph.model import label  # noqa: E402
-from profgraph.paths import find_paths, target_set, transition_graph  # noqa: E402
+from profgraph.reskilling import find_paths, target_set, transition_graph  # noqa: E402
 from profgraph.rules import Rules  # noqa: E402
 from profgraph.stats import RULE_SETS, stranded  # noqa: E402
 from profgraph.sources.curated import TABLES, read_curated  # noqa: E402

@@ -58,7 +58,7 @@ def share(part: int, whole: int) -> str:
 
 
 def counsellor_check(dataset, rules, label: str) -> None:
-    from profgraph.reports import reskilling_report_for
+    from profgraph.answers import reskilling_report_for
 
     model = dataset.model
     disappearing = [pid for pid, p in model.professions.items() if p.status == "disappearing"]
@@ -121,7 +121,7 @@ def separation(model) -> None:
 
 
 def to_safer_check(dataset) -> None:
-    from profgraph.reports import reskilling_report_for
+    from profgraph.answers import reskilling_report_for
 
     model = dataset.model
     disappearing = [pid for pid, p in model.professions.items() if p.status == "disappearing"]
@@ -146,7 +146,7 @@ def cross_validation(data: Path) -> None:
 def esco_figures(store: Path, rounds: int) -> None:
     import numpy as np
 
-    from profgraph.reports import reskilling_report
+    from profgraph.answers import reskilling_report
     from profgraph.rules import Rules
     from profgraph.store import open_store
     from profgraph.transitions import move_counts, origin_rows, transition_blocks, write_transitions

@@ -113,8 +113,8 @@ def main() -> None:
     options = parser.parse_args()
 
     import profgraph
-    from profgraph.render import build_view, write_graph_page
-    from profgraph.site import build_site
+    from profgraph.web.graphview import build_view, write_graph_page
+    from profgraph.web.site import build_site
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-render-"))
     try:

@@ -42,7 +42,7 @@ def path_origin(curated):
     """The disappearing profession of the curated data with the most paths to emerging professions
     under the default rules (at most 5, the first id among equals), as its model entity: the origin
     of the tests that need paths to look at. Its paths are at least three."""
-    from profgraph.reports import reskilling_report_for
+    from profgraph.answers import reskilling_report_for
 
     disappearing = sorted(pid for pid, p in curated.model.professions.items() if p.status == "disappearing")
     counts = {pid: len(reskilling_report_for(curated, pid, status="emerging", top=5)["paths"]) for pid in disappearing}
@@ -89,7 +89,7 @@ def edit_csv(path: Path, old: str, new: str) -> None:
 @pytest.fixture(scope="session")
 def curated_site(curated, tmp_path_factory) -> Path:
     """The static site of the curated data in kk, ru and en, built once for the session."""
-    from profgraph.site import build_site
+    from profgraph.web.site import build_site
 
     return build_site(curated, tmp_path_factory.mktemp("site") / "site").folder
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from profgraph.render import DIMMED_OPACITY, build_view, write_graph_page
+from profgraph.web.graphview import DIMMED_OPACITY, build_view, write_graph_page
 from profgraph.resources import data_dir
 
 from conftest import edit_csv

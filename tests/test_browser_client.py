@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from profgraph.client import client_skills
-from profgraph.i18n import texts
-from profgraph.reports import reskilling_report_for
+from profgraph.web.i18n import texts
+from profgraph.answers import reskilling_report_for
 
 from test_browser import Tab, browser  # noqa: F401,F811  (browser is a fixture)
 from test_browser_server import ServerTab
@@ -127,7 +127,7 @@ def test_a_printed_plan_fits_two_a4_pages_without_a_graph(browser, tmp_path, cur
 
 
 def test_the_path_finder_links_to_the_same_plan(server_tab, live_server, curated, origin):
-    from profgraph.plan import plan_page
+    from profgraph.web.plan import plan_page
 
     page = server_tab.page
     lack = next(skill for skill in curated.model.professions[origin].skills if curated.model.skills[skill].type != "trait")

@@ -90,7 +90,7 @@ def test_path_text_prints_ranked_paths(curated, path_origin):
 def test_a_profession_without_a_path_is_told_why(curated):
     """Every disappearing profession that no path leaves (the cashier's neighbours are as exposed to
     automation, or too far for one move) is told why: the nearest misses and what blocks each."""
-    from profgraph.reports import reskilling_report_for
+    from profgraph.answers import reskilling_report_for
 
     for pid, profession in curated.model.professions.items():
         if profession.status != "disappearing":

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.client import client_skills
-from profgraph.reports import reskilling_report_for
+from profgraph.answers import reskilling_report_for
 from profgraph.resources import data_dir
 
 from rules_reference import Reference
@@ -195,7 +195,7 @@ def test_the_standard_profile_round_trips(tmp_path, curated, changed_by_lacking,
 def test_the_api_answers_what_the_cli_answers(curated, changed_by_lacking, emerging, origin):
     from starlette.testclient import TestClient
 
-    from profgraph.server import create_app
+    from profgraph.web.app import create_app
 
     lacking, _, _ = changed_by_lacking
     extra = next(skill for skill in required(sorted(emerging)[0]) if skill not in required(origin))
@@ -212,7 +212,7 @@ def test_the_api_answers_what_the_cli_answers(curated, changed_by_lacking, emerg
 
 
 def test_the_plan_shows_the_client_paths_and_what_they_have(tmp_path, changed_by_lacking, origin):
-    from profgraph.i18n import texts
+    from profgraph.web.i18n import texts
 
     lacking, _, report = changed_by_lacking
     written = tmp_path / "plan.html"

@@ -7,7 +7,7 @@ import pytest
 import rdflib
 from starlette.testclient import TestClient
 
-from profgraph.server import ServerSettings, create_app
+from profgraph.web.app import ServerSettings, create_app
 from profgraph.vocab import BASE, PG, SKOS
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

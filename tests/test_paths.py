@@ -23,7 +23,7 @@ from math import log
 
 import pytest
 
-from profgraph.paths import find_paths, target_set, transition_graph
+from profgraph.reskilling import find_paths, target_set, transition_graph
 from profgraph.similarity import coverage_matrix, skill_matrices
 
 S4, S2, S1 = log(1 + 6 / 4), log(1 + 6 / 2), log(1 + 6 / 1)

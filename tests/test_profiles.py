@@ -105,7 +105,7 @@ def test_traits_are_escos_attitudes_and_values(tables):
 
 
 def test_no_trait_is_ever_a_skill_to_learn(curated, tables):
-    from profgraph.reports import reskilling_report_for
+    from profgraph.answers import reskilling_report_for
     from profgraph.rules import Rules
 
     # the most permissive rules, so that as many paths as possible are checked

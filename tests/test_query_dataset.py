@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 import profgraph
 from profgraph.cli import main
-from profgraph.server import ServerSettings, create_app
+from profgraph.web.app import ServerSettings, create_app
 from profgraph.vocab import DATA_GRAPH, ONTOLOGY_GRAPH
 
 COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ {pattern} }}"

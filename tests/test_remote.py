@@ -95,7 +95,7 @@ def test_served_sparql_goes_to_the_endpoint(pushed, curated):
     from starlette.testclient import TestClient
 
     from profgraph.remote import open_remote
-    from profgraph.server import create_app
+    from profgraph.web.app import create_app
 
     client = TestClient(create_app(open_remote(pushed)), base_url="http://127.0.0.1")
     response = client.get("/sparql", params={"query": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pg:Profession }"},
@@ -175,7 +175,7 @@ def test_remote_syntax_errors_give_the_query_s_own_position(pushed, broken):
     from starlette.testclient import TestClient
 
     from profgraph.remote import open_remote
-    from profgraph.server import create_app
+    from profgraph.web.app import create_app
 
     def position(text: str) -> str:
         found = re.search(r"(\d+), column (\d+)|at (\d+):(\d+)", text)

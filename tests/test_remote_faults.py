@@ -175,7 +175,7 @@ def proxy_app(curated):
     """The served app over the curated store, with its SPARQL sent to a hostile server set by the test."""
     from starlette.testclient import TestClient
 
-    from profgraph.server import ServerSettings, create_app
+    from profgraph.web.app import ServerSettings, create_app
 
     def make(url: str):
         dataset = RemoteDataset(curated.path, curated.manifest)

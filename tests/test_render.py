@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.errors import UsageError
-from profgraph.render import build_view, graph_page, write_graph_page
+from profgraph.web.graphview import build_view, graph_page, write_graph_page
 from profgraph.resources import data_dir, ontology_dir
 
 from conftest import edit_csv
@@ -200,7 +200,7 @@ def test_status_colours_stay_apart_for_every_reader():
     implements them), and by at least 12 units of CIELAB lightness when printed in greyscale."""
     from itertools import combinations
 
-    from profgraph.render import STATUS_COLOURS
+    from profgraph.web.graphview import STATUS_COLOURS
 
     colorspacious = pytest.importorskip("colorspacious", reason="colorspacious is not installed (pip install '.[test]')")
     import numpy as np
@@ -221,8 +221,8 @@ def test_status_colours_stay_apart_for_every_reader():
 
 
 def test_the_site_uses_the_graph_status_colours():
-    from profgraph.pages import asset_text
-    from profgraph.render import STATUS_COLOURS
+    from profgraph.web.templating import asset_text
+    from profgraph.web.graphview import STATUS_COLOURS
 
     css = asset_text("site.css")
     for status, colour in STATUS_COLOURS.items():
@@ -252,7 +252,7 @@ def test_path_edges_and_moves_show_coverage_as_a_percentage(curated):
 def test_status_and_skill_type_names_follow_the_ontology():
     from rdflib import Graph, Literal, Namespace
 
-    from profgraph.i18n import LEVEL_NAMES, SKILL_TYPE_NAMES, STATUS_NAMES
+    from profgraph.web.i18n import LEVEL_NAMES, SKILL_TYPE_NAMES, STATUS_NAMES
     from profgraph.vocab import PG, SKILL_TYPE_CONCEPT, STATUS_CONCEPT
 
     graph = Graph().parse(ontology_dir() / "profgraph.ttl")
@@ -298,7 +298,7 @@ def test_render_command_errors(curated, tmp_path, monkeypatch, args, message):
 def test_force_layout_keeps_linked_nodes_together():
     from itertools import combinations
 
-    from profgraph.layout import force_layout
+    from profgraph.web.layout import force_layout
 
     groups = (range(0, 6), range(6, 12))  # two cliques of six joined by one edge
     edges = [(i, j, 1.0) for group in groups for i, j in combinations(group, 2)] + [(0, 6, 1.0)]

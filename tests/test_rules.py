@@ -34,7 +34,7 @@ import pytest
 from click.testing import CliRunner
 
 from profgraph.cli import main
-from profgraph.reports import reskilling_report_for, similar_report, upskill_report
+from profgraph.answers import reskilling_report_for, similar_report, upskill_report
 from profgraph.resources import data_dir
 from profgraph.rules import Rules, facts_of, judge, make_rules, move_facts
 

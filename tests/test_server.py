@@ -16,9 +16,9 @@ pytest.importorskip("starlette", reason="the server extra is not installed")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from profgraph.reports import profession_card, reskilling_report, search_report, similar_report  # noqa: E402
+from profgraph.answers import profession_card, reskilling_report, search_report, similar_report  # noqa: E402
 from profgraph.rules import make_rules  # noqa: E402
-from profgraph.server import ServerSettings, create_app  # noqa: E402
+from profgraph.web.app import ServerSettings, create_app  # noqa: E402
 from profgraph.vocab import PG, SKOS  # noqa: E402
 
 XSS = "<script>alert(1)</script>"
@@ -253,7 +253,7 @@ def test_assets_are_served(client):
 
 
 def test_search_index_is_served_for_the_search_box(client, curated):
-    from profgraph.site import search_index
+    from profgraph.web.site import search_index
 
     response = client.get("/assets/search-index.js")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from profgraph.cli import main  # noqa: E402
 from profgraph.errors import UsageError  # noqa: E402
-from profgraph.server import LimitRequests, ServerSettings, create_app  # noqa: E402
+from profgraph.web.app import LimitRequests, ServerSettings, create_app  # noqa: E402
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
@@ -117,7 +117,7 @@ def test_loopback_host_headers_are_served(client, host):
 
 
 def test_named_hosts_are_added_with_the_bound_address(curated):
-    from profgraph.server import host_names
+    from profgraph.web.app import host_names
 
     assert host_names("0.0.0.0", ["profgraph.example.org"]) == ("127.0.0.1", "localhost", "[::1]",
                                                                "profgraph.example.org")

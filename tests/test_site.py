@@ -19,10 +19,10 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.errors import UsageError
-from profgraph.pages import page_name
+from profgraph.web.templating import page_name
 from profgraph.resources import data_dir
 from profgraph.atomic import OUTPUT_MARKER as MARKER
-from profgraph.site import build_site
+from profgraph.web.site import build_site
 
 from conftest import edit_csv
 
@@ -205,7 +205,7 @@ def test_profession_page_shows_skills_and_paths(curated_site, curated, path_orig
             for labels in step["skills_to_learn"].values():
                 if labels:
                     assert ", ".join(labels) in html
-    from profgraph.reports import measures_summary
+    from profgraph.answers import measures_summary
 
     measures = measures_summary(curated.model, pid)
     automation, genai = measures["automation"], measures["genai"]
@@ -324,7 +324,7 @@ def test_rebuild_never_deletes_files_added_to_a_site(tiny, tmp_path):
 
 
 def test_a_failed_build_leaves_the_old_site(tiny, tmp_path, monkeypatch):
-    import profgraph.site
+    import profgraph.web.site
 
     target = tmp_path / "site"
     build_site(tiny, target, ["en"])
@@ -338,7 +338,7 @@ def test_a_failed_build_leaves_the_old_site(tiny, tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return "page"
 
-    monkeypatch.setattr(profgraph.site, "render", failing)
+    monkeypatch.setattr(profgraph.web.site, "render", failing)
     with pytest.raises(OSError):
         build_site(tiny, target, ["en"])
     assert sorted(str(path.relative_to(target)) for path in target.rglob("*")) == before

@@ -13,7 +13,7 @@ import rdflib
 from starlette.testclient import TestClient
 
 import profgraph
-from profgraph.server import ServerSettings, create_app
+from profgraph.web.app import ServerSettings, create_app
 from profgraph.vocab import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is in the test extra")

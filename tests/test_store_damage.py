@@ -166,8 +166,8 @@ def test_a_store_in_the_old_pickle_format_is_refused_unread(tmp_path):
 
 def _kill_during_build(code: str, cache: Path) -> None:
     """Run ``code`` in a child that kills itself (SIGKILL) when a build computes its transition table."""
-    prologue = ("import os, signal\nimport profgraph.paths\n"
-                "profgraph.paths.transition_table = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)\n")
+    prologue = ("import os, signal\nimport profgraph.reskilling\n"
+                "profgraph.reskilling.transition_table = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)\n")
     environment = dict(os.environ, PROFGRAPH_CACHE=str(cache))
     done = subprocess.run([sys.executable, "-c", prologue + code], capture_output=True, text=True, env=environment,
                           timeout=120)

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from profgraph.cli import main
 from profgraph.errors import UsageError
-from profgraph.paths import target_set
+from profgraph.reskilling import target_set
 from profgraph.resources import data_dir
 from profgraph.upskill import upskill
 

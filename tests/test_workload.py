@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from profgraph.cli import main
-from profgraph.paths import target_set
-from profgraph.reports import _targets, eligible_destinations, target_arguments
+from profgraph.reskilling import target_set
+from profgraph.answers import _targets, eligible_destinations, target_arguments
 from profgraph.rules import Rules
 from profgraph.upskill import _prepare, _workload, upskill
 from profgraph.workload import MAX_TRANSITIONS, Progress, Workload, transitions_at

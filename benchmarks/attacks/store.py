@@ -224,8 +224,8 @@ def _cache_killed_build(workdir: Path) -> Outcome:
     cache = workdir / "cache"
     data = workdir / "tiny"
     shutil.copytree(TINY, data)
-    killed = python("import os, signal\nimport profgraph.paths\n"
-                    "profgraph.paths.transition_table = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+    killed = python("import os, signal\nimport profgraph.reskilling\n"
+                    "profgraph.reskilling.transition_table = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
                     f"import profgraph\nprofgraph.load(data={str(data)!r})", cache)
     left = [path for path in cache.rglob("*") if ".build-" in path.name]
     if killed.returncode != -signal.SIGKILL or not left:
@@ -397,8 +397,8 @@ def _store_killed_import(workdir: Path) -> Outcome:
     """A build into the store folder killed half-way; the next command on it removes its workspace."""
     store = _store(workdir)
     (store / "notes.txt").rename(workdir / "notes.txt")  # a build refuses a store holding other files
-    killed = python("import os, signal\nimport profgraph.paths\n"
-                    "profgraph.paths.transition_table = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+    killed = python("import os, signal\nimport profgraph.reskilling\n"
+                    "profgraph.reskilling.transition_table = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
                     "from profgraph.sources.curated import read_curated\nfrom profgraph.store import build_store\n"
                     f"build_store(read_curated({str(TINY)!r}), {str(store)!r})", workdir / "cache")
     if killed.returncode != -signal.SIGKILL or not list(store.glob(".build-*")):

@@ -12,7 +12,7 @@ Such a child must die with the process that started it, however that one ends:
 
 ``PR_SET_PDEATHSIG`` fires when the *thread* that started the child ends, so a long-lived process
 starts its children from a thread that lives as long as it does (see
-:class:`profgraph.endpoint.QueryWorkers`).
+:class:`profgraph.web.endpoint.QueryWorkers`).
 """
 
 from __future__ import annotations

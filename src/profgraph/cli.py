@@ -24,7 +24,7 @@ _STORE = click.option("--store", "store", type=click.Path(file_okay=False), envv
                            "default: the embedded curated data.")
 # --endpoint rides along with --store: _load reads it from the context, so no command signature changes.
 _ENDPOINT = click.option("--endpoint", envvar="PROFGRAPH_ENDPOINT", expose_value=False, is_eager=False,
-                         callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.endpoint", value),
+                         callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.web.endpoint", value),
                          help="A SPARQL 1.1 query endpoint holding the dataset (env PROFGRAPH_ENDPOINT; its "
                               "graph: env PROFGRAPH_GRAPH), instead of a local store.")
 
@@ -151,7 +151,7 @@ def _load(store, queries_only: bool = False):
     from .store import load
 
     context = click.get_current_context(silent=True)
-    endpoint = (context.meta.get("profgraph.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
+    endpoint = (context.meta.get("profgraph.web.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
     if endpoint and queries_only:
         from .remote import RemoteEndpoint
 
@@ -245,7 +245,7 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
       profgraph path "кассир" --to emerging --profile client.json
     """
     from .client import read_profile, split_names
-    from .reports import reskilling_report
+    from .answers import reskilling_report
     from .textreport import path_lines
 
     rules = _rules(min_coverage, **rule_options)
@@ -285,7 +285,7 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store):
     """
     from .atomic import write_text_atomic
     from .client import read_profile, split_names
-    from .plan import plan_page
+    from .web.plan import plan_page
 
     rules = _rules(region=region)
     profile = read_profile(profile_file) if profile_file is not None else None
@@ -336,7 +336,7 @@ def show(name, min_coverage, lang, output_format, store, **rule_options):
     Example:
       profgraph show "кассир" --lang kk
     """
-    from .reports import profession_card
+    from .answers import profession_card
     from .textreport import card_measure_lines, successor_lines
 
     rules = _rules(min_coverage, **rule_options)
@@ -388,7 +388,7 @@ def search(text, kind, limit, lang, output_format, store):
       profgraph search "аналитик"
       profgraph search kassir --kind profession
     """
-    from .reports import search_report
+    from .answers import search_report
 
     hits = search_report(_load(store), text, kind=kind, limit=limit, lang=lang)
     if output_format == "json":
@@ -577,7 +577,7 @@ def similar(name, top, min_coverage, lang, output_format, store, **rule_options)
       profgraph similar "кассир"
       profgraph similar "software developer" --store esco-store --top 5 --format json
     """
-    from .reports import similar_report
+    from .answers import similar_report
 
     from .textreport import verdict
 
@@ -616,7 +616,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
       profgraph upskill "кассир" --to emerging --max-skills 2
       profgraph upskill "legal administrative assistant" --store esco-store --lang en
     """
-    from .reports import upskill_report
+    from .answers import upskill_report
 
     from .textreport import risks
 
@@ -732,7 +732,7 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
       profgraph render --sector finance --lang en -o finance.html
     """
     from .atomic import check_output_file
-    from .render import build_view, write_graph_page
+    from .web.graphview import build_view, write_graph_page
 
     check_output_file(output)
     view = build_view(_load(store), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
@@ -765,7 +765,7 @@ def site(output, languages, top, force, store):
       profgraph site -o site/
     """
     from .atomic import check_output_folder
-    from .site import build_site
+    from .web.site import build_site
 
     check_output_folder(output, "site", force=force, inputs=[store])
     summary = build_site(_load(store), output, languages or LANGUAGES, top=top, force=force)
@@ -813,7 +813,7 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
       profgraph serve --port 8000
       curl 'http://127.0.0.1:8000/api/path?from=кассир&to=emerging'
     """
-    from .server import ServerSettings, host_names, serve as run_server
+    from .web.app import ServerSettings, host_names, serve as run_server
 
     settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
                               sparql_workers=sparql_workers, sparql_queue=sparql_queue, sparql_memory_mb=sparql_memory,

@@ -294,9 +294,9 @@ class RemoteDataset(Dataset):
     def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None) -> tuple:
         """Send ``sparql`` (with the project's prefixes declared) to the endpoint, within ``timeout``
         seconds and ``max_bytes`` of answer; return ``("ok", format, body)`` or ``(status, message)``, as
-        :func:`profgraph.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
+        :func:`profgraph.web.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
         503 when the deadline passes (the connection to the server is closed), 502 for anything else."""
-        from .endpoint import _ACCEPTED, MEDIA_TYPES
+        from .web.endpoint import _ACCEPTED, MEDIA_TYPES
 
         accept = ", ".join(MEDIA_TYPES[name].split(";")[0] for name in formats) or "*/*"
         try:

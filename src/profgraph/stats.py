@@ -9,7 +9,7 @@ from dataclasses import replace
 from statistics import mean
 
 from .model import Model
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP, find_paths, target_set
+from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, find_paths, target_set
 from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
 
@@ -92,9 +92,9 @@ def successor_reachability(dataset, rules: Rules | None = None) -> list[dict]:
     """Return, for each "transforms into" link, ``origin``, ``successor``, ``coverage`` (of the direct
     move), ``direct`` (the direct move is viable under ``rules``, default :class:`~profgraph.rules.Rules`),
     ``steps`` (of the cheapest path of viable moves through acceptable stepping stones,
-    :func:`profgraph.reports.successor_reports`; None when none of at most the step limit reaches the
+    :func:`profgraph.answers.successor_reports`; None when none of at most the step limit reaches the
     successor) and the link's ``note``."""
-    from .reports import successor_reports
+    from .answers import successor_reports
 
     rules = rules or Rules()
     notes = {(link.origin, link.successor): link.note for link in dataset.model.transformations}

@@ -7,7 +7,7 @@ and SHA-256. A version holds
 
 - ``model.json``: the :class:`~profgraph.model.Model` and its :class:`~profgraph.lookup.NameIndex`,
   as JSON;
-- ``transitions.npz``: every transition with coverage >= :data:`~profgraph.paths.GRAPH_FLOOR` as
+- ``transitions.npz``: every transition with coverage >= :data:`~profgraph.reskilling.GRAPH_FLOOR` as
   numpy arrays (read with ``allow_pickle=False``; the networkx graph is built from it on demand,
   for the coverage asked);
 - ``oxigraph/``: the RDF dataset (Oxigraph on RocksDB), for SPARQL.
@@ -49,7 +49,7 @@ from .model import Model, inconsistency
 
 FORMAT = 3
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.json", "transitions.npz", "oxigraph"
-_BUILD_CODE = ("model.py", "measures.py", "vocab.py", "rdf.py", "similarity.py", "paths.py", "lookup.py", "store.py", "versions.py",
+_BUILD_CODE = ("model.py", "measures.py", "vocab.py", "rdf.py", "similarity.py", "reskilling.py", "lookup.py", "store.py", "versions.py",
                "sources/curated.py")
 GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
 MANIFEST_LIMIT = 1 << 20
@@ -193,7 +193,7 @@ class Dataset:
 
     @cached_property
     def transitions(self) -> dict:
-        """The stored transition table (:func:`profgraph.paths.transition_table`)."""
+        """The stored transition table (:func:`profgraph.reskilling.transition_table`)."""
         return self._load(self._read_transitions)
 
     def _read_transitions(self) -> dict:
@@ -208,7 +208,7 @@ class Dataset:
 
     @property
     def graph(self):
-        """The transition graph at the stored floor (:func:`profgraph.paths.transition_graph`)."""
+        """The transition graph at the stored floor (:func:`profgraph.reskilling.transition_graph`)."""
         return self.transition_graph(float(self.transitions["floor"]))
 
     def transition_graph(self, min_coverage: float):
@@ -223,7 +223,7 @@ class Dataset:
             with self._graphs_lock:
                 if min_coverage in self._graphs:
                     return self._graphs[min_coverage]
-            from .paths import graph_from_table, transition_graph
+            from .reskilling import graph_from_table, transition_graph
 
             if min_coverage >= float(self.transitions["floor"]):
                 graph = graph_from_table(self.transitions, min_coverage)
@@ -390,7 +390,7 @@ _TABLE_KINDS = {"ids": "U", "floor": "f", "indptr": "iu", "indices": "iu", "cove
 
 
 def table_problem(table: dict, professions) -> str | None:
-    """Return what is wrong with the transition table ``table`` (:func:`profgraph.paths.transition_table`)
+    """Return what is wrong with the transition table ``table`` (:func:`profgraph.reskilling.transition_table`)
     of a model whose professions are ``professions`` (ids), or None when it is sound."""
     import numpy as np
 
@@ -460,7 +460,7 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     from .lookup import NameIndex
-    from .paths import transition_table
+    from .reskilling import transition_table
     from .rdf import model_quads
     from .resources import ontology_dir
     from .vocab import ONTOLOGY_GRAPH

@@ -1,4 +1,4 @@
-"""Plain-text lines of the answers of :mod:`profgraph.reports` for the terminal: every move with why
+"""Plain-text lines of the answers of :mod:`profgraph.answers` for the terminal: every move with why
 it passes (coverage, preparation, pay, risk before -> after), every refusal with what blocks it."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _checks(path: dict) -> str:
 
 
 def path_lines(report: dict, target_name: str) -> list[str]:
-    """Return the text of a reskilling report (:func:`profgraph.reports.reskilling_report_for`)."""
+    """Return the text of a reskilling report (:func:`profgraph.answers.reskilling_report_for`)."""
     origin = report["origin"]
     rules = report["rules"]
     lines = [f"From: {origin['label']} ({origin['status'] or 'no status'}; {risks(origin)})",
@@ -123,7 +123,7 @@ def successor_lines(successors: list[dict]) -> list[str]:
 
 
 def card_measure_lines(measures: dict) -> list[str]:
-    """Return the lines of a profession card's measures (:func:`profgraph.reports.profession_card`), each
+    """Return the lines of a profession card's measures (:func:`profgraph.answers.profession_card`), each
     with how it was obtained and its source."""
     from .measures import BASES
 

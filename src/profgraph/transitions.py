@@ -4,7 +4,7 @@ transition rules (:mod:`profgraph.rules`), computed a block of origins at a time
 stream (CSV, JSON or Parquet).
 
 The moves listed are those with coverage at least the store's transition floor
-(:data:`profgraph.paths.GRAPH_FLOOR`, or ``min_coverage`` when that is lower); ``viable`` says
+(:data:`profgraph.reskilling.GRAPH_FLOOR`, or ``min_coverage`` when that is lower); ``viable`` says
 which reach the rules' coverage. A flag is empty (CSV) or null (JSON, Parquet) where a value it
 needs is unknown.
 """
@@ -34,7 +34,7 @@ def _table(dataset, rules: Rules) -> dict:
     """The stored transition table, or one computed down to ``rules.min_coverage`` when that is lower."""
     table = dataset.transitions
     if rules.min_coverage < float(table["floor"]):
-        from .paths import transition_table
+        from .reskilling import transition_table
 
         table = transition_table(dataset.model, floor=rules.min_coverage)
     return table

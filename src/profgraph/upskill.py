@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import UsageError
-from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
+from .reskilling import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
 from .similarity import SkillMatrices, coverage_ratio, coverage_totals
 from .workload import LONG_WORK, SECONDS_PER_CHECK, Progress, Workload
 

@@ -150,7 +150,7 @@ def successor_findings(dataset) -> list[Finding]:
     under the transition rules (viable moves through acceptable stepping stones, within the step
     limit) and whose row has no note saying why it is listed, and a warning for each that is
     reachable, but not in one move, without a note."""
-    from .paths import DEFAULT_MAX_STEPS
+    from .reskilling import DEFAULT_MAX_STEPS
     from .stats import successor_reachability
 
     findings = []

@@ -7,7 +7,7 @@ Status and skill-type names are the ``skos:prefLabel`` of their concepts in onto
 
 from __future__ import annotations
 
-from .vocab import LANGUAGES
+from ..vocab import LANGUAGES
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 

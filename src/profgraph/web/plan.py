@@ -1,17 +1,17 @@
 """A printable plan for a client: one self-contained HTML page (no graph, A4) with the client's current
 job and risk level in plain words and the best reskilling paths, each step with the skills to learn by
 type, coverage, preparation, pay and risk before -> after; the date, the data sources and the version
-in the footer. The paths are :func:`profgraph.reports.reskilling_report`'s, so the plan says what the
+in the footer. The paths are :func:`profgraph.answers.reskilling_report`'s, so the plan says what the
 CLI, the API and the pages say."""
 
 from __future__ import annotations
 
 import datetime
 
-from .client import with_client
+from ..client import with_client
 from .i18n import SKILL_TYPE_NAMES, STATUS_NAMES, source_name, texts
-from .reports import reskilling_report
-from .rules import Rules
+from ..answers import reskilling_report
+from ..rules import Rules
 
 PLAN_PATHS = 3  # the paths a plan shows: what fits two A4 pages
 
@@ -21,8 +21,8 @@ def plan_context(dataset, name: str, *, to: str = "emerging", lang: str = "ru", 
     """Return what the plan template needs: ``report`` (the :data:`PLAN_PATHS` best paths from the
     profession ``name`` to ``to`` for the client's skills), ``status``, ``skill_type_names``,
     ``sources`` (the names, in ``lang``, of the sources of the figures shown), ``date`` and ``version``.
-    Raises what :func:`profgraph.reports.reskilling_report` raises."""
-    from . import __version__
+    Raises what :func:`profgraph.answers.reskilling_report` raises."""
+    from .. import __version__
 
     report = reskilling_report(dataset, name, to, top=PLAN_PATHS, lang=lang, rules=rules, have=have, lack=lack,
                                profile=profile)
@@ -44,6 +44,6 @@ def plan_context(dataset, name: str, *, to: str = "emerging", lang: str = "ru", 
 
 def plan_page(dataset, name: str, **options) -> str:
     """Return the plan as one self-contained HTML page (:func:`plan_context` with ``options``)."""
-    from .pages import render
+    from .templating import render
 
     return render("plan.html", **plan_context(dataset, name, **options))

@@ -2,16 +2,16 @@
 researchers (a SPARQL 1.1 endpoint), over one dataset.
 
 Starlette under uvicorn: a small, well-kept ASGI toolkit whose test client drives the app without
-a socket. The pages are the templates of the static site (:mod:`profgraph.site`) rendered with
+a socket. The pages are the templates of the static site (:mod:`profgraph.web.site`) rendered with
 :class:`ServerUrls`, plus a search page and a path finder; the API returns what
-:mod:`profgraph.reports` returns, as JSON. Routes:
+:mod:`profgraph.answers` returns, as JSON. Routes:
 
 - ``/``, ``/{lang}/``, ``/{lang}/sectors``, ``/{lang}/skills``, ``/{lang}/graph``,
   ``/{lang}/profession/{id}``, ``/{lang}/skill/{id}``, ``/{lang}/search?q=``,
   ``/{lang}/path?from=&to=`` (``/search`` and ``/path`` redirect to the Russian pages);
 - ``/assets/{name}``: the site's fixed set of assets (no file system path is ever built from a request);
 - ``/api/search``, ``/api/profession/{id}``, ``/api/path``, ``/api/similar``, described by ``/api/openapi.json``;
-- ``/sparql``: the SPARQL 1.1 Protocol (:mod:`profgraph.endpoint`), read-only.
+- ``/sparql``: the SPARQL 1.1 Protocol (:mod:`profgraph.web.endpoint`), read-only.
 
 Query strings and request bodies are size-limited and must arrive in time (:class:`LimitRequests`,
 and a deadline for the request head, :func:`protocol_with_header_deadline`); the Host header must
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
-from .errors import Ambiguous, NotFound, ProfgraphError
+from ..errors import Ambiguous, NotFound, ProfgraphError
 from .i18n import LANGUAGE_NAMES, STATUS_NAMES, texts
-from .pages import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, asset_path, render
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP
-from .vocab import LANGUAGES
+from .templating import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, asset_path, render
+from ..reskilling import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP
+from ..vocab import LANGUAGES
 
 MAX_QUERY_STRING = 8 * 1024  # bytes; longer URLs get 414
 MAX_BODY = 64 * 1024  # bytes; larger request bodies get 413
@@ -80,8 +80,8 @@ class ServerSettings:
     request_timeout: float = 10.0
 
     def __post_init__(self):
-        from .errors import UsageError
-        from .sparql import check_timeout
+        from ..errors import UsageError
+        from ..sparql import check_timeout
 
         check_timeout(self.sparql_timeout, "--sparql-timeout", 0, 3600)
         check_timeout(self.request_timeout, "--request-timeout", 0, 3600)
@@ -94,7 +94,7 @@ class ServerSettings:
 
 class ServerUrls:
     """The links of one page served by ``profgraph serve``: the same methods as
-    :class:`profgraph.pages.RelativeUrls`, plus ``search()`` and ``path_finder()``.
+    :class:`profgraph.web.templating.RelativeUrls`, plus ``search()`` and ``path_finder()``.
 
     ``query`` (a dict) is kept when the page links to itself in another language.
     """
@@ -345,7 +345,7 @@ def _flag(params, name: str) -> bool:
 
 def _rules(params):
     """The transition rules a request asks for (profgraph.rules.make_rules checks them: a UsageError is a 400)."""
-    from .rules import make_rules
+    from ..rules import make_rules
 
     return make_rules(min_coverage=_number(params, "min_coverage", float, DEFAULT_MIN_COVERAGE, 0.01, 1.0),
                       max_prep_step=_number(params, "max_prep_step", int, 1, 0, 4),
@@ -358,8 +358,8 @@ def _rules(params):
 
 def _client_skills(params) -> dict:
     """The ``have`` and ``lack`` skill lists of a request (comma-separated names or ids), as keyword
-    arguments of reports.reskilling_report; the query string's length limit bounds them."""
-    from .client import split_names
+    arguments of answers.reskilling_report; the query string's length limit bounds them."""
+    from ..client import split_names
 
     return {key: split_names(params.get(key)) for key in ("have", "lack")}
 
@@ -399,15 +399,15 @@ RULE_PARAMETERS = [
 
 # The API's parameters: one table that both parses requests and documents them in OpenAPI.
 API = {
-    "/api/search": ("Professions and skills whose labels match q, in any language (reports.search_report).", [
+    "/api/search": ("Professions and skills whose labels match q, in any language (answers.search_report).", [
         ("q", "string", True, None, "the text to look for"),
         ("kind", "string", False, None, "profession or skill (default: both)"),
         ("limit", "integer", False, 10, "most hits, 1 to 100"),
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
-    "/api/profession/{id}": ("The card of one profession (reports.profession_card).", [
+    "/api/profession/{id}": ("The card of one profession (answers.profession_card).", [
         ("id", "path", True, None, "the profession's id (see /api/search)"),
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
-    "/api/path": ("Ranked reskilling paths (reports.reskilling_report).", [
+    "/api/path": ("Ranked reskilling paths (answers.reskilling_report).", [
         ("from", "string", True, None, "the profession a worker has (a name in any language or an id)"),
         ("to", "string", True, None, "emerging, transforming, stable, safer or a profession name"),
         ("top", "integer", False, DEFAULT_TOP, "how many paths, 1 to 50"),
@@ -417,7 +417,7 @@ API = {
         ("lack", "string", False, None, "skills of the profession the client lacks, comma-separated names or ids"),
         *RULE_PARAMETERS,
         ("lang", "string", False, "en", "language of the labels: kk, ru or en")]),
-    "/api/similar": ("The professions most similar by skills, each move judged by the rules (reports.similar_report).", [
+    "/api/similar": ("The professions most similar by skills, each move judged by the rules (answers.similar_report).", [
         ("name", "string", True, None, "a profession name in any language or an id"),
         ("top", "integer", False, 10, "how many professions, 1 to 100"),
         ("min_coverage", "number", False, DEFAULT_MIN_COVERAGE, "least coverage of a viable transition, (0, 1]"),
@@ -428,7 +428,7 @@ API = {
 
 def openapi() -> dict:
     """Return the OpenAPI 3 description of the JSON API, built from :data:`API`."""
-    from . import __version__
+    from .. import __version__
 
     kinds = {"string": "string", "path": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
     paths = {}
@@ -455,7 +455,8 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                                      Response)
     from starlette.routing import Route
 
-    from . import reports, site
+    from .. import answers
+    from . import site
     from . import deref
     from .endpoint import SparqlEndpoint
 
@@ -471,7 +472,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
 
     @lru_cache(maxsize=None)
     def footer(lang: str) -> str:
-        from .render import footer as render_footer
+        from .graphview import footer as render_footer
 
         return render_footer(model, lang)
 
@@ -531,13 +532,13 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         words = texts(lang)
         hits, error = [], None
         if query.strip():
-            hits = reports.search_report(dataset, query, limit=20, lang=lang)
+            hits = answers.search_report(dataset, query, limit=20, lang=lang)
         return html("site/search.html", urls, 200, title=words["search_results"].format(query=query),
                     query=query, hits=hits, error=error)
 
     def path_page(request):
-        from .client import ClientDataset, client_skills, learnable, resolve_skills, split_names, with_client
-        from .render import build_view
+        from ..client import ClientDataset, client_skills, learnable, resolve_skills, split_names, with_client
+        from .graphview import build_view
 
         lang = page_lang(request)
         params = request.query_params
@@ -580,8 +581,8 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     skills=skills, all_skills=skill_labels(lang))
 
     def plan_page(request):
-        """The printable plan (profgraph.plan) of the path finder's state: from, to, have, lack."""
-        from .client import split_names
+        """The printable plan (profgraph.web.plan) of the path finder's state: from, to, have, lack."""
+        from ..client import split_names
         from .plan import plan_page as plan_html
 
         lang = page_lang(request)
@@ -599,8 +600,8 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     def skill_choices(origin_id: str, client, lang: str) -> list[dict]:
         """The skills the path finder offers to tick: the job's profile (traits left out) and those the
         client added."""
-        from .client import learnable
-        from .model import label
+        from ..client import learnable
+        from ..model import label
 
         standard = learnable(model, model.professions[origin_id].skills)
         extra = client.added if client is not None else ()
@@ -611,7 +612,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     @lru_cache(maxsize=None)
     def skill_labels(lang: str) -> tuple[str, ...]:
         """Every skill's label in ``lang``, for the add-a-skill list (none when there are too many to list)."""
-        from .model import label
+        from ..model import label
 
         if len(model.skills) > MAX_LISTED_SKILLS:
             return ()
@@ -662,29 +663,29 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         kind = params.get("kind") or None
         if kind not in (None, "profession", "skill"):
             raise BadRequest("the parameter 'kind' must be profession or skill")
-        return reports.search_report(dataset, _text(params, "q"), kind=kind,
+        return answers.search_report(dataset, _text(params, "q"), kind=kind,
                                      limit=_number(params, "limit", int, 10, 1, 100), lang=_lang(params))
 
     def api_profession(params, path_params):
         pid = path_params["id"]
         if pid not in model.professions:
             raise NotFound(pid[:MAX_TEXT], [match.id for match in dataset.names.search(pid[:MAX_TEXT], "profession", 5)])
-        return reports.profession_card(model, pid, _lang(params), dataset=dataset)
+        return answers.profession_card(model, pid, _lang(params), dataset=dataset)
 
     def api_path(params, _):
-        return reports.reskilling_report(dataset, _text(params, "from"), _text(params, "to"),
+        return answers.reskilling_report(dataset, _text(params, "from"), _text(params, "to"),
                                          top=_number(params, "top", int, DEFAULT_TOP, 1, 50),
                                          max_steps=_number(params, "max_steps", int, DEFAULT_MAX_STEPS, 1, 6),
                                          lang=_lang(params), rules=_rules(params), **_client_skills(params))
 
     def api_similar(params, _):
-        return reports.similar_report(dataset, _text(params, "name"), top=_number(params, "top", int, 10, 1, 100),
+        return answers.similar_report(dataset, _text(params, "name"), top=_number(params, "top", int, 10, 1, 100),
                                       lang=_lang(params), rules=_rules(params))
 
     def api_description(request):
         return JSONResponse(openapi())
 
-    def linked_resource(request):  # the persistent IRIs of the data dereference here (profgraph.deref)
+    def linked_resource(request):  # the persistent IRIs of the data dereference here (profgraph.web.deref)
         kind = request.url.path.split("/")[1]
         return deref.resource(dataset, languages, kind, request.path_params["slug"], request.headers.get("accept"),
                               request.headers.get("accept-language"))

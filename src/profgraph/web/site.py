@@ -15,7 +15,7 @@ Layout of the folder it writes::
 
 Every link is relative and every asset local, so the folder works from ``file://``, a USB stick
 or any web host. The ``*_context`` functions return what each template needs; a web server can
-call them with its own URL builder (see :mod:`profgraph.pages`) to serve the same pages.
+call them with its own URL builder (see :mod:`profgraph.web.templating`) to serve the same pages.
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .atomic import OutputFolder
-from .errors import UsageError
+from ..atomic import OutputFolder
+from ..errors import UsageError
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, sort_key, source_name, status_name, texts
-from .lookup import folding_tables, names_of, search_key
-from .model import Model, label
-from .pages import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP
-from .rules import DEFAULT_MIN_COVERAGE, Rules
-from .render import build_view
-from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, SKILL_TYPES, STATUSES, TRAIT
+from ..lookup import folding_tables, names_of, search_key
+from ..model import Model, label
+from .templating import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
+from ..reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP
+from ..rules import DEFAULT_MIN_COVERAGE, Rules
+from .graphview import build_view
+from ..vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, SKILL_TYPES, STATUSES, TRAIT
 
 PATHS_TO = "emerging"  # profession pages show the best paths to this status
 SEARCH_INDEX = "search-index.js"  # the search box's index, written beside the other assets
@@ -122,7 +122,7 @@ def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> 
 
 
 def _footer(model: Model, lang: str) -> str:
-    from .render import footer
+    from .graphview import footer
 
     return footer(model, lang)
 
@@ -260,9 +260,9 @@ def _skill_links(model: Model, skill_ids, lang: str, levels: dict | None = None,
 
 
 def _measures_context(model: Model, profession_id: str, lang: str) -> dict:
-    """The measures of a profession page (:func:`profgraph.reports.measures_summary`), each source named in
-    ``lang`` (:func:`profgraph.i18n.source_name`), with its skill level, job zone and wage."""
-    from .reports import measures_summary
+    """The measures of a profession page (:func:`profgraph.answers.measures_summary`), each source named in
+    ``lang`` (:func:`profgraph.web.i18n.source_name`), with its skill level, job zone and wage."""
+    from ..answers import measures_summary
 
     m = model.professions[profession_id].measures
 
@@ -281,11 +281,11 @@ def profession_context(dataset, profession_id: str, lang: str, urls, *, top: int
     """Context of a profession page: ``profession`` (labels, status, sector, ISCO, exposure and its
     source, its ``measures``, ESCO link, skills by type, transformations: each successor with
     ``reachable`` and ``steps`` (the shortest path of viable steps through acceptable stepping stones,
-    :func:`profgraph.reports.successor_reports`), what the rules object to (``blocked_by``) and
+    :func:`profgraph.answers.successor_reports`), what the rules object to (``blocked_by``) and
     the skills missing), ``report`` (the best reskilling paths to
-    emerging professions, from :func:`profgraph.reports.reskilling_report_for`) and ``graph`` (the
+    emerging professions, from :func:`profgraph.answers.reskilling_report_for`) and ``graph`` (the
     local graph's widget context, those paths highlighted)."""
-    from .reports import successor_reports
+    from ..answers import successor_reports
 
     model = dataset.model
     profession = model.professions[profession_id]
@@ -344,7 +344,7 @@ def skill_context(model: Model, skill_id: str, lang: str, requirements: dict | N
 
 
 def graph_context(dataset, lang: str, urls) -> dict:
-    """Context of the whole-graph page: the widget context of :func:`profgraph.render.build_view` with page links."""
+    """Context of the whole-graph page: the widget context of :func:`profgraph.web.graphview.build_view` with page links."""
     view = build_view(dataset, lang=lang, page_url=page_links(urls))
     return {"title": view.title, "graph": view.widget_context()}
 

@@ -13,7 +13,7 @@ import numpy as np
 from .errors import UsageError
 from .measures import automation_level, genai_level
 from .model import Model, label
-from .paths import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
+from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import DEFAULT_MIN_COVERAGE, Rules, blocks, facts_of, judge, move_facts
 from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
 from .workload import check_path_search

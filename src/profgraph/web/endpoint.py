@@ -35,7 +35,7 @@ import queue
 import threading
 from urllib.parse import parse_qs
 
-from .sparql import KIND_NAMES
+from ..sparql import KIND_NAMES
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -223,8 +223,8 @@ def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool 
     ``(status, message)`` for a query the endpoint refuses (never raises for a bad query).
     ``strict`` and ``allow_service`` are as in :func:`choose_format` and
     :func:`profgraph.sparql.check_query`; ``graphs`` is the Protocol's dataset (:func:`query_text`)."""
-    from .errors import ProfgraphError
-    from .sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
+    from ..errors import ProfgraphError
+    from ..sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
 
     try:
         result = execute(store, sparql, allow_service, **(graphs or {}))
@@ -255,7 +255,7 @@ def _worker_main() -> None:
     import os
     import sys
 
-    from .children import die_with_parent, limit_memory
+    from ..children import die_with_parent, limit_memory
 
     die_with_parent(int(sys.argv[1]))
     settings = json.loads(sys.argv[2])
@@ -313,9 +313,9 @@ class QueryWorkers:
         import json
         import subprocess
 
-        from .children import start_python
+        from ..children import start_python
 
-        process = start_python("from profgraph.endpoint import _worker_main; _worker_main()", json.dumps(self._settings),
+        process = start_python("from profgraph.web.endpoint import _worker_main; _worker_main()", json.dumps(self._settings),
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         with self._lock:
             self._all.append(process)
@@ -383,7 +383,7 @@ class QueryWorkers:
 
 class SparqlEndpoint:
     """The ``/sparql`` route over ``dataset``, with the timeout, caps, worker count, queue length and
-    allowed ``SERVICE`` endpoints of ``settings`` (a :class:`profgraph.server.ServerSettings`).
+    allowed ``SERVICE`` endpoints of ``settings`` (a :class:`profgraph.web.app.ServerSettings`).
     Workers start on the first query."""
 
     def __init__(self, dataset, settings):
@@ -431,7 +431,7 @@ class SparqlEndpoint:
         """Answer one Protocol request (see the module's docstring)."""
         from starlette.responses import PlainTextResponse, Response
 
-        from .sparql import QueryTooComplex, ServiceRefused, check_query
+        from ..sparql import QueryTooComplex, ServiceRefused, check_query
 
         if request.method in ("GET", "HEAD") and not ({"query", "update"} & set(request.query_params.keys())):
             return self.describe(request)
@@ -476,7 +476,7 @@ class SparqlEndpoint:
             return PlainTextResponse(str(error), error.status)
         from io import BytesIO
 
-        from .sparql import write_graph
+        from ..sparql import write_graph
 
         buffer = BytesIO()
         endpoint_url = str(request.url.replace(query="", fragment=""))
@@ -519,7 +519,7 @@ def service_description(endpoint_url: str, named_graphs: list[str]) -> list:
     of the store's graphs (``sd:UnionDefaultGraph``), and ``named_graphs``."""
     from pyoxigraph import BlankNode, NamedNode, Triple
 
-    from .vocab import RDF
+    from ..vocab import RDF
 
     def sd(name: str) -> NamedNode:
         return NamedNode(SD + name)
@@ -547,7 +547,7 @@ def query_form() -> str:
     the prefixes that need no declaration. It sends the query to ``/sparql`` with GET."""
     from html import escape
 
-    from .vocab import PREFIXES
+    from ..vocab import PREFIXES
 
     options = "".join(f'<option value="{name}">{escape(name)} ({escape(media.split(";")[0])})</option>'
                       for name, media in MEDIA_TYPES.items())

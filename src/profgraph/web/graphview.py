@@ -3,7 +3,7 @@
 A *view* is the neighbourhood of one profession (its skills, its sector, the professions it can
 move to or from, what it transforms into and from, ``depth`` hops out) or the whole graph,
 filtered by status and sector. With ``to``, the best reskilling paths from the profession are
-highlighted (computed by :func:`profgraph.reports.reskilling_report_for`).
+highlighted (computed by :func:`profgraph.answers.reskilling_report_for`).
 
 Node colour says the status (skills: their type), shape the kind (profession: dot, skill:
 diamond, sector: box); every profession is drawn the same size (the view's own profession
@@ -23,12 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import UsageError, shown
+from ..errors import UsageError, shown
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, source_name, status_name, texts
-from .lookup import folding_tables, names_of, search_key
-from .model import Model, label
-from .paths import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
-from .vocab import LANGUAGES, SKILL_TYPES, STATUSES
+from ..lookup import folding_tables, names_of, search_key
+from ..model import Model, label
+from ..reskilling import DEFAULT_MIN_COVERAGE, DEFAULT_TOP
+from ..vocab import LANGUAGES, SKILL_TYPES, STATUSES
 
 DEFAULT_DEPTH = 1
 MAX_DEPTH = 5
@@ -150,14 +150,14 @@ def legend(lang: str) -> dict:
 
 def graph_page(view: GraphView) -> str:
     """Return the self-contained HTML page of ``view``: vis-network, styles, script and data inline."""
-    from .pages import render
+    from .templating import render
 
     return render("graph_page.html", **view.widget_context())
 
 
 def write_graph_page(view: GraphView, path):
     """Write :func:`graph_page` of ``view`` to ``path`` atomically; return the path. Raises OSError."""
-    from .atomic import write_text_atomic
+    from ..atomic import write_text_atomic
 
     return write_text_atomic(path, graph_page(view))
 
@@ -271,7 +271,7 @@ def _title(model: Model, origin: str | None, report: dict | None, lang: str) -> 
 
 def footer(model: Model, lang: str) -> str:
     """Return the line that says, in ``lang``, whose data a page shows and what made it."""
-    from . import __version__
+    from .. import __version__
 
     words = texts(lang)
     note = words["data_note"] if model.name == "curated" else words["data_note_other"].format(
@@ -307,7 +307,7 @@ def _sectors(model: Model, sectors) -> list[str]:
 
 
 def _report(dataset, origin: str, to: str, *, top: int, min_coverage: float, lang: str) -> dict:
-    from .reports import reskilling_report_for, target_arguments
+    from ..answers import reskilling_report_for, target_arguments
 
     return reskilling_report_for(dataset, origin, **target_arguments(dataset, to), top=top, min_coverage=min_coverage,
                                  lang=lang)
@@ -432,7 +432,7 @@ class _Assembly:
     def _details(self, kind: str, entity, fields: list[tuple[str, str]], **extra) -> dict:
         """Return what the side panel shows about a node; ``keys`` are the search keys of all the
         names of a profession (every language, synonyms too), ``otherLabels`` its labels in the languages a page in
-        this view's language shows (:func:`profgraph.i18n.other_languages`), by language name."""
+        this view's language shows (:func:`profgraph.web.i18n.other_languages`), by language name."""
         own = label(entity, self.lang)
         others = [(LANGUAGE_NAMES[other], entity.labels[other]) for other in other_languages(self.lang)
                   if entity.labels.get(other) and entity.labels[other] != own]
@@ -556,7 +556,7 @@ class _Assembly:
                        title="\n".join([self.words["transition"], *moves]))
 
     def place(self) -> None:
-        """Give every node a position from :func:`profgraph.layout.force_layout`.
+        """Give every node a position from :func:`profgraph.web.layout.force_layout`.
 
         A skill's springs weaken with the number of professions that need it, so that generic
         skills (needed everywhere) do not pull every profession into one ball and the sectors

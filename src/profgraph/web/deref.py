@@ -13,7 +13,7 @@ negotiation:
 
 from __future__ import annotations
 
-from .vocab import BASE, PREFIXES
+from ..vocab import BASE, PREFIXES
 
 KINDS = tuple(name for name, namespace in PREFIXES.items() if namespace == f"{BASE}{name}/")
 PAGES = {"profession": "profession/{slug}", "skill": "skill/{slug}", "sector": "sectors"}
@@ -61,7 +61,7 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
     from .endpoint import MEDIA_TYPES, ProtocolError, choose_format, preferred_formats, prefers_html
-    from .sparql import write_graph
+    from ..sparql import write_graph
 
     vary = {"Vary": "Accept, Accept-Language"}
     try:

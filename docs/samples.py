@@ -5,7 +5,7 @@ real command line (:func:`profgraph.cli.main`) on the embedded curated data, in 
 writes its output into the page. Regenerate every page after a change with the one command
 :data:`REGENERATE`, from the repository root; ``tests/test_docs.py`` fails while a page is stale.
 
-Outputs stay short (``head``, ``keep``) and hold nothing that changes from run to run: no dates,
+Outputs stay short (``head``, ``keep``, ``cut``) and hold nothing that changes from run to run: no dates,
 no timings. Timings and benchmark figures are written by hand beside the command that measured them.
 """
 

@@ -150,7 +150,7 @@ def network(model: Model):
     ``code`` and ``broader``. Every edge has ``relation``:
 
     - ``essential`` / ``optional``: from a profession to each skill it requires, with ``weight``
-      1 or 0.5;
+      (:data:`~profgraph.vocab.RELATION_WEIGHT`: 1 or 0.5);
     - ``transforms_into``: from a profession to its successor, with ``source``;
     - ``in_sector``: from a profession to its sector;
     - ``broader``: from a sector division to its section.
@@ -177,9 +177,8 @@ def network(model: Model):
             exposure_source=profession.exposure_source, esco_uri=profession.esco_uri))
         if profession.sector:
             graph.add_edge(node, f"sector:{profession.sector}", relation="in_sector")
-        for relation, skill_ids in (("essential", profession.essential), ("optional", profession.optional)):
-            for skill_id in skill_ids:
-                graph.add_edge(node, f"skill:{skill_id}", relation=relation, weight=RELATION_WEIGHT[relation])
+        for skill_id, relation, weight in profession.requirements():
+            graph.add_edge(node, f"skill:{skill_id}", relation=relation, weight=weight)
     for transformation in model.transformations:
         graph.add_edge(f"profession:{transformation.origin}", f"profession:{transformation.successor}",
                        **_present(relation="transforms_into", source=transformation.source))
@@ -240,9 +239,7 @@ def tables(model: Model) -> dict:
             ["id", "iri", "type", *label_columns, *alt_columns, "esco_uri"]),
         "requirements": frame(
             [{"profession": p.id, "skill": skill_id, "relation": relation, "level": p.levels.get(skill_id, "")}
-             for p in model.professions.values()
-             for relation, skill_ids in (("essential", p.essential), ("optional", p.optional))
-             for skill_id in skill_ids],
+             for p in model.professions.values() for skill_id, relation, _ in p.requirements()],
             ["profession", "skill", "relation", "level"]),
         "transformations": frame(
             [{"from": t.origin, "to": t.successor, "source": t.source, "note": t.note}

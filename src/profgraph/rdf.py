@@ -175,18 +175,16 @@ def _data_triples(model: Model) -> Iterator[Triple]:
         if profession.isco_note:
             yield node, _pg("iscoNote"), Literal(profession.isco_note, language="en")
         yield from measure_triples(model, profession.id, node, profession.measures)
-        for relation, skill_ids in (("Essential", profession.essential), ("Optional", profession.optional)):
-            shortcut = _pg("essentialSkill" if relation == "Essential" else "optionalSkill")
-            for skill_id in skill_ids:
-                skill_node = NamedNode(model.skills[skill_id].iri)
-                yield node, shortcut, skill_node
-                requirement = NamedNode(iri("requirement", f"{profession.id}--{skill_id}"))
-                yield requirement, _TYPE, _pg("SkillRequirement")
-                yield requirement, _pg("profession"), node
-                yield requirement, _pg("skill"), skill_node
-                yield requirement, _pg("relationType"), _pg(relation)
-                if skill_id in profession.levels:
-                    yield requirement, _pg("level"), Literal(profession.levels[skill_id])
+        for skill_id, relation, _ in profession.requirements():
+            skill_node = NamedNode(model.skills[skill_id].iri)
+            yield node, _pg(f"{relation}Skill"), skill_node
+            requirement = NamedNode(iri("requirement", f"{profession.id}--{skill_id}"))
+            yield requirement, _TYPE, _pg("SkillRequirement")
+            yield requirement, _pg("profession"), node
+            yield requirement, _pg("skill"), skill_node
+            yield requirement, _pg("relationType"), _pg(relation.capitalize())
+            if skill_id in profession.levels:
+                yield requirement, _pg("level"), Literal(profession.levels[skill_id])
     yield from _isco_group_triples(model)
 
     for transformation in model.transformations:

@@ -65,6 +65,8 @@ SKILL_TYPE_CONCEPT = {
 }
 
 RELATIONS = ("essential", "optional")
+# What a required skill weighs in coverage, gap and similarity, and on the edges of the exported graph.
+RELATION_WEIGHT = {"essential": 1.0, "optional": 0.5}
 
 # How a profession's ESCO occupation matches it, and the SKOS mapping property that says so:
 # "broad" when the ESCO occupation is broader than the profession, "narrow" when it is narrower.

@@ -25,9 +25,10 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from . import formats
 from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
 from .model import Measures, Model
-from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, EXPORT_FORMATS, FOAF, INDICATOR_DATASET,
+from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, FOAF, INDICATOR_DATASET,
                     ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
 
@@ -443,13 +444,14 @@ def _description(model: Model, census: _Census) -> list[Triple]:
                         NamedNode(next(iter(model.professions.values())).iri)))
     if model.observations:
         triples.append((dataset, NamedNode(DCT + "hasPart"), NamedNode(INDICATOR_DATASET)))
-    for output_format, (title, media_type) in EXPORT_FORMATS.items():
-        distribution = NamedNode(f"{dataset.value}/distribution/{output_format}")
+    for writer in formats.writers(formats.EXPORT):
+        distribution = NamedNode(f"{dataset.value}/distribution/{writer.name}")
         triples += [(dataset, NamedNode(DCAT + "distribution"), distribution),
                     (distribution, _TYPE, NamedNode(DCAT + "Distribution")),
-                    (distribution, NamedNode(DCT + "title"), Literal(title, language="en")),
+                    (distribution, NamedNode(DCT + "title"), Literal(writer.title, language="en")),
                     (distribution, NamedNode(DCT + "description"),
-                     Literal(f"Written by `profgraph export --format {output_format}`.", language="en"))]
+                     Literal(f"Written by `profgraph export --format {writer.name}`.", language="en"))]
+        media_type = formats.FORMATS[writer.name].essence
         if media_type:
             triples.append((distribution, NamedNode(DCAT + "mediaType"),
                             NamedNode(f"https://www.iana.org/assignments/media-types/{media_type}")))

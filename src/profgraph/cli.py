@@ -850,7 +850,8 @@ def push(store_url, graph, store):
 @main.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(), help="Read the query from FILE ('-' for stdin).")
-@click.option("--format", "output_format", type=click.Choice(formats.names(*formats.QUERY_KINDS)), default="table", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(formats.names(*formats.QUERY_KINDS)), default="table",
+              show_default=True,
               help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt, jsonld, rdfxml.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",

@@ -40,7 +40,7 @@ class Parameter:
 
     def parse(self, raw: str | None):
         """Return the value of this parameter given as ``raw`` (None: absent): the default when it is
-        absent or blank. Raises :class:`BadRequest` naming the parameter for a value that is missing,
+        absent, or blank and not required. Raises :class:`BadRequest` naming the parameter for a value that is missing,
         malformed or out of range."""
         if self.location == "path":
             return raw
@@ -50,7 +50,9 @@ class Parameter:
             return tuple(split_names(raw))
         if self.kind == "boolean":
             return self._flag(raw or "")
-        text = raw.strip() if raw is not None else None
+        if raw is None and self.default is not None:
+            return self.default
+        text = (raw or "").strip()
         if not text:
             if self.required:
                 raise BadRequest(f"the parameter {self.name!r} is required")

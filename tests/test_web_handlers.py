@@ -186,3 +186,17 @@ def test_the_plan_handler_alone_names_a_missing_parameter(context, path_origin):
     assert response.status_code == 400 and "'to'" in response.body.decode("utf-8")
     response = pages.plan_page(request_for(context, "/ru/plan", {"lang": "ru"}, {"from": path_origin.id}))
     assert response.status_code == 200 and response.body.decode("utf-8").count('<li class="path">') >= 1
+
+
+def test_the_plan_and_the_path_finder_list_the_steps_alike(client, path_origin):
+    """Both render a path's steps with one macro: the same steps, each with the same skills to learn by type."""
+    import re
+
+    def steps(page: str) -> list[tuple[str, str]]:
+        return re.findall(r'<span class="step">([^<]*)</span>.*?(<dl class="gap">.*?</dl>)', page, re.S)
+
+    query = {"from": path_origin.id, "to": "emerging"}
+    plan, finder = client.get("/en/plan", params=query).text, client.get("/en/path", params=query).text
+    planned = steps(plan)
+    assert planned and plan.count('<li class="path">') == 3
+    assert planned == steps(finder)[:len(planned)]

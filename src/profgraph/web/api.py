@@ -77,6 +77,8 @@ class Operation:
 LANG = Parameter("lang", "string", "language of the labels", default="en", choices=LANGUAGES)
 MIN_COVERAGE = Parameter("min_coverage", "number", "least coverage of a viable transition",
                          default=DEFAULT_MIN_COVERAGE, minimum=0.01, maximum=1.0)
+HAVE = Parameter("have", "names", "skills the client has beyond the profession's, comma-separated names or ids")
+LACK = Parameter("lack", "names", "skills of the profession the client lacks, comma-separated names or ids")
 # The transition rules' parameters (profgraph.rules), shared by the answers that judge moves.
 RULE_PARAMETERS = (
     Parameter("risk", "string", "what 'safer' is judged on", default=DEFAULT_RISK, choices=RISKS),
@@ -108,8 +110,8 @@ OPERATIONS = {
         Parameter("max_steps", "integer", "most transitions in one path", default=DEFAULT_MAX_STEPS, minimum=1,
                   maximum=6),
         MIN_COVERAGE,
-        Parameter("have", "names", "skills the client has beyond the profession's, comma-separated names or ids"),
-        Parameter("lack", "names", "skills of the profession the client lacks, comma-separated names or ids"),
+        HAVE,
+        LACK,
         *RULE_PARAMETERS,
         LANG)),
     "/api/similar": Operation(similar, "The professions most similar by skills, each move judged by the rules "

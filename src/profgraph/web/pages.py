@@ -14,19 +14,17 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from ..errors import ProfgraphError
-from .api import status_code
+from .api import HAVE, LACK, status_code
 from .context import ServerContext, context_of
-from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, STATUS_NAMES, texts
+from .i18n import SKILL_TYPE_NAMES, STATUS_NAMES, texts
 from .parameters import MAX_TEXT, Parameter, parse
 from .templating import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, asset_path, render
 
 MAX_LISTED_SKILLS = 3000  # the path finder lists every skill to add when there are at most this many
-MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-LIST_PAGES = ("sectors", "skills", "graph")  # the pages at /{lang}/{kind}
+ASSET_MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+LIST_PAGES = tuple(kind for kind in PAGE_KINDS if kind != "index")  # the pages at /{lang}/{kind}
 PLAN_PARAMETERS = (Parameter("from", "string", "the client's profession", required=True),
-                   Parameter("to", "string", "the target", required=True, default="emerging"),
-                   Parameter("have", "names", "skills the client has beyond the profession's"),
-                   Parameter("lack", "names", "skills of the profession the client lacks"))
+                   Parameter("to", "string", "the target", required=True, default="emerging"), HAVE, LACK)
 
 
 class ServerUrls:
@@ -89,13 +87,11 @@ def page_lang(request) -> str:
 
 def render_page(context: ServerContext, template: str, urls: ServerUrls, **values) -> str:
     """Return the site template ``template`` rendered for ``urls`` with ``values`` and what every
-    page shows (its language, words, language names and footer)."""
-    from .graphview import footer
+    page shows (:func:`profgraph.web.site.page_values`)."""
+    from .site import page_values
 
-    lang = urls.lang
-    page_footer = context.remembered(("footer", lang), lambda: footer(context.model, lang))
-    return render(template, urls=urls, lang=lang, words=texts(lang), language_names=LANGUAGE_NAMES,
-                  footer=page_footer, **values)
+    common = context.remembered(("page values", urls.lang), lambda: page_values(context.model, urls.lang))
+    return render(template, urls=urls, **common, **values)
 
 
 def html(context: ServerContext, template: str, urls: ServerUrls, status: int = 200, **values):
@@ -105,14 +101,11 @@ def html(context: ServerContext, template: str, urls: ServerUrls, status: int = 
 
 def list_page(context: ServerContext, lang: str, kind: str) -> str:
     """Return the page ``index`` or one of :data:`LIST_PAGES` in ``lang`` (rendered once)."""
-    from . import site
+    from .site import list_context
 
     def rendered() -> str:
         urls = ServerUrls(lang, context.languages, kind)
-        if kind == "graph":
-            return render_page(context, "site/graph.html", urls, **site.graph_context(context.dataset, lang, urls))
-        contexts = {"index": site.index_context, "sectors": site.sectors_context, "skills": site.skills_context}
-        return render_page(context, f"site/{kind}.html", urls, **contexts[kind](context.model, lang))
+        return render_page(context, f"site/{kind}.html", urls, **list_context(context.dataset, kind, lang, urls))
 
     return context.remembered(("page", lang, kind), rendered)
 
@@ -297,8 +290,8 @@ def asset(request):
     if name == SEARCH_INDEX:
         context = context_of(request)
         script = context.remembered(SEARCH_INDEX, lambda: search_index_script(context.model).encode("utf-8"))
-        return Response(script, media_type=MEDIA_TYPES[".js"], headers=cache)
+        return Response(script, media_type=ASSET_MEDIA_TYPES[".js"], headers=cache)
     if name not in OWN_ASSETS + VIS_ASSETS:
         raise HTTPException(404)
     path = asset_path(name)
-    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), headers=cache)
+    return FileResponse(path, media_type=ASSET_MEDIA_TYPES.get(path.suffix), headers=cache)

@@ -85,18 +85,23 @@ async def http_error(request, exc: HTTPException):
     return Response(exc.detail, exc.status_code, media_type="text/plain; charset=utf-8")
 
 
+# First match wins: the fixed paths come before /{lang}/..., and /{lang}/{kind} last but one.
 ROUTES = [
+    # the language chooser, short links and the assets (web.pages)
     Route("/", pages.languages_page),
     Route("/search", pages.to_default_language),
     Route("/path", pages.to_default_language),
     Route("/assets/{name}", pages.asset),
+    # the JSON API, its parameters in web.api.OPERATIONS
     api.route("/api/search"),
     api.route("/api/profession/{id}"),
     api.route("/api/path"),
     api.route("/api/similar"),
     Route("/api/openapi.json", api.description),
+    # SPARQL 1.1 Protocol (web.endpoint) and the data's persistent IRIs (web.deref)
     Route("/sparql", sparql_protocol, methods=["GET", "POST"]),
     *(Route(f"/{kind}/{{slug}}", deref.linked_resource) for kind in deref.KINDS),
+    # the pages in each language (web.pages)
     Route("/{lang}/", pages.index_page),
     Route("/{lang}/search", pages.search_page),
     Route("/{lang}/path", pages.path_page),

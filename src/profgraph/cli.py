@@ -15,6 +15,7 @@ import warnings
 import click
 
 from . import __version__
+from .errors import ProfgraphError, UsageError, printable
 from .vocab import LANGUAGES
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
@@ -77,6 +78,16 @@ def _rules(min_coverage: float = 0.4, **options):
     return make_rules(min_coverage=min_coverage, **options)
 
 
+def _called(parameter: str) -> str:
+    """Return how the running command names the library parameter ``parameter``: its option's long
+    form (``--top``), its argument's name (``NAME``), or the parameter itself when it takes neither."""
+    context = click.get_current_context(silent=True)
+    for param in context.command.params if context is not None else ():
+        if param.name == parameter:
+            return max(param.opts, key=len) if isinstance(param, click.Option) else param.human_readable_name
+    return parameter
+
+
 def handle_errors(command):
     """Turn profgraph's own errors into ``Error: ...`` on stderr and the error's exit code, its notices
     into ``Note: ...`` lines, and SIGTERM or SIGHUP into an orderly exit (status 128 + the signal's
@@ -84,13 +95,12 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import ProfgraphError, printable
-
         try:
             with _notes_on_stderr(), _exit_on_termination():
                 return command(*args, **kwargs)
         except ProfgraphError as error:  # one line, whatever a file or a server put in it
-            click.echo(f"Error: {printable(str(error))}", err=True)
+            message = error.naming(_called) if isinstance(error, UsageError) else str(error)
+            click.echo(f"Error: {printable(message)}", err=True)
             sys.exit(error.exit_code)
         except BrokenPipeError:  # the reader (head, less) went away: stop quietly
             import os
@@ -664,7 +674,6 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
     """
     import time
 
-    from .errors import UsageError
     from .transitions import FORMATS, origin_rows, transition_blocks, write_transitions
 
     if output_format not in FORMATS:
@@ -788,7 +797,8 @@ def site(output, languages, top, force, store):
               help="Processes answering SPARQL queries in parallel.")
 @click.option("--sparql-queue", type=click.IntRange(0, 1000), default=8, show_default=True,
               help="SPARQL queries that may wait for a free process; more are answered 503 at once.")
-@click.option("--sparql-memory", type=click.IntRange(256), default=1024, show_default=True, metavar="MB",
+@click.option("--sparql-memory", "sparql_memory_mb", type=click.IntRange(256), default=1024, show_default=True,
+              metavar="MB",
               help="Memory (address space) a SPARQL query process may use; a query needing more gets 503.")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
               help="Let SPARQL SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
@@ -798,8 +808,8 @@ def site(output, languages, top, force, store):
               help="A language of the pages (repeatable; default: kk, ru and en).")
 @STORE
 @handle_errors
-def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue, sparql_memory,
-          allowed_services, request_timeout, languages, store):
+def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue,
+          sparql_memory_mb, allowed_services, request_timeout, languages, store):
     """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
 
     \b
@@ -816,7 +826,8 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
     from .web.app import ServerSettings, host_names, serve as run_server
 
     settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
-                              sparql_workers=sparql_workers, sparql_queue=sparql_queue, sparql_memory_mb=sparql_memory,
+                              sparql_workers=sparql_workers, sparql_queue=sparql_queue,
+                              sparql_memory_mb=sparql_memory_mb,
                               allowed_services=allowed_services, allowed_hosts=host_names(host, allowed_hosts),
                               request_timeout=request_timeout)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
@@ -878,7 +889,6 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
       profgraph sparql "ASK { profession:cashier pg:status pg:Disappearing }"
     """
     from .atomic import check_output_file, open_output
-    from .errors import UsageError
     from .sparql import check_timeout, read_query_file, run_query
 
     if (query is None) == (query_file is None):

@@ -37,9 +37,10 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from .errors import ProfgraphError, UsageError
-from .vocab import PREFIXES, XSD
+from .vocab import PREFIXES, SPARQL_FORMATS, XSD
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
+FORMATS = SPARQL_FORMATS
+DEFAULT_FORMAT = "table"
 _FORMATS_FOR = {
     "select": ("table", "csv", "tsv", "json", "xml"),
     "ask": ("table", "json", "xml"),
@@ -70,16 +71,17 @@ class ServiceRefused(UsageError):
     """The query calls a ``SERVICE`` endpoint that is not on the allow-list (:func:`check_query`)."""
 
 
-def check_timeout(seconds, option: str = "--timeout", low: float = 0.0, high: float = math.inf) -> float:
+def check_timeout(seconds, parameter: str = "timeout", low: float = 0.0, high: float = math.inf) -> float:
     """Return ``seconds`` as a float when it is a finite number above ``low`` and at most ``high``;
-    raise :class:`~profgraph.errors.UsageError` naming ``option`` otherwise (nan, inf, zero, negative)."""
+    raise :class:`~profgraph.errors.UsageError` for ``parameter`` otherwise (nan, inf, zero, negative)."""
     try:
         value = float(seconds)
     except (TypeError, ValueError):
         value = math.nan
     if not (math.isfinite(value) and low < value <= high):
         bounds = f"above {low:g}" + ("" if math.isinf(high) else f" and at most {high:g}")
-        raise UsageError(f"{option} must be a finite number of seconds {bounds}, not {seconds}")
+        raise UsageError("{parameter} must be a finite number of seconds {bounds}, not {value}", parameter,
+                         bounds=bounds, value=seconds)
     return value
 
 
@@ -292,11 +294,11 @@ def check_format(kind: str, output_format: str) -> None:
     """Raise :class:`~profgraph.errors.UsageError` unless ``output_format`` suits a result of ``kind``."""
     allowed = _FORMATS_FOR[kind]
     if output_format not in allowed:
-        raise UsageError(f"--format {output_format} does not fit {KIND_NAMES[kind]} queries; "
-                         f"use one of {', '.join(allowed)}")
+        raise UsageError("{output_format} {value} does not fit {kind} queries; use one of {allowed}", "output_format",
+                         value=output_format, kind=KIND_NAMES[kind], allowed=", ".join(allowed))
 
 
-def write_result(result, output: BinaryIO, output_format: str = "table") -> None:
+def write_result(result, output: BinaryIO, output_format: str = DEFAULT_FORMAT) -> None:
     """Write the result of :func:`execute` to the binary stream ``output``, as it is produced.
 
     Raises :class:`~profgraph.errors.UsageError` when ``output_format`` does not fit the query
@@ -383,7 +385,7 @@ def _prefixed(iri: str) -> str:
     return iri
 
 
-def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "table",
+def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = DEFAULT_FORMAT,
               timeout: float | None = None, allow_service=()) -> None:
     """Run ``sparql`` on the RDF dataset of ``dataset`` (a :class:`profgraph.store.Dataset`) and write
     its result to ``output`` in ``output_format`` (one of :data:`FORMATS`), streaming.
@@ -397,7 +399,8 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
     :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
     """
     if output_format not in FORMATS:
-        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}")
+        raise UsageError("unknown {output_format} {value!r}; use one of {formats}", "output_format",
+                         value=output_format, formats=", ".join(FORMATS))
     if timeout is not None:
         timeout = check_timeout(timeout)
     if getattr(dataset, "endpoint", None):  # a remote store: the server answers, within the timeout
@@ -469,7 +472,10 @@ def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format
 def _child_error(stderr: str) -> ProfgraphError:
     try:
         report = json.loads(stderr)
-        return _CHILD_ERRORS[report["error"]](report["message"])
+        error_class = _CHILD_ERRORS[report["error"]]
+        if issubclass(error_class, UsageError):
+            return error_class(report["message"], report.get("parameter"), **report.get("values", {}))
+        return error_class(report["message"])
     except (ValueError, KeyError, TypeError):
         last = stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
         return ProfgraphError(f"the query process failed: {last}")
@@ -489,7 +495,10 @@ def _child_main() -> None:
         sys.stdout.buffer.flush()
     except ProfgraphError as error:
         name = type(error).__name__ if type(error).__name__ in _CHILD_ERRORS else "ProfgraphError"
-        sys.stderr.write(json.dumps({"error": name, "message": str(error)}))
+        report = {"error": name, "message": str(error)}
+        if isinstance(error, UsageError):  # the parent names the parameter its own way
+            report.update(message=error.template, parameter=error.parameter, values=error.values)
+        sys.stderr.write(json.dumps(report, default=str))
         sys.exit(1)
 
 

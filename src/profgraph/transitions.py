@@ -20,6 +20,7 @@ from .errors import UsageError
 from .rules import Rules, facts_of, judge
 
 FORMATS = ("csv", "json", "parquet")
+DEFAULT_FORMAT = "csv"
 COLUMNS = ("origin", "origin_label", "destination", "destination_label", "coverage", "similarity",
            "preparation_from", "preparation_to", "preparation_change", "preparation_scale", "pay_ratio", "pay_basis",
            "automation_risk_from", "automation_risk_to", "automation_risk_change",
@@ -113,21 +114,36 @@ def _csv_cell(column: str, value) -> str:
     return cell if isinstance(cell, str) else f"{cell:g}"
 
 
+def check_format(output_format: str) -> None:
+    """Raise :class:`~profgraph.errors.UsageError` unless ``output_format`` is one of :data:`FORMATS`."""
+    if output_format not in FORMATS:
+        raise UsageError("{output_format} must be one of {formats}, not {value!r}", "output_format",
+                         formats=", ".join(FORMATS), value=output_format)
+
+
+def move_count(dataset, rows: np.ndarray) -> int:
+    """Return how many moves the store's transitions table lists out of the professions of ``rows``
+    (:func:`origin_rows`): what :func:`write_transitions` writes for them unless the rules' coverage
+    is below the store's floor (a total for progress reports)."""
+    indptr = dataset.transitions["indptr"]
+    return int(sum(indptr[row + 1] - indptr[row] for row in rows.tolist()))
+
+
 def write_transitions(blocks: Iterator[dict], output_format: str, handle, rules: Rules,
                       progress: Callable[[int], None] | None = None) -> int:
     """Write the ``blocks`` (:func:`transition_blocks`) to the binary ``handle`` as ``output_format``
     (csv, json or parquet) and return the number of moves written. ``progress`` is called with the
     number of moves of each block once it is written. Raises :class:`~profgraph.errors.UsageError`
     for an unknown format."""
-    if output_format not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    check_format(output_format)
     written = 0
     if output_format == "parquet":
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
-            raise UsageError("--format parquet needs pyarrow: pip install 'profgraph[parquet]'") from None
+            raise UsageError("{output_format} parquet needs pyarrow: pip install 'profgraph[parquet]'",
+                             "output_format") from None
 
         schema = pa.schema([(c, pa.string() if c in TEXT else pa.bool_() if c in FLAGS else pa.float64())
                             for c in COLUMNS], metadata={"profgraph.rules": json.dumps(rules.as_dict())})

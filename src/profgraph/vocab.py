@@ -40,6 +40,9 @@ EXPORT_FORMATS = {
     "csv": ("CSV: a folder of tables", "text/csv"),
 }
 
+# The formats `profgraph sparql` writes results in (profgraph.sparql says which suit which query).
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
+
 LANGUAGES = ("kk", "ru", "en")
 
 STATUSES = ("emerging", "transforming", "stable", "disappearing")

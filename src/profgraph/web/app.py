@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
-from ..errors import Ambiguous, NotFound, ProfgraphError
+from ..errors import Ambiguous, NotFound, ProfgraphError, UsageError
 from .i18n import LANGUAGE_NAMES, STATUS_NAMES, texts
 from .templating import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, asset_path, render
 from ..reskilling import DEFAULT_MAX_STEPS, DEFAULT_MIN_COVERAGE, DEFAULT_TOP
 from ..vocab import LANGUAGES
 
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000  # loopback: only this machine reaches the server
 MAX_QUERY_STRING = 8 * 1024  # bytes; longer URLs get 414
 MAX_BODY = 64 * 1024  # bytes; larger request bodies get 413
 MAX_TEXT = 200  # characters of a name or search text
@@ -80,16 +81,16 @@ class ServerSettings:
     request_timeout: float = 10.0
 
     def __post_init__(self):
-        from ..errors import UsageError
         from ..sparql import check_timeout
 
-        check_timeout(self.sparql_timeout, "--sparql-timeout", 0, 3600)
-        check_timeout(self.request_timeout, "--request-timeout", 0, 3600)
-        for name, value, low, high in (("--sparql-workers", self.sparql_workers, 1, 64),
-                                       ("--sparql-queue", self.sparql_queue, 0, 1000),
-                                       ("--sparql-memory", self.sparql_memory_mb, 256, 1 << 20)):
+        check_timeout(self.sparql_timeout, "sparql_timeout", 0, 3600)
+        check_timeout(self.request_timeout, "request_timeout", 0, 3600)
+        for name, value, low, high in (("sparql_workers", self.sparql_workers, 1, 64),
+                                       ("sparql_queue", self.sparql_queue, 0, 1000),
+                                       ("sparql_memory_mb", self.sparql_memory_mb, 256, 1 << 20)):
             if not low <= value <= high:
-                raise UsageError(f"{name} must be between {low} and {high}, not {value}")
+                raise UsageError("{parameter} must be between {low} and {high}, not {value}", name, low=low, high=high,
+                                 value=value)
 
 
 class ServerUrls:
@@ -379,6 +380,8 @@ def _error_json(error: ProfgraphError):
     from starlette.responses import JSONResponse
 
     body = {"error": str(error)}
+    if isinstance(error, UsageError) and error.parameter:  # the API's query parameters carry the library's names
+        body["parameter"] = error.parameter
     if isinstance(error, NotFound):
         body["suggestions"] = error.suggestions
     if isinstance(error, Ambiguous):
@@ -749,7 +752,7 @@ def host_names(host: str, extra=()) -> tuple:
     return tuple(dict.fromkeys(as_in_host_header(name).lower() for name in [*LOOPBACK_NAMES, *bound, *extra]))
 
 
-def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSettings = ServerSettings(),
+def serve(dataset, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, settings: ServerSettings = ServerSettings(),
           languages=LANGUAGES) -> None:
     """Serve ``dataset`` on ``host``:``port`` with uvicorn until interrupted. The Host header must
     be one of ``settings.allowed_hosts`` (see :func:`host_names`); idle keep-alive connections

@@ -1,5 +1,6 @@
 """The command line's options restate nothing the library holds: every default is the default of the
-library parameter the option feeds, read from the module that owns it."""
+library parameter the option feeds, read from the module that owns it; every command that reads the
+dataset takes --store and --endpoint as ordinary options; push sends the local dataset only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from profgraph import answers, export, remote, rules, sparql
 from profgraph.cli import LibraryDefault, main
 from profgraph.sources import esco
 from profgraph.web import app, graphview, plan, site
+
+from conftest import free_port
 
 RUNNER = CliRunner()
 
@@ -87,3 +90,47 @@ def test_help_shows_the_library_defaults(name, command):
     for option in command.params:
         if isinstance(option, click.Option) and isinstance(option.default, LibraryDefault):
             assert f"default: {default_of(option, command)}" in " ".join(result.output.split())
+
+
+# What each command that reads the dataset needs besides it.
+READERS = {
+    "path": ["кассир", "--to", "emerging"],
+    "plan": ["кассир", "-o", "{tmp}/plan.html"],
+    "profile": ["кассир"],
+    "show": ["кассир"],
+    "search": ["кассир"],
+    "validate": [],
+    "stats": [],
+    "similar": ["кассир"],
+    "upskill": ["кассир"],
+    "transitions": [],
+    "render": ["кассир", "-o", "{tmp}/page.html"],
+    "site": ["-o", "{tmp}/site"],
+    "serve": ["--port", "{port}"],
+    "sparql": ["ASK {{}}"],
+    "export": ["--format", "ttl", "-o", "{tmp}/out.ttl"],
+}
+
+
+def test_every_command_that_reads_the_dataset_takes_store_and_endpoint():
+    readers = {name for name, command in commands() if {"store", "endpoint"} <= {p.name for p in command.params}}
+    assert readers == set(READERS)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_endpoint_is_read_by_every_reader(tmp_path, name):
+    unreachable = f"http://127.0.0.1:{free_port()}/query"
+    args = [part.format(tmp=tmp_path, port=free_port()) for part in READERS[name]]
+    result = RUNNER.invoke(main, [name, *args, "--endpoint", unreachable])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines()[-1].startswith(f"Error: cannot reach {unreachable}: ")
+
+
+def test_push_reads_the_local_dataset_not_profgraph_endpoint(monkeypatch):
+    source, target = f"http://127.0.0.1:{free_port()}/query", f"http://127.0.0.1:{free_port()}/store"
+    monkeypatch.setenv("PROFGRAPH_ENDPOINT", source)
+    result = RUNNER.invoke(main, ["push", "--endpoint", target])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot reach {target}: ")  # the target, never the source
+    assert "--endpoint" not in {opt for param in main.commands["push"].params if param.name != "store_url"
+                                for opt in param.opts}

@@ -53,16 +53,16 @@ LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=LABEL_LANGUA
 _STORE = click.option("--store", "store", type=click.Path(file_okay=False), envvar="PROFGRAPH_STORE",
                       help="A store folder built by 'profgraph import' (env PROFGRAPH_STORE); "
                            "default: the embedded curated data.")
-# --endpoint rides along with --store: _load reads it from the context, so no command signature changes.
-_ENDPOINT = click.option("--endpoint", envvar="PROFGRAPH_ENDPOINT", expose_value=False, is_eager=False,
-                         callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.web.endpoint", value),
+_ENDPOINT = click.option("--endpoint", "endpoint", envvar="PROFGRAPH_ENDPOINT",
                          help="A SPARQL 1.1 query endpoint holding the dataset (env PROFGRAPH_ENDPOINT; its "
                               "graph: env PROFGRAPH_GRAPH), instead of a local store.")
 
 
-def STORE(command):
-    """The --store and --endpoint options of every reading command."""
+def DATASET(command):
+    """The --store and --endpoint options of every command that reads the dataset (see :func:`_load`)."""
     return _STORE(_ENDPOINT(command))
+
+
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
 MIN_COVERAGE = click.option("--min-coverage", type=float, default=LibraryDefault("rules", "DEFAULT_MIN_COVERAGE"),
@@ -182,19 +182,18 @@ def _exit_on_termination():
             signal.signal(signum, previous)
 
 
-def _load(store, queries_only: bool = False):
-    """The dataset of --store/--endpoint; with ``queries_only``, an endpoint is only asked queries
-    (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
-    import os
-
-    from .store import load
-
-    context = click.get_current_context(silent=True)
-    endpoint = (context.meta.get("profgraph.web.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
+def _load(store, endpoint, queries_only: bool = False):
+    """Return the dataset of --store / --endpoint (:func:`profgraph.store.load`: an endpoint wins);
+    with ``queries_only``, an endpoint is only asked queries (:class:`~profgraph.remote.RemoteEndpoint`),
+    not pulled."""
     if endpoint and queries_only:
+        import os
+
         from .remote import RemoteEndpoint
 
         return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
+    from .store import load
+
     return load(store, endpoint=endpoint)
 
 
@@ -285,9 +284,9 @@ def main():
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, store,
+def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, store, endpoint,
          **rule_options):
     """Ranked reskilling paths from profession NAME to a target, under the transition rules.
 
@@ -310,7 +309,7 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
 
     rules = _rules(min_coverage=min_coverage, **rule_options)
     profile = read_profile(profile_file) if profile_file is not None else None
-    report = reskilling_report(_load(store), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
+    report = reskilling_report(_load(store, endpoint), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
                                have=split_names(have), lack=split_names(lack), profile=profile)
     _print(report, output_format, path_lines)
 
@@ -327,9 +326,9 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="The HTML file to write (atomically); '-' for standard output.")
 @LANG
-@STORE
+@DATASET
 @handle_errors
-def plan(name, to, have, lack, profile_file, region, output, lang, store):
+def plan(name, to, have, lack, profile_file, region, output, lang, store, endpoint):
     """A printable plan for a client in profession NAME: one HTML page (A4, no graph) with the current
     job's risk and the 3 best paths, each step with the skills to learn, coverage, preparation, pay
     and risk before -> after.
@@ -345,7 +344,7 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store):
 
     rules = _rules(region=region)
     profile = read_profile(profile_file) if profile_file is not None else None
-    page = plan_page(_load(store), name, to=to, lang=lang, rules=rules, have=split_names(have),
+    page = plan_page(_load(store, endpoint), name, to=to, lang=lang, rules=rules, have=split_names(have),
                      lack=split_names(lack), profile=profile)
     write_text_atomic(output, page)
 
@@ -355,9 +354,9 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", show_default=True,
               help="Write to FILE (atomically); '-' for standard output.")
 @LANG
-@STORE
+@DATASET
 @handle_errors
-def profile(name, output, lang, store):
+def profile(name, output, lang, store, endpoint):
     """The standard skill profile of profession NAME as a client profile file (JSON) to edit.
 
     Remove from "have" what the client cannot do, add what they can (from any job), then give the
@@ -370,7 +369,7 @@ def profile(name, output, lang, store):
     from .atomic import write_text_atomic
     from .client import profile_document
 
-    dataset = _load(store)
+    dataset = _load(store, endpoint)
     document = profile_document(dataset, dataset.names.resolve(name).id, lang)
     write_text_atomic(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -381,9 +380,9 @@ def profile(name, output, lang, store):
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def show(name, min_coverage, lang, output_format, store, **rule_options):
+def show(name, min_coverage, lang, output_format, store, endpoint, **rule_options):
     """The card of profession NAME: labels, status, measures, skills, successors.
 
     Each measure says how it was obtained and its source; each profession it transforms into says
@@ -397,7 +396,7 @@ def show(name, min_coverage, lang, output_format, store, **rule_options):
     from .textreport import card_lines
 
     rules = _rules(min_coverage=min_coverage, **rule_options)
-    dataset = _load(store)
+    dataset = _load(store, endpoint)
     card = profession_card(dataset.model, dataset.names.resolve(name).id, lang, dataset=dataset, rules=rules)
     _print(card, output_format, card_lines)
 
@@ -410,9 +409,9 @@ def show(name, min_coverage, lang, output_format, store, **rule_options):
               show_default=True)
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def search(text, kind, limit, lang, output_format, store):
+def search(text, kind, limit, lang, output_format, store, endpoint):
     """Professions and skills whose labels match TEXT, in any of the three languages.
 
     \b
@@ -423,7 +422,7 @@ def search(text, kind, limit, lang, output_format, store):
     from .answers import search_report
     from .textreport import search_lines
 
-    hits = search_report(_load(store), text, kind=kind, limit=limit, lang=lang)
+    hits = search_report(_load(store, endpoint), text, kind=kind, limit=limit, lang=lang)
     if not hits and output_format == "text":
         from .errors import shown
 
@@ -433,9 +432,9 @@ def search(text, kind, limit, lang, output_format, store):
 
 
 @main.command()
-@STORE
+@DATASET
 @handle_errors
-def validate(store):
+def validate(store, endpoint):
     """Check the dataset: SHACL shapes over the RDF graph plus the table checks.
 
     Exits 1 when there is any violation; warnings alone exit 0.
@@ -446,7 +445,7 @@ def validate(store):
     """
     from .validate import validate as run_checks
 
-    dataset = _load(store)
+    dataset = _load(store, endpoint)
     findings = run_checks(dataset, complete_languages=dataset.manifest.get("name") == "curated")
     violations = [f for f in findings if f.severity == "violation"]
     warnings = [f for f in findings if f.severity == "warning"]
@@ -461,9 +460,9 @@ def validate(store):
 
 @main.command()
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def stats(output_format, store):
+def stats(output_format, store, endpoint):
     """Counts by status, sector and skill type, automation exposure, ESCO links, stranded professions.
 
     \b
@@ -473,7 +472,7 @@ def stats(output_format, store):
     from .stats import dataset_stats
     from .textreport import stats_lines
 
-    _print(dataset_stats(_load(store)), output_format, stats_lines)
+    _print(dataset_stats(_load(store, endpoint)), output_format, stats_lines)
 
 
 @main.group(name="import")
@@ -528,9 +527,9 @@ def import_esco(paths, risk, lang, store, reference, force):
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def similar(name, top, min_coverage, lang, output_format, store, **rule_options):
+def similar(name, top, min_coverage, lang, output_format, store, endpoint, **rule_options):
     """The professions most similar to NAME by the skills they require.
 
     Similarity is the cosine of skill vectors weighted by essential/optional and by how
@@ -547,7 +546,7 @@ def similar(name, top, min_coverage, lang, output_format, store, **rule_options)
     from .textreport import similar_lines
 
     rules = _rules(min_coverage=min_coverage, **rule_options)
-    _print(similar_report(_load(store), name, top=top, lang=lang, rules=rules), output_format, similar_lines)
+    _print(similar_report(_load(store, endpoint), name, top=top, lang=lang, rules=rules), output_format, similar_lines)
 
 
 @main.command()
@@ -561,9 +560,9 @@ def similar(name, top, min_coverage, lang, output_format, store, **rule_options)
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store, **rule_options):
+def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store, endpoint, **rule_options):
     """Which skills, learned on top of NAME's, unlock the most new viable transitions.
 
     Only destinations the transition rules accept once the skills are learned count: a preparation
@@ -577,7 +576,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
     from .answers import upskill_report
     from .textreport import upskill_lines
 
-    report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, lang=lang,
+    report = upskill_report(_load(store, endpoint), name, to, top=top, max_skills=max_skills, lang=lang,
                             rules=_rules(min_coverage=min_coverage, **rule_options), progress=_progress_bar())
     _print(report, output_format, upskill_lines)
 
@@ -591,9 +590,9 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
 @MIN_COVERAGE
 @RULES
 @LANG
-@STORE
+@DATASET
 @handle_errors
-def transitions(origin, output_format, output, min_coverage, lang, store, **rule_options):
+def transitions(origin, output_format, output, min_coverage, lang, store, endpoint, **rule_options):
     """The whole transitions table: every move with coverage, similarity, preparation change, pay
     ratio, risk changes and the flags viable, desirable, safer and strictly_safer.
 
@@ -612,7 +611,7 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
     if output_format == "parquet" and output is None:
         raise UsageError("--format parquet needs -o FILE")
     rules = _rules(min_coverage=min_coverage, **rule_options)
-    dataset = _load(store)
+    dataset = _load(store, endpoint)
     rows = origin_rows(dataset, None if origin is None else dataset.names.resolve(origin).id)
     blocks = transition_blocks(dataset, rules, rows, lang=lang)
     with _bar_after(1.0, move_count(dataset, rows), "Transitions") as progress:
@@ -643,9 +642,9 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
 @LANG
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help=f"The HTML file to write: {OUTPUT_FILE_HELP}.")
-@STORE
+@DATASET
 @handle_errors
-def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store):
+def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store, endpoint):
     """An interactive graph page of profession NAME's neighbourhood, or of the whole graph.
 
     The page is one file that works offline: open it in any browser.
@@ -659,7 +658,7 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
     from .web.graphview import build_view, write_graph_page
 
     check_output_file(output)
-    view = build_view(_load(store), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
+    view = build_view(_load(store, endpoint), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
                       max_nodes=max_nodes, top=top)
     write_graph_page(view, output)
     summary = f"Wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} links"
@@ -676,9 +675,9 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
               help="A language of the site (repeatable; default: kk, ru and en).")
 @click.option("--top", type=int, default=TOP, show_default=True, help="Reskilling paths shown per profession.")
 @FORCE
-@STORE
+@DATASET
 @handle_errors
-def site(output, languages, top, force, store):
+def site(output, languages, top, force, store, endpoint):
     """A static site of every profession and skill, in Kazakh, Russian and English.
 
     It needs no server and no network: open OUTPUT/index.html from disk, copy the folder to a
@@ -692,7 +691,7 @@ def site(output, languages, top, force, store):
     from .web.site import build_site
 
     check_output_folder(output, "site", force=force, inputs=[store])
-    summary = build_site(_load(store), output, languages or LANGUAGES, top=top, force=force)
+    summary = build_site(_load(store, endpoint), output, languages or LANGUAGES, top=top, force=force)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
 
@@ -727,10 +726,10 @@ def site(output, languages, top, force, store):
               help="Seconds a client has to send a request's head, and again its body; then the connection closes.")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="A language of the pages (repeatable; default: kk, ru and en).")
-@STORE
+@DATASET
 @handle_errors
 def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue,
-          sparql_memory_mb, allowed_services, request_timeout, languages, store):
+          sparql_memory_mb, allowed_services, request_timeout, languages, store, endpoint):
     """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
 
     \b
@@ -752,17 +751,21 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
                               allowed_services=allowed_services, allowed_hosts=host_names(host, allowed_hosts),
                               request_timeout=request_timeout)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    run_server(_load(store), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
+    run_server(_load(store, endpoint), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
 
 
 @main.command()
 @click.option("--endpoint", "store_url", required=True,
-              help="The Graph Store endpoint (SPARQL 1.1 Graph Store HTTP Protocol), e.g. http://host:7878/store.")
+              help="The Graph Store endpoint to write to (SPARQL 1.1 Graph Store HTTP Protocol), e.g. "
+                   "http://host:7878/store.")
 @click.option("--graph", help="The named graph to replace (default: the default graph).")
 @_STORE
 @handle_errors
 def push(store_url, graph, store):
-    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT).
+    """Upload the local dataset to a SPARQL server, replacing its graph (HTTP PUT).
+
+    The dataset sent is the store of --store (env PROFGRAPH_STORE), else the embedded curated data;
+    --endpoint names where it goes, so PROFGRAPH_ENDPOINT, which names a dataset to read, does not apply.
 
     \b
     Example:
@@ -771,9 +774,9 @@ def push(store_url, graph, store):
       profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
     """
     from .remote import push as push_dataset
-    from .store import load
+    from .store import load_local
 
-    count = push_dataset(load(store), store_url, graph)
+    count = push_dataset(load_local(store), store_url, graph)
     click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")
 
 
@@ -791,9 +794,9 @@ def push(store_url, graph, store):
               help="Let SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help=f"Write the result to FILE instead of stdout: {OUTPUT_FILE_HELP}.")
-@STORE
+@DATASET
 @handle_errors
-def sparql(query, query_file, output_format, timeout, allowed_services, output, store):
+def sparql(query, query_file, output_format, timeout, allowed_services, output, store, endpoint):
     """Run a SPARQL query on the graph and print its result.
 
     The data and the ontology form the default graph unless FROM / FROM NAMED name the graphs
@@ -817,7 +820,7 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
         check_timeout(timeout)
     output = "-" if output is None else output
     check_output_file(output)
-    dataset = _load(store, queries_only=True)
+    dataset = _load(store, endpoint, queries_only=True)
     with open_output(output) as handle:
         run_query(dataset, query, handle, output_format, timeout, allowed_services)
 
@@ -839,9 +842,9 @@ def prefixes():
 @click.option("--with-ontology/--without-ontology", default=True, show_default=True,
               help="Include the ontology in RDF exports.")
 @FORCE
-@STORE
+@DATASET
 @handle_errors
-def export(output_format, output, with_ontology, force, store):
+def export(output_format, output, with_ontology, force, store, endpoint):
     """Export the graph: RDF, GraphML/GEXF (Gephi, Cytoscape) or CSV tables.
 
     \b
@@ -857,6 +860,6 @@ def export(output_format, output, with_ontology, force, store):
         check_output_folder(output, "csv", force=force, inputs=[store])
     elif output_format != "csv":
         check_output_file(output)
-    path = export_dataset(_load(store), output_format, output, with_ontology, force=force)
+    path = export_dataset(_load(store, endpoint), output_format, output, with_ontology, force=force)
     if output != "-":
         click.echo(f"Wrote {path}", err=True)

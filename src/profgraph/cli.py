@@ -67,7 +67,7 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "j
                       show_default=True, help="Output format.")
 MIN_COVERAGE = click.option("--min-coverage", type=float, default=LibraryDefault("rules", "DEFAULT_MIN_COVERAGE"),
                             show_default=True, help="Least coverage for a transition to be viable.")
-TOP = LibraryDefault("reskilling", "DEFAULT_TOP")
+DEFAULT_TOP = LibraryDefault("reskilling", "DEFAULT_TOP")
 
 FORCE = click.option("--force", is_flag=True,
                      help="Write even into a folder holding files profgraph did not write: the folder is "
@@ -273,7 +273,7 @@ def main():
 @click.option("--to", "to", required=True,
               help="A status (emerging, transforming, stable), 'safer' (any profession that is not disappearing, "
                    "safer by the rules) or a profession name.")
-@click.option("--top", type=int, default=TOP, show_default=True, help="How many paths to print.")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="How many paths to print.")
 @click.option("--max-steps", type=int, default=LibraryDefault("reskilling", "DEFAULT_MAX_STEPS"), show_default=True,
               help="Most transitions in one path.")
 @click.option("--have", default=None, metavar="SKILL,...", help="Skills the client has beyond the job's profile.")
@@ -553,7 +553,7 @@ def similar(name, top, min_coverage, lang, output_format, store, endpoint, **rul
 @click.argument("name")
 @click.option("--to", "to", default=LibraryDefault("answers", "DEFAULT_UPSKILL_TARGET"), show_default=True,
               help="Destinations: 'safer', a status (emerging, transforming, stable) or a profession name.")
-@click.option("--top", type=int, default=TOP, show_default=True, help="How many skill sets to list.")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="How many skill sets to list.")
 @click.option("--max-skills", type=int, default=LibraryDefault("upskill", "DEFAULT_MAX_SKILLS"), show_default=True,
               help="Most skills in one set (1 to 3).")
 @MIN_COVERAGE
@@ -636,7 +636,7 @@ def transitions(origin, output_format, output, min_coverage, lang, store, endpoi
                    "(repeatable).")
 @click.option("--sector", "sectors", multiple=True,
               help="Keep only professions in this sector: id, code or name (repeatable).")
-@click.option("--top", type=int, default=TOP, show_default=True, help="How many paths to highlight with --to.")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="How many paths to highlight with --to.")
 @click.option("--max-nodes", type=int, default=LibraryDefault("web.graphview", "DEFAULT_MAX_NODES"), show_default=True,
               help="Most nodes drawn; the page says what it hid.")
 @LANG
@@ -673,7 +673,7 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
               help="The folder to write: new, empty or an earlier site (replaced atomically).")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="A language of the site (repeatable; default: kk, ru and en).")
-@click.option("--top", type=int, default=TOP, show_default=True, help="Reskilling paths shown per profession.")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="Reskilling paths shown per profession.")
 @FORCE
 @DATASET
 @handle_errors

@@ -162,8 +162,8 @@ def check_output_folder(path: str | Path, kind: str, *, force: bool = False, inp
         raise UsageError(f"{path} exists and is not a folder")
     foreign = _foreign_contents(path, kind)
     if foreign and not force:
-        raise UsageError(f"{path} holds {foreign}; give a new or empty folder, or add --force to move "
-                         f"its contents to a backup folder beside it")
+        raise UsageError("{path} holds {foreign}; give a new or empty folder, or add {force} to move its contents "
+                         "to a backup folder beside it", "force", path=path, foreign=foreign)
     return bool(foreign)
 
 

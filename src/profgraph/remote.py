@@ -327,7 +327,7 @@ def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes
     from .sparql import QuerySyntaxError, QueryTimeout
 
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-        raise UsageError("--timeout must be a positive number of seconds")
+        raise UsageError("{timeout} must be a positive number of seconds", "timeout")
     accept = "application/sparql-results+json, application/n-triples;q=0.9"
     timeout = operation_timeout(TIMEOUT, timeout)
     try:

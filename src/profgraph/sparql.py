@@ -40,6 +40,8 @@ from . import formats
 from .errors import ProfgraphError, UsageError
 from .vocab import PREFIXES, XSD, compact_iri
 
+DEFAULT_FORMAT = "table"
+
 TABLE_SAMPLE_ROWS = 1000  # the table's column widths are measured on this many first rows
 TABLE_MAX_WIDTH = 60
 MAX_QUERY_DEPTH = 100  # brackets nested deeper are refused; Oxigraph's parser crashes at a few thousand
@@ -64,16 +66,17 @@ class ServiceRefused(UsageError):
     """The query calls a ``SERVICE`` endpoint that is not on the allow-list (:func:`check_query`)."""
 
 
-def check_timeout(seconds, option: str = "--timeout", low: float = 0.0, high: float = math.inf) -> float:
+def check_timeout(seconds, parameter: str = "timeout", low: float = 0.0, high: float = math.inf) -> float:
     """Return ``seconds`` as a float when it is a finite number above ``low`` and at most ``high``;
-    raise :class:`~profgraph.errors.UsageError` naming ``option`` otherwise (nan, inf, zero, negative)."""
+    raise :class:`~profgraph.errors.UsageError` for ``parameter`` otherwise (nan, inf, zero, negative)."""
     try:
         value = float(seconds)
     except (TypeError, ValueError):
         value = math.nan
     if not (math.isfinite(value) and low < value <= high):
         bounds = f"above {low:g}" + ("" if math.isinf(high) else f" and at most {high:g}")
-        raise UsageError(f"{option} must be a finite number of seconds {bounds}, not {seconds}")
+        raise UsageError("{parameter} must be a finite number of seconds {bounds}, not {value}", parameter,
+                         bounds=bounds, value=seconds)
     return value
 
 
@@ -285,11 +288,11 @@ def result_kind(result) -> str:
 def check_format(kind: str, output_format: str) -> None:
     """Raise :class:`~profgraph.errors.UsageError` unless ``output_format`` suits a result of ``kind``."""
     if formats.find_writer(output_format, kind) is None:
-        raise UsageError(f"--format {output_format} does not fit {formats.KIND_NAMES[kind]} queries; "
-                         f"use one of {', '.join(formats.names(kind))}")
+        raise UsageError("{output_format} {value} does not fit {kind} queries; use one of {allowed}", "output_format",
+                         value=output_format, kind=formats.KIND_NAMES[kind], allowed=", ".join(formats.names(kind)))
 
 
-def write_result(result, output: BinaryIO, output_format: str = "table") -> None:
+def write_result(result, output: BinaryIO, output_format: str = DEFAULT_FORMAT) -> None:
     """Write the result of :func:`execute` to the binary stream ``output``, as it is produced, with
     the writer :mod:`profgraph.formats` registers for its kind and ``output_format``.
 
@@ -357,7 +360,7 @@ def compact(term, max_width: int = TABLE_MAX_WIDTH) -> str:
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
 
-def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "table",
+def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = DEFAULT_FORMAT,
               timeout: float | None = None, allow_service=()) -> None:
     """Run ``sparql`` on the RDF dataset of ``dataset`` (a :class:`profgraph.store.Dataset`) and write
     its result to ``output`` in ``output_format`` (one of the formats of SPARQL results in
@@ -373,7 +376,8 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
     """
     known = formats.names(*formats.QUERY_KINDS)
     if output_format not in known:
-        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(known)}")
+        raise UsageError("unknown {output_format} {value!r}; use one of {formats}", "output_format",
+                         value=output_format, formats=", ".join(known))
     if timeout is not None:
         timeout = check_timeout(timeout)
     if getattr(dataset, "endpoint", None):  # a remote store: the server answers, within the timeout
@@ -445,7 +449,10 @@ def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format
 def _child_error(stderr: str) -> ProfgraphError:
     try:
         report = json.loads(stderr)
-        return _CHILD_ERRORS[report["error"]](report["message"])
+        error_class = _CHILD_ERRORS[report["error"]]
+        if issubclass(error_class, UsageError):
+            return error_class(report["message"], report.get("parameter"), **report.get("values", {}))
+        return error_class(report["message"])
     except (ValueError, KeyError, TypeError):
         last = stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
         return ProfgraphError(f"the query process failed: {last}")
@@ -465,7 +472,10 @@ def _child_main() -> None:
         sys.stdout.buffer.flush()
     except ProfgraphError as error:
         name = type(error).__name__ if type(error).__name__ in _CHILD_ERRORS else "ProfgraphError"
-        sys.stderr.write(json.dumps({"error": name, "message": str(error)}))
+        report = {"error": name, "message": str(error)}
+        if isinstance(error, UsageError):  # the parent names the parameter its own way
+            report.update(message=error.template, parameter=error.parameter, values=error.values)
+        sys.stderr.write(json.dumps(report, default=str))
         sys.exit(1)
 
 

@@ -706,6 +706,13 @@ def load(store: str | Path | None = None, data: str | Path | None = None, endpoi
         from .remote import open_remote
 
         return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
+    return load_local(store, data)
+
+
+def load_local(store: str | Path | None = None, data: str | Path | None = None) -> Dataset:
+    """Return the dataset :func:`load` returns when no endpoint is named, whatever
+    ``$PROFGRAPH_ENDPOINT`` says: the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the
+    curated tables in ``data`` (or ``$PROFGRAPH_DATA``; default: the embedded data)."""
     store = store or os.environ.get("PROFGRAPH_STORE")
     if store:
         return open_store(store)

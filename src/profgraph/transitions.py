@@ -20,6 +20,7 @@ from . import formats
 from .errors import UsageError
 from .rules import Rules, facts_of, judge
 
+DEFAULT_FORMAT = "csv"
 COLUMNS = ("origin", "origin_label", "destination", "destination_label", "coverage", "similarity",
            "preparation_from", "preparation_to", "preparation_change", "preparation_scale", "pay_ratio", "pay_basis",
            "automation_risk_from", "automation_risk_to", "automation_risk_change",
@@ -118,7 +119,16 @@ def check_format(output_format: str) -> None:
     transitions table (:mod:`profgraph.formats`: csv, json or parquet)."""
     known = formats.names(formats.TRANSITIONS)
     if output_format not in known:
-        raise UsageError(f"--format must be one of {', '.join(known)}, not {output_format!r}")
+        raise UsageError("{output_format} must be one of {formats}, not {value!r}", "output_format",
+                         formats=", ".join(known), value=output_format)
+
+
+def move_count(dataset, rows: np.ndarray) -> int:
+    """Return how many moves the store's transitions table lists out of the professions of ``rows``
+    (:func:`origin_rows`): what :func:`write_transitions` writes for them unless the rules' coverage
+    is below the store's floor (a total for progress reports)."""
+    indptr = dataset.transitions["indptr"]
+    return int(sum(indptr[row + 1] - indptr[row] for row in rows.tolist()))
 
 
 def write_transitions(blocks: Iterator[dict], output_format: str, handle, rules: Rules,
@@ -139,7 +149,8 @@ def write_parquet(blocks: Iterator[dict], handle, output_format: str, rules: Rul
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise UsageError("--format parquet needs pyarrow: pip install 'profgraph[parquet]'") from None
+        raise UsageError("{output_format} parquet needs pyarrow: pip install 'profgraph[parquet]'",
+                         "output_format") from None
 
     written = 0
     schema = pa.schema([(c, pa.string() if c in TEXT else pa.bool_() if c in FLAGS else pa.float64())

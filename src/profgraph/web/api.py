@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import answers
-from ..errors import Ambiguous, NotFound, ProfgraphError
+from ..errors import Ambiguous, NotFound, ProfgraphError, UsageError
 from ..reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP
 from ..rules import DEFAULT_MAX_PREP_STEP, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PAY_RATIO, DEFAULT_RISK, RISKS
 from ..vocab import LANGUAGES
@@ -156,6 +156,8 @@ def error_response(error: ProfgraphError):
     """Return the JSON answer to ``error``: ``{error}``, with ``suggestions`` for a name that matches
     nothing or ``candidates`` for an ambiguous one."""
     body = {"error": str(error)}
+    if isinstance(error, UsageError) and error.parameter:  # the API's query parameters carry the library's names
+        body["parameter"] = error.parameter
     if isinstance(error, NotFound):
         body["suggestions"] = error.suggestions
     if isinstance(error, Ambiguous):

@@ -25,11 +25,13 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..errors import UsageError
 from ..vocab import LANGUAGES
 from . import api, deref, pages
 from .context import ServerContext, context_of
 from .middleware import MAX_BODY, MAX_QUERY_STRING, middleware_stack, protocol_with_header_deadline
 
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000  # loopback: only this machine reaches the server
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # as Host headers give them
 MAX_CONNECTIONS = 500  # open connections and requests at once; more get 503
 
@@ -62,16 +64,16 @@ class ServerSettings:
     request_timeout: float = 10.0
 
     def __post_init__(self):
-        from ..errors import UsageError
         from ..sparql import check_timeout
 
-        check_timeout(self.sparql_timeout, "--sparql-timeout", 0, 3600)
-        check_timeout(self.request_timeout, "--request-timeout", 0, 3600)
-        for name, value, low, high in (("--sparql-workers", self.sparql_workers, 1, 64),
-                                       ("--sparql-queue", self.sparql_queue, 0, 1000),
-                                       ("--sparql-memory", self.sparql_memory_mb, 256, 1 << 20)):
+        check_timeout(self.sparql_timeout, "sparql_timeout", 0, 3600)
+        check_timeout(self.request_timeout, "request_timeout", 0, 3600)
+        for name, value, low, high in (("sparql_workers", self.sparql_workers, 1, 64),
+                                       ("sparql_queue", self.sparql_queue, 0, 1000),
+                                       ("sparql_memory_mb", self.sparql_memory_mb, 256, 1 << 20)):
             if not low <= value <= high:
-                raise UsageError(f"{name} must be between {low} and {high}, not {value}")
+                raise UsageError("{parameter} must be between {low} and {high}, not {value}", name, low=low, high=high,
+                                 value=value)
 
 
 async def sparql_protocol(request):
@@ -150,7 +152,7 @@ def _quiet_cancellation(record: logging.LogRecord) -> bool:
     return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
-def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSettings = ServerSettings(),
+def serve(dataset, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, settings: ServerSettings = ServerSettings(),
           languages=LANGUAGES) -> None:
     """Serve ``dataset`` on ``host``:``port`` with uvicorn until interrupted. The Host header must
     be one of ``settings.allowed_hosts`` (see :func:`host_names`); idle keep-alive connections

@@ -206,13 +206,15 @@ def build_view(dataset, name: str | None = None, *, profession_id: str | None = 
     for a name that does not resolve.
     """
     if lang not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise UsageError("{lang} must be one of {languages}, not {value!r}", "lang", languages=", ".join(LANGUAGES),
+                         value=lang)
     if not 0 <= depth <= MAX_DEPTH:
-        raise UsageError(f"--depth must be between 0 and {MAX_DEPTH}, not {depth}")
+        raise UsageError("{depth} must be between 0 and {high}, not {value}", "depth", high=MAX_DEPTH, value=depth)
     if not MIN_MAX_NODES <= max_nodes <= MAX_MAX_NODES:
-        raise UsageError(f"--max-nodes must be between {MIN_MAX_NODES} and {MAX_MAX_NODES}, not {max_nodes}")
+        raise UsageError("{max_nodes} must be between {low} and {high}, not {value}", "max_nodes",
+                         low=MIN_MAX_NODES, high=MAX_MAX_NODES, value=max_nodes)
     if to and not (name or profession_id):
-        raise UsageError("--to needs the profession the paths start from (NAME)")
+        raise UsageError("{to} needs the profession the paths start from ({name})", "to")
     model = dataset.model
     words = texts(lang)
     wanted_statuses = _statuses(statuses)

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import ProfgraphError
+from ..errors import UsageError
 
 MAX_TEXT = 200  # characters of a name or search text
 FLAGS = {"": False, "0": False, "false": False, "no": False, "1": True, "true": True, "yes": True}
 OPENAPI_TYPES = {"string": "string", "names": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
-class BadRequest(ProfgraphError):
+class BadRequest(UsageError):
     """A request parameter is missing, malformed or out of range (answered with 400); the message
-    names the parameter."""
+    names the parameter, and ``parameter`` holds its name."""
+
+    def __init__(self, message: str, parameter: str):
+        super().__init__("{text}", parameter, text=message)
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,15 @@ class Parameter:
         text = (raw or "").strip()
         if not text:
             if self.required:
-                raise BadRequest(f"the parameter {self.name!r} is required")
+                raise BadRequest(f"the parameter {self.name!r} is required", self.name)
             return self.default
         if self.kind in ("integer", "number"):
             return self._number(text)
         if len(text) > MAX_TEXT:
-            raise BadRequest(f"the parameter {self.name!r} is longer than {MAX_TEXT} characters")
+            raise BadRequest(f"the parameter {self.name!r} is longer than {MAX_TEXT} characters", self.name)
         if self.choices and text not in self.choices:
-            raise BadRequest(f"the parameter {self.name!r} must be one of {', '.join(self.choices)}, not {text[:40]!r}")
+            raise BadRequest(f"the parameter {self.name!r} must be one of {', '.join(self.choices)}, "
+                             f"not {text[:40]!r}", self.name)
         return text
 
     def _number(self, text: str):
@@ -70,16 +74,16 @@ class Parameter:
             value = int(text) if self.kind == "integer" else float(text)
         except ValueError:
             whole = "a whole number" if self.kind == "integer" else "a number"
-            raise BadRequest(f"the parameter {self.name!r} must be {whole}, not {text[:40]!r}") from None
+            raise BadRequest(f"the parameter {self.name!r} must be {whole}, not {text[:40]!r}", self.name) from None
         if not self.minimum <= value <= self.maximum:  # NaN is out of every range
             raise BadRequest(f"the parameter {self.name!r} must be between {self.minimum:g} and {self.maximum:g}, "
-                             f"not {text[:40]}")
+                             f"not {text[:40]}", self.name)
         return value
 
     def _flag(self, raw: str) -> bool:
         value = raw.strip().lower()
         if value not in FLAGS:
-            raise BadRequest(f"the parameter {self.name!r} must be true or false, not {value[:40]!r}")
+            raise BadRequest(f"the parameter {self.name!r} must be true or false, not {value[:40]!r}", self.name)
         return FLAGS[value]
 
     def description(self) -> str:

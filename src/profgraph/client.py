@@ -21,12 +21,16 @@ import json
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import Ambiguous, NotFound, UsageError, shown
 from .model import label
 from .vocab import TRAIT
+
+if TYPE_CHECKING:  # for annotations; the methods import scipy where they use it
+    from scipy import sparse
 
 PROFILE_KEYS = ("profession", "have", "lack")
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -52,7 +56,8 @@ def resolve_skills(dataset, *lists) -> list[list[str]]:
     """Return, for each list of skill names in ``lists``, the skill ids they resolve to (each as
     :meth:`profgraph.lookup.NameIndex.resolve`). Raises :class:`~profgraph.errors.UsageError` listing
     every name of every list that does not resolve, with the closest labels or the candidates."""
-    found, unknown = [], []
+    found: list[list[str]] = []
+    unknown: list[str] = []
     for names in lists:
         found.append([])
         for name in names:

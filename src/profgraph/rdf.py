@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -44,7 +45,7 @@ _AGENT_CLASSES = {"organization": FOAF + "Organization", "group": FOAF + "Group"
 _VOCABULARIES = (PG, SKOS, DCT, PROV, QB, FOAF, DCAT, VOID, "http://purl.org/linked-data/sdmx/2009/")
 _ALL_SECTORS_LABELS = {"kk": "барлық салалар", "ru": "все отрасли", "en": "all sectors"}
 
-Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]  # (subject, predicate, object)
 
 # The measures of a profession as PROV entities, one per group of values sharing a source and a
 # method: (IRI suffix, the profession's property linking it, its class, {Measures field: (property,
@@ -164,7 +165,8 @@ def _data_triples(model: Model) -> Iterator[Triple]:
             yield node, _pg("status"), _pg(STATUS_CONCEPT[profession.status])
         if profession.exposure is not None:
             yield node, _pg("automationExposure"), Literal(f"{profession.exposure:.4f}", datatype=_DECIMAL)
-            yield node, _pg("automationExposureSource"), NamedNode(model.sources[profession.exposure_source].iri)
+            if profession.exposure_source is not None:
+                yield node, _pg("automationExposureSource"), NamedNode(model.sources[profession.exposure_source].iri)
         if profession.esco_uri and profession.esco_uri != profession.iri:
             match = ESCO_MATCH_PROPERTY[profession.esco_match or "close"]
             yield node, NamedNode(SKOS + match), NamedNode(profession.esco_uri)
@@ -237,13 +239,13 @@ def measure_triples(model: Model, profession_id: str, node: NamedNode, measures:
             yield entity, NamedNode(PROV + "wasGeneratedBy"), _pg(BASIS_ACTIVITIES[method])
 
 
-def measures_from_rdf(one, subject: str, source_ids: dict[str, str]) -> Measures:
+def measures_from_rdf(one: Callable[[str, str], str | None], subject: str, source_ids: dict[str, str]) -> Measures:
     """Return the :class:`Measures` that :func:`measure_triples` wrote for the profession ``subject``.
 
     ``one(subject, predicate)`` returns the value (str) of a triple or None; ``source_ids`` maps a
     source IRI to its id."""
     activities = {PG + activity: basis for basis, activity in BASIS_ACTIVITIES.items()}
-    values = {}
+    values: dict[str, Any] = {}  # a field's value: text, number or None, by its datatype
     for _, link, _, fields_, source_field, basis in MEASURE_NODES:
         entity = one(subject, PG + link)
         if entity is None:
@@ -252,9 +254,11 @@ def measures_from_rdf(one, subject: str, source_ids: dict[str, str]) -> Measures
             text = one(entity, PG + prop)
             if text is not None:
                 values[name] = text if datatype == "string" else int(text) if datatype == "integer" else float(text)
-        values[source_field] = source_ids.get(one(entity, PROV + "wasDerivedFrom"))
+        source = one(entity, PROV + "wasDerivedFrom")
+        values[source_field] = source_ids.get(source) if source is not None else None
         if hasattr(Measures, basis):
-            values[basis] = activities.get(one(entity, PROV + "wasGeneratedBy"))
+            activity = one(entity, PROV + "wasGeneratedBy")
+            values[basis] = activities.get(activity) if activity is not None else None
     return Measures(**values)
 
 
@@ -399,7 +403,7 @@ def _indicator_triples(model: Model) -> Iterator[Triple]:
 class _Census:
     """Counts of the triples seen: triples, distinct subjects and properties, members per class."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.triples = 0
         self.subjects: set[str] = set()
         self.properties: set[str] = set()

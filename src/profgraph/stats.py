@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from statistics import mean
+from typing import TypedDict
 
 from .model import Model
 from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, find_paths, target_set
@@ -14,8 +15,18 @@ from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
+
+
+class Allowances(TypedDict, total=False):
+    """The rules a rule set of :data:`RULE_SETS` lifts (the fields of :class:`~profgraph.rules.Rules`)."""
+
+    allow_riskier: bool
+    allow_lower_pay: bool
+    allow_stepping_stones: bool
+
+
 # Each rule on its own beside viability, then all of them: what leaves the most professions stranded.
-RULE_SETS = {
+RULE_SETS: dict[str, Allowances] = {
     "viable": {"allow_riskier": True, "allow_lower_pay": True, "allow_stepping_stones": True},
     "viable_desirable": {"allow_riskier": True, "allow_stepping_stones": True},
     "viable_safer": {"allow_lower_pay": True, "allow_stepping_stones": True},
@@ -108,7 +119,7 @@ def successor_reachability(dataset, rules: Rules | None = None) -> list[dict]:
     return found
 
 
-def _spread(values: list[int]) -> dict:
+def _spread(values: list[int]) -> dict[str, float] | None:
     return {"min": min(values), "mean": round(mean(values), 2), "max": max(values)} if values else None
 
 

@@ -56,7 +56,7 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
                                             f"{kind} {lang} label {text!r} is also {seen[key]}'s"))
                 else:
                     seen[key] = entity.id
-    used_skills = set()
+    used_skills: set[str] = set()
     least = MIN_REQUIREMENTS if complete_languages else MIN_REQUIREMENTS_IMPORTED
     close: dict[str, str] = {}
     for profession in model.professions.values():
@@ -65,8 +65,8 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
         if skills < least:
             findings.append(Finding("violation", "requirements", profession.id,
                                     f"requires {skills} skills (traits not counted), fewer than {least}"))
-        for skill in profession.levels.keys() - set(profession.skills):
-            findings.append(Finding("violation", "requirements", profession.id, f"has a level for {skill}, "
+        for unrequired in profession.levels.keys() - set(profession.skills):
+            findings.append(Finding("violation", "requirements", profession.id, f"has a level for {unrequired}, "
                                     "which it does not require"))
         if profession.esco_uri and (profession.esco_match or "close") == "close":
             if profession.esco_uri in close:
@@ -89,7 +89,7 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
                                     f"{skill.type}, not trait"))
     for skill_id in model.skills.keys() - used_skills:
         findings.append(Finding("warning", "unused-skill", skill_id, "no profession requires this skill"))
-    pairs = defaultdict(int)
+    pairs: defaultdict[tuple[str, str], int] = defaultdict(int)
     for transformation in model.transformations:
         pairs[(transformation.origin, transformation.successor)] += 1
         if transformation.origin == transformation.successor:

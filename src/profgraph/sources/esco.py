@@ -372,7 +372,7 @@ def _reference_tables(reference: Path | None, risk_table, risk_source: Source | 
 
     tables = Reference(broader=broader, skill_level_source=REFERENCE_SOURCES["skill_level"].id)
     cited = [REFERENCE_SOURCES["skill_level"]]
-    if risk_table is not None:
+    if risk_table is not None and risk_source is not None:
         profiles, iscos = model_parts
         tables.risk, tables.risk_source = risk_table, risk_source.id
         tables.groups = [(risk_table, risk_source.id)]

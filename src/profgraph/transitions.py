@@ -131,7 +131,7 @@ def write_transitions(blocks: Iterator[dict], output_format: str, handle, rules:
 
         schema = pa.schema([(c, pa.string() if c in TEXT else pa.bool_() if c in FLAGS else pa.float64())
                             for c in COLUMNS], metadata={"profgraph.rules": json.dumps(rules.as_dict())})
-        with pq.ParquetWriter(handle, schema) as writer:
+        with pq.ParquetWriter(handle, schema) as parquet:
             for block in blocks:
                 arrays = []
                 for column in COLUMNS:
@@ -142,7 +142,7 @@ def write_transitions(blocks: Iterator[dict], output_format: str, handle, rules:
                         arrays.append(pa.array(values.tolist(), type=pa.string()))
                     else:
                         arrays.append(pa.array(values, mask=np.isnan(values)))
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                parquet.write_table(pa.Table.from_arrays(arrays, schema=schema))
                 written += len(block["origin"])
                 if progress:
                     progress(len(block["origin"]))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..errors import Ambiguous, NotFound, ProfgraphError
@@ -110,6 +111,8 @@ class ServerUrls:
             return f"/{lang}/"
         if kind in PAGE_KINDS or kind in ("search", "path", "plan"):
             return f"/{lang}/{kind}"
+        if entity_id is None:
+            raise ValueError(f"a {kind} page needs an id")
         return f"/{lang}/{kind}/{quote(entity_id, safe='')}"
 
     def asset(self, name: str) -> str:
@@ -378,7 +381,7 @@ def _status_code(error: Exception) -> int:
 def _error_json(error: ProfgraphError):
     from starlette.responses import JSONResponse
 
-    body = {"error": str(error)}
+    body: dict[str, str | list[str]] = {"error": str(error)}
     if isinstance(error, NotFound):
         body["suggestions"] = error.suggestions
     if isinstance(error, Ambiguous):
@@ -398,7 +401,7 @@ RULE_PARAMETERS = [
 ]
 
 # The API's parameters: one table that both parses requests and documents them in OpenAPI.
-API = {
+API: dict[str, tuple[str, list[tuple[str, str, bool, Any, str]]]] = {  # name, kind, required, default, text
     "/api/search": ("Professions and skills whose labels match q, in any language (answers.search_report).", [
         ("q", "string", True, None, "the text to look for"),
         ("kind", "string", False, None, "profession or skill (default: both)"),
@@ -646,7 +649,7 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
     @lru_cache(maxsize=API_CACHE_ANSWERS)
     def cached_answer(function, query: tuple, path: tuple) -> bytes:
         # The dataset does not change while it is served, so an answer can be reused as it is.
-        return JSONResponse(function(dict(query), dict(path))).body
+        return bytes(JSONResponse(function(dict(query), dict(path))).body)
 
     def api(function):
         async def endpoint(request):

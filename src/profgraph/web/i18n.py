@@ -7,6 +7,8 @@ Status and skill-type names are the ``skos:prefLabel`` of their concepts in onto
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..vocab import LANGUAGES
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -263,6 +265,7 @@ _TEXTS = {
                      "The address is too long (the query is over {limit} bytes): list fewer skills or start again."),
 }
 
+TEXTS: dict[str, dict[str, Any]]  # lang -> key -> text; levels, bases and rules -> dicts of texts
 TEXTS = {lang: {key: values[index] for key, values in _TEXTS.items()} for index, lang in enumerate(LANGUAGES)}
 for _lang in LANGUAGES:  # the named values, for the templates: words.levels.high, words.bases[...], words.rules[...]
     TEXTS[_lang].update(levels=LEVEL_NAMES[_lang], bases=BASIS_NAMES[_lang], rules=RULE_NAMES[_lang])

@@ -27,7 +27,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
-from .model import Measures, Model
+from .model import Code, Measures, Model
 from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, EXPORT_FORMATS, FOAF, INDICATOR_DATASET,
                     ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
@@ -206,7 +206,7 @@ def _data_triples(model: Model) -> Iterator[Triple]:
     yield from _indicator_triples(model)
 
 
-def _literal(value, datatype: str) -> Literal:
+def _literal(value: str | float, datatype: str) -> Literal:
     if datatype == "string":
         return Literal(value)
     if datatype == "integer":
@@ -332,7 +332,7 @@ def _isco_group_triples(model: Model) -> Iterator[Triple]:
             yield node, _PREF, Literal(model.isco_titles[code], language="en")
 
 
-def _code_list(codes, scheme: str) -> Iterator[Triple]:
+def _code_list(codes: Iterable[Code], scheme: str) -> Iterator[Triple]:
     for code in codes:
         node = NamedNode(code.iri)
         yield from _concept(node, [], scheme, top=True)

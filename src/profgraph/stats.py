@@ -5,14 +5,18 @@ without a path or a move, rule by rule."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from statistics import mean
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from .model import Model
-from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, find_paths, target_set
+from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
 
@@ -35,7 +39,7 @@ RULE_SETS: dict[str, Allowances] = {
 }
 
 
-def stranded(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
+def stranded(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing", target_status: str = "emerging",
              max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> list[str]:
     """Return the ids of professions of ``origin_status`` with no path to ``target_status`` under
     ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
@@ -66,8 +70,9 @@ def without_moves(dataset, rules: Rules | None = None) -> dict[str, int]:
     return {name: int((values == 0).sum()) for name, values in counts.items()}
 
 
-def best_paths(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
-               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> dict[str, list]:
+def best_paths(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing", target_status: str = "emerging",
+               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+               rules: Rules | None = None) -> dict[str, list[ReskillingPath]]:
     """Return, for each profession of ``origin_status``, its ``top`` reskilling paths to ``target_status``
     under ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
     rules = rules or Rules()
@@ -76,7 +81,7 @@ def best_paths(model: Model, graph, origin_status: str = "disappearing", target_
             for pid, profession in model.professions.items() if profession.status == origin_status}
 
 
-def traits_to_learn(model: Model, paths) -> int:
+def traits_to_learn(model: Model, paths: Iterable[ReskillingPath]) -> int:
     """Return how many skills to learn, over all steps of ``paths``, are traits (it should be none)."""
     return sum(model.skills[skill].type == TRAIT for path in paths for step in path.steps
                for skills in step.skills_to_learn.values() for skill in skills)

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Model
 from .vocab import LANGUAGES, TRAIT
+
+if TYPE_CHECKING:  # for annotations; the functions import rdflib where they use it
+    from rdflib import Graph
 
 MIN_REQUIREMENTS = 12  # skills (traits not counted) a curated profile requires at least
 MIN_REQUIREMENTS_IMPORTED = 6  # the floor for an imported classification, whose profiles we do not curate
@@ -122,7 +126,7 @@ def cube_findings(dataset) -> list[Finding]:
             for name, requirement in violations(dataset.rdf).items()]
 
 
-def check_shapes(data) -> list[Finding]:
+def check_shapes(data: Graph) -> list[Finding]:
     """Return the SHACL findings on the rdflib graph ``data``, sorted by focus node."""
     import pyshacl
     from rdflib import Graph

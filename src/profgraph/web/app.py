@@ -22,7 +22,9 @@ is rendered with Jinja's autoescaping.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -752,17 +754,43 @@ def host_names(host: str, extra=()) -> tuple:
     return tuple(dict.fromkeys(as_in_host_header(name).lower() for name in [*LOOPBACK_NAMES, *bound, *extra]))
 
 
+def _quiet_cancellation(record: logging.LogRecord) -> bool:
+    """Return False for uvicorn's traceback of a request cancelled at shutdown (a SPARQL query still
+    running when the server stops: its worker is killed by the app's shutdown, nothing went wrong)."""
+    return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
 def serve(dataset, host: str = "127.0.0.1", port: int = 8000, settings: ServerSettings = ServerSettings(),
           languages=LANGUAGES) -> None:
     """Serve ``dataset`` on ``host``:``port`` with uvicorn until interrupted. The Host header must
     be one of ``settings.allowed_hosts`` (see :func:`host_names`); idle keep-alive connections
-    close after 5 s, and a request's head must arrive within ``settings.request_timeout``."""
+    close after 5 s, and a request's head must arrive within ``settings.request_timeout``. SIGHUP
+    (the terminal closed) shuts down gracefully like SIGTERM, then raises ``SystemExit(129)``."""
+    import signal
+
     import uvicorn
 
-    uvicorn.run(create_app(dataset, settings, languages), host=host, port=port, log_level="warning",
-                http=protocol_with_header_deadline(settings.request_timeout), timeout_keep_alive=5,
-                timeout_graceful_shutdown=5, limit_concurrency=MAX_CONNECTIONS,
-                h11_max_incomplete_event_size=settings.max_query_string + 8 * 1024)
+    config = uvicorn.Config(create_app(dataset, settings, languages), host=host, port=port, log_level="warning",
+                            http=protocol_with_header_deadline(settings.request_timeout), timeout_keep_alive=5,
+                            timeout_graceful_shutdown=5, limit_concurrency=MAX_CONNECTIONS,
+                            h11_max_incomplete_event_size=settings.max_query_string + 8 * 1024)
+    server = uvicorn.Server(config)
+    logging.getLogger("uvicorn.error").addFilter(_quiet_cancellation)
+    # uvicorn handles SIGINT and SIGTERM only; a SIGHUP left to the default or to a raising handler
+    # would stop the event loop mid-request and wait on the threads talking to the query workers.
+    hung_up = []
+
+    def hang_up(signum, frame):
+        hung_up.append(signum)
+        server.handle_exit(signum, frame)
+
+    previous = signal.signal(signal.SIGHUP, hang_up)
+    try:
+        server.run()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    if hung_up:
+        raise SystemExit(128 + signal.SIGHUP)
 
 
 __all__ = ["ServerSettings", "ServerUrls", "LimitRequests", "SecurityHeaders", "OpenToScripts", "create_app", "host_names", "serve",

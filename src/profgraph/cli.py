@@ -14,7 +14,7 @@ import warnings
 
 import click
 
-from . import __version__
+from . import __version__, formats
 from .vocab import LANGUAGES
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
@@ -665,10 +665,9 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
     import time
 
     from .errors import UsageError
-    from .transitions import FORMATS, origin_rows, transition_blocks, write_transitions
+    from .transitions import check_format, origin_rows, transition_blocks, write_transitions
 
-    if output_format not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    check_format(output_format)
     if output_format == "parquet" and output is None:
         raise UsageError("--format parquet needs -o FILE")
     rules = _rules(min_coverage, **rule_options)
@@ -846,16 +845,13 @@ def push(store_url, graph, store):
 
 
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports
-# The format lists repeat profgraph.sparql.FORMATS and profgraph.export.FORMATS (a test keeps them
-# equal) so that the CLI does not import those modules before a command needs them.
-SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
-EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv")
 
 
 @main.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(), help="Read the query from FILE ('-' for stdin).")
-@click.option("--format", "output_format", type=click.Choice(SPARQL_FORMATS), default="table", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(formats.names(*formats.QUERY_KINDS)), default="table",
+              show_default=True,
               help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt, jsonld, rdfxml.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
@@ -897,14 +893,14 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
 @main.command()
 def prefixes():
     """List the prefixes SPARQL queries may use without declaring them (as PREFIX lines)."""
-    from .vocab import PREFIXES
+    from .vocab import prefix_declarations
 
-    for prefix, namespace in PREFIXES.items():
-        click.echo(f"PREFIX {prefix + ':':<16}<{namespace}>")
+    for declaration in prefix_declarations(align=15):
+        click.echo(declaration)
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS), required=True,
+@click.option("--format", "output_format", type=click.Choice(formats.names(formats.EXPORT)), required=True,
               help="RDF: ttl, nt, nq, jsonld, rdfxml; graph: graphml, gexf; tables: csv (PATH is a folder).")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help=f"File to write: {OUTPUT_FILE_HELP}. For csv, a folder: new, empty or an earlier CSV export.")

@@ -34,7 +34,8 @@ from collections import defaultdict
 from .errors import ProfgraphError, UsageError, printable, shown
 from .model import Model, Profession, Sector, Skill, Source, Transformation
 from .store import Dataset, StoreError, build_store, cache_dir, open_store
-from .vocab import DCT, ESCO_MATCH_PROPERTY, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT
+from .vocab import (DCT, ESCO_MATCH_PROPERTY, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT,
+                    prefix_declarations)
 
 PAGE = 10_000  # triples per request
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
@@ -239,16 +240,13 @@ def push(dataset, store_url: str, graph: str | None = None, timeout: float | Non
     return len(triples)
 
 
-def _prologue() -> str:
-    from .vocab import PREFIXES
-
-    return " ".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()) + " "
+_PROLOGUE = " ".join(prefix_declarations()) + " "
 
 
 def _declared(sparql: str) -> str:
     """``sparql`` with the project's prefixes declared in front (the server does not know them), on
     its first line, so that the server's line numbers are the query's own (see :func:`_own_position`)."""
-    return _prologue() + sparql
+    return _PROLOGUE + sparql
 
 
 def _own_position(message: str) -> str:
@@ -256,7 +254,7 @@ def _own_position(message: str) -> str:
     the first line (as Oxigraph writes it: ``at LINE:COLUMN``) made the query's own again."""
     import re
 
-    shift = len(_prologue())
+    shift = len(_PROLOGUE)
 
     def own(found) -> str:  # a column inside the declarations is left as the server wrote it
         column = int(found[1])
@@ -296,9 +294,9 @@ class RemoteDataset(Dataset):
         seconds and ``max_bytes`` of answer; return ``("ok", format, body)`` or ``(status, message)``, as
         :func:`profgraph.web.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
         503 when the deadline passes (the connection to the server is closed), 502 for anything else."""
-        from .web.endpoint import _ACCEPTED, MEDIA_TYPES
+        from .formats import FORMATS, for_media_type
 
-        accept = ", ".join(MEDIA_TYPES[name].split(";")[0] for name in formats) or "*/*"
+        accept = ", ".join(FORMATS[name].essence for name in formats) or "*/*"
         try:
             content_type, body = _exchange(self.endpoint, _form(_declared(sparql), graphs or _named_graph_dataset(self, sparql)),
                                            {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes)
@@ -308,10 +306,10 @@ class RemoteDataset(Dataset):
             return 400, f"the result is larger than {max_bytes} bytes; add a LIMIT"
         except RemoteError as error:
             return (400 if error.status == 400 else 502), _own_position(str(error))
-        output_format = _ACCEPTED.get(content_type.split(";")[0].strip().lower())
-        if output_format is None:
+        served = for_media_type(content_type.split(";")[0].strip().lower())
+        if not served:
             return 502, f"the endpoint answered with an unknown type {shown(content_type)}"
-        return "ok", output_format, body
+        return "ok", served[0], body
 
 
 def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes: int = MAX_ANSWER_BYTES):

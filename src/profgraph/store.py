@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__, versions
-from .atomic import write_text_atomic
+from .atomic import remove_abandoned_workspaces, write_text_atomic
 from .errors import ProfgraphError
 from .model import Model, inconsistency
 
@@ -625,8 +625,9 @@ def _legacy_format(folder: Path) -> bool | None:
 
 
 def _remove_legacy(folder: Path, legacy: bool) -> None:
-    """Remove what a format-2 store kept: its views beside the manifest (if ``legacy``) and its
-    abandoned build folders beside ``folder``."""
+    """Remove what older builds left: a format-2 store's views beside the manifest (if ``legacy``), the
+    workspaces of killed builds beside ``folder`` (:func:`~profgraph.atomic.remove_abandoned_workspaces`)
+    and those of format-2 builds, named without a process id, once they are old enough to be abandoned."""
     import shutil
 
     if legacy:
@@ -636,7 +637,8 @@ def _remove_legacy(folder: Path, legacy: bool) -> None:
                 shutil.rmtree(target, ignore_errors=True)
             elif target.exists() or target.is_symlink():
                 target.unlink(missing_ok=True)
-    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(build|old)-[\w.-]+")
+    remove_abandoned_workspaces(folder)
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.build-[a-z0-9_]+")  # tempfile.mkdtemp's names
     try:
         leftovers = [entry for entry in os.scandir(folder.parent) if pattern.fullmatch(entry.name)]
     except OSError:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..measures import isco_skill_level, nesta_category
 from ..model import Measures
+from ..vocab import RELATION_WEIGHT
 from .ilo import GenAITable
 from .nesta import OccupationInputs, RiskRecord, RiskTable, nearest
 
@@ -78,8 +79,9 @@ def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]],
 
 
 def esco_profiles(folder: Path) -> tuple[dict[str, dict[str, float]], dict[str, str | None], dict[str, list[str]]]:
-    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (essential 1,
-    optional 0.5)}, URI -> ISCO-08 code, URI -> its broader occupations' URIs."""
+    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (that of
+    :data:`~profgraph.vocab.RELATION_WEIGHT`, the higher for a skill listed twice)}, URI -> ISCO-08
+    code, URI -> its broader occupations' URIs."""
     from .esco import TABLES, _broader_occupations, find_files, read_table
 
     files = find_files([folder])
@@ -89,7 +91,7 @@ def esco_profiles(folder: Path) -> tuple[dict[str, dict[str, float]], dict[str, 
     profiles: dict[str, dict[str, float]] = {}
     for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
         profile = profiles.setdefault(occupation, {})
-        profile[skill] = max(1.0 if relation == "essential" else 0.5, profile.get(skill, 0.0))
+        profile[skill] = max(RELATION_WEIGHT.get(relation, RELATION_WEIGHT["optional"]), profile.get(skill, 0.0))
     return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
         broader
 

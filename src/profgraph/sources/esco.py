@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError
 from ..model import Model, Profession, Skill, Source
-from ..vocab import ESCO_GRAPH, SKILL_TYPES, iri
+from ..vocab import ESCO_GRAPH, RELATION_WEIGHT, SKILL_TYPES, iri
 
 if TYPE_CHECKING:  # for annotations; the functions import these where they use them
     import pandas as pd
@@ -494,8 +494,8 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
                           f"{dropped['unknown_skill']} unknown skills); the tables do not belong together",
                           str(files["relations"]))
     uri_of = dict(zip(skill_ids, skill_uris))
-    profiles = [{**{uri_of[s]: 0.5 for s in optional[i]}, **{uri_of[s]: 1.0 for s in essential[i]}}
-                for i in range(len(occupation_uris))]
+    profiles = [{**{uri_of[s]: RELATION_WEIGHT["optional"] for s in optional[i]},
+                 **{uri_of[s]: RELATION_WEIGHT["essential"] for s in essential[i]}} for i in range(len(occupation_uris))]
     risk_source = _risk_source(Path(risk)) if risk is not None else None
     tables, cited = _reference_tables(None if reference is None else Path(reference), table, risk_source,
                                       _broader_occupations(frames["occupation_broader"]),

@@ -63,8 +63,9 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
 
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-    from .endpoint import MEDIA_TYPES, ProtocolError, choose_format, preferred_formats, prefers_html
-    from ..sparql import write_graph
+    from .endpoint import ProtocolError, choose_format, preferred_formats, prefers_html
+    from ..export import write_triples
+    from ..formats import FORMATS
 
     vary = {"Vary": "Accept, Accept-Language"}
     try:
@@ -83,5 +84,5 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
     except ProtocolError as error:
         return PlainTextResponse(str(error), error.status)
     buffer = BytesIO()
-    write_graph(triples, buffer, output_format)
-    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[output_format], headers=vary)
+    write_triples(triples, buffer, output_format)
+    return Response(buffer.getvalue(), media_type=FORMATS[output_format].media_type, headers=vary)

@@ -532,8 +532,9 @@ class _Assembly:
                 self._edge(node_id("profession", pid), node_id("sector", sector), "sector", arrows="",
                            width=1, color={"color": EDGE_COLOURS["sector"]}, title=words["in_sector"])
         skills = set(self.skills)
-        requirements = [(pid, skill, relation) for relation in ("essential", "optional") for pid in self.professions
-                        for skill in getattr(model.professions[pid], relation) if skill in skills]
+        requirements = sorted(((pid, skill, relation) for pid in self.professions
+                               for skill, relation, _ in model.professions[pid].requirements() if skill in skills),
+                              key=lambda edge: edge[2] != "essential")  # the cap drops optional edges first
         room = max(0, max_edges - len(self.edges))
         if len(requirements) > room:
             self.notes.append(words["edges_capped"].format(shown=len(self.edges) + room,

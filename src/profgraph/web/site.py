@@ -226,10 +226,8 @@ def needed_by(model: Model) -> dict[str, dict[str, list[str]]]:
     """Return, for every skill id, the ids of the professions that need it as ``essential`` and ``optional``."""
     needed: dict[str, dict[str, list[str]]] = {skill: {"essential": [], "optional": []} for skill in model.skills}
     for pid, profession in model.professions.items():
-        for skill in profession.essential:
-            needed[skill]["essential"].append(pid)
-        for skill in profession.optional:
-            needed[skill]["optional"].append(pid)
+        for skill, relation, _ in profession.requirements():
+            needed[skill][relation].append(pid)
     return needed
 
 

@@ -19,6 +19,8 @@ from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
 from .workload import check_path_search
 
 NEAREST_MISSES = 3
+DEFAULT_SEARCH_LIMIT = 10  # hits of a search
+DEFAULT_SIMILAR_TOP = 10  # professions of a similarity list
 
 
 def measures_summary(model: Model, profession_id: str) -> dict:
@@ -351,7 +353,7 @@ def successor_reports(dataset, origin: str, rules: Rules, *, max_steps: int = DE
     return answers
 
 
-def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, lang: str = "en") -> list[dict]:
+def search_report(dataset, text: str, kind: str | None = None, limit: int = DEFAULT_SEARCH_LIMIT, lang: str = "en") -> list[dict]:
     """Return search hits for ``text`` as dicts: id, kind, the label in ``lang``, the matched text, score."""
     model = dataset.model
     hits = []
@@ -362,7 +364,7 @@ def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, 
     return hits
 
 
-def similar_report(dataset, name: str, top: int = 10, lang: str = "en", rules: Rules | None = None) -> dict:
+def similar_report(dataset, name: str, top: int = DEFAULT_SIMILAR_TOP, lang: str = "en", rules: Rules | None = None) -> dict:
     """Return the ``top`` professions most similar to the profession ``name``
     (:mod:`profgraph.similarity`), best first, each with its coverage from the origin
     (``coverage``), to the origin (``coverage_back``), the number of skills both require, and the

@@ -97,7 +97,8 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
                                          delete=False)
     try:
         with handle:
-            yield handle  # type: ignore[misc]  # typeshed types the temporary file as an IO[bytes] wrapper, not the BinaryIO it is
+            # typeshed types the temporary file as a wrapper of IO[bytes], not the BinaryIO it is
+            yield handle  # type: ignore[misc]
         check_output_file(path)  # nothing else has taken the place meanwhile
         _take_over_attributes(handle.name, path)
         os.replace(handle.name, path)

@@ -523,7 +523,8 @@ def _typed_column(terms: list):
         if all_literals and datatypes == {XSD + "boolean"}:
             return pd.array([None if term is None else term.value in ("true", "1") for term in terms], dtype="boolean")
         if all_literals and datatypes <= _TIME_TYPES:
-            return pd.to_datetime([None if term is None else term.value for term in terms],  # type: ignore[arg-type]  # pandas-stubs leave out None, which pandas reads as NaT
+            # pandas-stubs leave None out of the values, which pandas reads as NaT
+            return pd.to_datetime([None if term is None else term.value for term in terms],  # type: ignore[arg-type]
                                   format="ISO8601")
     except ValueError:
         pass  # an ill-typed literal: keep the column as text

@@ -86,3 +86,14 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
     buffer = BytesIO()
     write_triples(triples, buffer, output_format)
     return Response(buffer.getvalue(), media_type=FORMATS[output_format].media_type, headers=vary)
+
+
+def linked_resource(request):
+    """``/{kind}/{slug}`` for each of :data:`KINDS`: the answer of :func:`resource` over the app's
+    dataset, in its languages."""
+    from .context import context_of
+
+    context = context_of(request)
+    kind = request.url.path.split("/")[1]
+    return resource(context.dataset, context.languages, kind, request.path_params["slug"],
+                    request.headers.get("accept"), request.headers.get("accept-language"))

@@ -1,5 +1,6 @@
 """The shape of the code base, for newcomers and for reviews of structure: modules and their sizes,
-the longest functions, and the cycles in the import graph (imports inside functions included).
+the longest functions, the cycles in the import graph (imports inside functions included) and the share
+of functions whose signatures are fully annotated.
 
 Run from the repository root: ``python benchmarks/bench_shape.py [SRC]`` (default ``src/profgraph``).
 Prints plain figures; nothing is timed."""
@@ -62,6 +63,35 @@ def functions(src: Path) -> list[tuple[int, str]]:
     return sorted(found, reverse=True)
 
 
+def fully_annotated(function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool) -> bool:
+    """Return whether every parameter of ``function`` (but a method's ``self`` or ``cls``) and its return
+    are annotated; ``__init__`` needs no return annotation, as a type checker reads it."""
+    arguments = function.args
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                  *(argument for argument in (arguments.vararg, arguments.kwarg) if argument)]
+    is_static = any(isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+                    for decorator in function.decorator_list)
+    if is_method and not is_static and (arguments.posonlyargs or arguments.args):
+        parameters.remove((arguments.posonlyargs or arguments.args)[0])
+    return (all(parameter.annotation is not None for parameter in parameters)
+            and (function.returns is not None or function.name == "__init__"))
+
+
+def annotation_share(src: Path) -> tuple[int, int]:
+    """Return (fully annotated, all) counts over every function and method under ``src``, nested ones
+    included."""
+    annotated = total = 0
+    for path in src.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        methods = {id(node) for parent in ast.walk(tree) if isinstance(parent, ast.ClassDef)
+                   for node in parent.body}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                total += 1
+                annotated += fully_annotated(node, id(node) in methods)
+    return annotated, total
+
+
 def main(src: Path) -> None:
     sizes = sorted(((len(path.read_text(encoding="utf-8").splitlines()), module_name(path, src))
                     for path in src.rglob("*.py")), reverse=True)
@@ -70,6 +100,8 @@ def main(src: Path) -> None:
     longest = functions(src)
     print("longest functions:", ", ".join(f"{name} {size}" for size, name in longest[:8]))
     print(f"functions over 60 lines: {sum(1 for size, _ in longest if size > 60)}")
+    annotated, total = annotation_share(src)
+    print(f"functions fully annotated: {annotated / total:.0%} ({annotated} of {total})")
     cycles = list(networkx.simple_cycles(import_graph(src)))
     print(f"import cycles: {len(cycles)}" + (f" (shortest: {' -> '.join(min(cycles, key=len))})" if cycles else ""))
 

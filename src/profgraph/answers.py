@@ -55,7 +55,7 @@ def profession_summary(model: Model, profession_id: str, lang: str = "en") -> di
 def skills_by_type(model: Model, skill_ids, lang: str = "en", levels: dict | None = None) -> dict[str, list[str]]:
     """Return the labels of ``skill_ids`` grouped by learnable skill type, every type present (maybe
     empty); traits are left out. A skill with a level in ``levels`` reads "label (level)"."""
-    grouped = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
+    grouped: dict[str, list[str]] = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
     for skill_id in skill_ids:
         skill = model.skills[skill_id]
         if skill.type != TRAIT:
@@ -190,6 +190,8 @@ def _targets(model: Model, origin: str, lang: str, status: str | None = None,
     if status is not None:
         targets = target_set(model, status=status) - {origin}
         return targets, {"status": status, "count": len(targets)}
+    if destination is None:
+        raise ValueError("neither a status nor a destination to look for")
     if destination == origin:
         raise UsageError("the origin and the target are the same profession")
     return {destination}, {"profession": profession_summary(model, destination, lang)}

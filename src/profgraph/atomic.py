@@ -97,7 +97,8 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
                                          delete=False)
     try:
         with handle:
-            yield handle
+            # typeshed types the temporary file as a wrapper of IO[bytes], not the BinaryIO it is
+            yield handle  # type: ignore[misc]
         check_output_file(path)  # nothing else has taken the place meanwhile
         _take_over_attributes(handle.name, path)
         os.replace(handle.name, path)
@@ -269,7 +270,7 @@ def _foreign_contents(folder: Path, kind: str) -> str | None:
             return None
         return "files profgraph did not write (" + _examples(folder, entries) + ")"
     if marker.get("kind") != kind:
-        return f"a profgraph {OUTPUT_KINDS.get(marker.get('kind'), 'output')}, not a {OUTPUT_KINDS[kind]}"
+        return f"a profgraph {OUTPUT_KINDS.get(marker.get('kind') or '', 'output')}, not a {OUTPUT_KINDS[kind]}"
     listed = set(marker.get("files", ()))
     unlisted = sorted(entry for entry in set(_listing(folder, marker.get("whole", ()))) - listed - {OUTPUT_MARKER}
                       if not (own and own.fullmatch(entry)))

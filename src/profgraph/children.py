@@ -24,12 +24,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from types import FrameType
+from typing import Any, NoReturn
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
 
 
-def start_python(code: str, *args: str, **popen_options) -> subprocess.Popen:
+def start_python(code: str, *args: str, **popen_options: Any) -> subprocess.Popen:
     """Start ``python -c code PARENT_PID *args`` with this interpreter and this process's import
     path; return the :class:`subprocess.Popen`. ``code`` should call :func:`die_with_parent` with
     ``int(sys.argv[1])`` first."""
@@ -77,7 +80,7 @@ def limit_memory(megabytes: int) -> None:
 
 
 @contextlib.contextmanager
-def exit_on_signals(signals=(signal.SIGTERM, signal.SIGHUP)):
+def exit_on_signals(signals: Iterable[signal.Signals] = (signal.SIGTERM, signal.SIGHUP)) -> Iterator[None]:
     """Within the block, make ``signals`` raise :class:`SystemExit` (status 128 + signal number) so
     that cleanup code runs; restore the previous handlers after. Signals the process ignores stay
     ignored, and outside the main thread (where Python cannot set handlers) this does nothing."""
@@ -85,7 +88,7 @@ def exit_on_signals(signals=(signal.SIGTERM, signal.SIGHUP)):
         yield
         return
 
-    def leave(signum, frame):
+    def leave(signum: int, frame: FrameType | None) -> NoReturn:
         raise SystemExit(128 + signum)
 
     previous = {}

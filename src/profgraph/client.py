@@ -20,13 +20,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import Ambiguous, NotFound, UsageError, shown
-from .model import label
+from .model import Model, label
 from .vocab import TRAIT
+
+if TYPE_CHECKING:  # for annotations; the methods import these where they use them
+    import networkx as nx
+    from scipy import sparse
+
+    from .similarity import SkillMatrices
 
 PROFILE_KEYS = ("profession", "have", "lack")
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -52,7 +60,8 @@ def resolve_skills(dataset, *lists) -> list[list[str]]:
     """Return, for each list of skill names in ``lists``, the skill ids they resolve to (each as
     :meth:`profgraph.lookup.NameIndex.resolve`). Raises :class:`~profgraph.errors.UsageError` listing
     every name of every list that does not resolve, with the closest labels or the candidates."""
-    found, unknown = [], []
+    found: list[list[str]] = []
+    unknown: list[str] = []
     for names in lists:
         found.append([])
         for name in names:
@@ -67,7 +76,7 @@ def resolve_skills(dataset, *lists) -> list[list[str]]:
     return found
 
 
-def read_profile(path) -> dict:
+def read_profile(path: str | Path) -> dict:
     """Return the profile file at ``path`` as ``{"profession": str | None, "have": [names], "lack": [names]}``.
     Raises :class:`~profgraph.errors.UsageError` (one line naming the file) when it cannot be read, is
     not JSON, or does not have that shape."""
@@ -102,7 +111,7 @@ def read_profile(path) -> dict:
     return profile
 
 
-def learnable(model, skill_ids) -> list[str]:
+def learnable(model: Model, skill_ids: Iterable[str]) -> list[str]:
     """Return the ids of ``skill_ids`` that are skills a client has or learns: traits are neither."""
     return [skill for skill in skill_ids if model.skills[skill].type != TRAIT]
 
@@ -132,7 +141,7 @@ def profile_document(dataset, origin: str, lang: str = "en") -> dict:
             "have": [label(model.skills[s], lang) for s in learnable(model, profession.skills)], "lack": []}
 
 
-def client_summary(view: "ClientDataset", destinations, lang: str = "en") -> dict:
+def client_summary(view: ClientDataset, destinations: Iterable[str], lang: str = "en") -> dict:
     """Return the ``client`` block of a path answer from the client's ``view`` of the dataset: the number
     of skills, those added to and taken from the origin's standard profile (labels), and per destination
     id of ``destinations`` how many of its required skills the client has (``have`` of ``of``,
@@ -171,13 +180,13 @@ class ClientDataset:
 
     def __init__(self, dataset, client: ClientSkills):
         self._dataset, self.client = dataset, client
-        self._graphs: dict[float, object] = {}
+        self._graphs: dict[float, nx.DiGraph] = {}
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._dataset, name)
 
     @cached_property
-    def model(self):
+    def model(self) -> Model:
         model = self._dataset.model
         origin = model.professions[self.client.origin]
         professions = dict(model.professions)
@@ -195,7 +204,7 @@ class ClientDataset:
                                  shape=(1, len(matrices.skill_ids)))
 
     @cached_property
-    def skill_matrices(self):
+    def skill_matrices(self) -> SkillMatrices:
         from scipy import sparse
 
         from .similarity import SkillMatrices
@@ -203,7 +212,7 @@ class ClientDataset:
         matrices = self._dataset.skill_matrices
         row = matrices.rows[self.client.origin]
 
-        def with_client(matrix):
+        def with_client(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
             return sparse.csr_matrix(sparse.vstack([matrix[:row], self._client_row, matrix[row + 1:]]))
 
         return SkillMatrices(matrices.profession_ids, matrices.skill_ids, with_client(matrices.has),
@@ -216,7 +225,7 @@ class ClientDataset:
 
         return coverage_from(self.skill_matrices, self._dataset.skill_matrices.rows[self.client.origin])
 
-    def transition_graph(self, min_coverage: float):
+    def transition_graph(self, min_coverage: float) -> nx.DiGraph:
         """Return the dataset's transition graph for ``min_coverage`` with the origin's moves replaced by
         the client's: every profession the client's skills cover at least ``min_coverage`` of, with its gap."""
         if min_coverage in self._graphs:

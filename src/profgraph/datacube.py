@@ -15,6 +15,12 @@ aggregate instead of naming its ``SELECT`` alias, which SPARQL 1.1 does not brin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; the functions import pyoxigraph where they use it
+    from pyoxigraph import Quad, Store
+
 PREFIXES = """PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
@@ -198,7 +204,7 @@ ASK {
 }
 
 
-def normalized(quads):
+def normalized(quads: Iterable[Quad]) -> Store:
     """Return an in-memory :class:`pyoxigraph.Store` whose default graph holds the triples of
     ``quads`` (from any graphs), normalized by :data:`NORMALIZE`."""
     from pyoxigraph import Quad, Store
@@ -209,7 +215,7 @@ def normalized(quads):
     return store
 
 
-def violations(quads, normalize: bool = True) -> dict[str, str]:
+def violations(quads: Iterable[Quad], normalize: bool = True) -> dict[str, str]:
     """Return the integrity constraints that the triples of ``quads`` violate, as ``{name: what it
     requires}`` in the order IC-1..IC-19; empty when the data cube is well-formed.
 

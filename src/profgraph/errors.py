@@ -90,7 +90,7 @@ class UsageError(ProfgraphError):
             return []
         fields = (field for _, field, _, _ in string.Formatter().parse(self.template) if field is not None)
         named = [self.parameter if field == "parameter" else field for field in fields if field not in self.values]
-        return list(dict.fromkeys(named))
+        return list(dict.fromkeys(name for name in named if name is not None))
 
     def naming(self, name_of: Callable[[str], str]) -> str:
         """Return the message with each parameter it mentions called ``name_of(parameter)``."""

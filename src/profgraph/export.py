@@ -177,7 +177,7 @@ def network(model: Model):
     """
     import networkx as nx
 
-    graph = nx.DiGraph(name=model.name)
+    graph: nx.DiGraph[str] = nx.DiGraph(name=model.name)
     for sector in model.sectors.values():
         graph.add_node(f"sector:{sector.id}", **_present(
             kind="sector", iri=sector.iri, **_labels(sector), code=sector.code, broader=sector.broader))

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 RIDGE = 1.0
@@ -49,33 +50,40 @@ class SkillProfileModel:
 
 
 def _skill_matrix(profiles: Sequence[Mapping[str, float]], columns: Mapping[str, int]) -> sparse.csr_matrix:
-    rows, cols, values = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
     for row, profile in enumerate(profiles):
         for uri, weight in profile.items():
             column = columns.get(uri)
             if column is not None:
-                rows.append(row), cols.append(column), values.append(weight)
+                rows.append(row)
+                cols.append(column)
+                values.append(weight)
     return sparse.csr_matrix((values, (rows, cols)), shape=(len(profiles), len(columns)), dtype=np.float64)
 
 
 def _isco_matrix(iscos: Sequence[str | None], columns: Mapping[str, int]) -> sparse.csr_matrix:
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for row, code in enumerate(iscos):
         for digits in ISCO_DIGITS:
             column = columns.get((code or "")[:digits]) if code and len(code) >= digits else None
             if column is not None:
-                rows.append(row), cols.append(column)
+                rows.append(row)
+                cols.append(column)
     return sparse.csr_matrix((np.full(len(rows), ISCO_WEIGHT), (rows, cols)), shape=(len(iscos), len(columns)))
 
 
-def _features(profiles, iscos, skill_columns, specificity, isco_columns) -> sparse.csr_matrix:
+def _features(profiles: Sequence[Mapping[str, float]], iscos: Sequence[str | None], skill_columns: Mapping[str, int],
+              specificity: np.ndarray, isco_columns: Mapping[str, int]) -> sparse.csr_matrix:
     skills = _skill_matrix(profiles, skill_columns) @ sparse.diags(specificity)
     norms = np.sqrt(np.asarray(skills.multiply(skills).sum(axis=1)).ravel())
     skills = sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ skills
     return sparse.csr_matrix(sparse.hstack([skills, _isco_matrix(iscos, isco_columns)]))
 
 
-def fit(profiles: Sequence[Mapping[str, float]], iscos: Sequence[str | None], targets: np.ndarray,
+def fit(profiles: Sequence[Mapping[str, float]], iscos: Sequence[str | None], targets: npt.ArrayLike,
         ridge: float = RIDGE) -> SkillProfileModel:
     """Fit the model on occupations' skill ``profiles`` (skill URI -> weight), ISCO-08 codes and
     ``targets`` (n x 2: risk, prevalence) and return it."""
@@ -100,7 +108,7 @@ def cut_profile(profile: Mapping[str, float], size: int, rng: np.random.Generato
     return {keys[i]: profile[keys[i]] for i in rng.choice(len(keys), size, replace=False)}
 
 
-def cross_validate(profiles: Sequence[Mapping[str, float]], iscos: Sequence[str | None], targets: np.ndarray, *,
+def cross_validate(profiles: Sequence[Mapping[str, float]], iscos: Sequence[str | None], targets: npt.ArrayLike, *,
                    folds: int = 5, seed: int = 0, cut: int | None = None, use_isco: bool = True) -> dict:
     """Return the ``folds``-fold cross-validated Spearman correlation between the estimates and the
     targets: ``{"risk": rho, "prevalence": rho, "n": occupations}``. With ``cut``, each held-out
@@ -110,13 +118,13 @@ def cross_validate(profiles: Sequence[Mapping[str, float]], iscos: Sequence[str 
 
     rng = np.random.default_rng(seed)
     fold = rng.integers(0, folds, len(profiles))
-    targets = np.asarray(targets, dtype=np.float64)
+    target_array = np.asarray(targets, dtype=np.float64)
     codes = list(iscos) if use_isco else [None] * len(profiles)
-    estimates = np.zeros_like(targets)
+    estimates = np.zeros_like(target_array)
     for k in range(folds):
-        train, test = np.nonzero(fold != k)[0], np.nonzero(fold == k)[0]
-        model = fit([profiles[i] for i in train], [codes[i] for i in train], targets[train])
+        train, test = np.nonzero(fold != k)[0].tolist(), np.nonzero(fold == k)[0].tolist()
+        model = fit([profiles[i] for i in train], [codes[i] for i in train], target_array[train])
         held = [profiles[i] if cut is None else cut_profile(profiles[i], cut, rng) for i in test]
         estimates[test] = model.predict(held, [codes[i] for i in test])
-    return {"risk": float(spearmanr(estimates[:, 0], targets[:, 0])[0]),
-            "prevalence": float(spearmanr(estimates[:, 1], targets[:, 1])[0]), "n": len(profiles)}
+    return {"risk": float(spearmanr(estimates[:, 0], target_array[:, 0])[0]),
+            "prevalence": float(spearmanr(estimates[:, 1], target_array[:, 1])[0]), "n": len(profiles)}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import Ambiguous, NotFound
-from .model import Model
+from .model import Model, Profession, Skill
 
 _KAZAKH = str.maketrans({"ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
                          "һ": "х", "і": "и", "й": "и"})
@@ -54,7 +54,7 @@ def search_key(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
-def names_of(entity) -> list[str]:
+def names_of(entity: Profession | Skill) -> list[str]:
     """Return every name of a profession or skill: its labels, then its synonyms, in every language."""
     synonyms = getattr(entity, "alt_labels", {})
     return [*entity.labels.values(), *(text for texts in synonyms.values() for text in texts)]

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
+from typing import Any
 
 from .errors import shown
 from .model import Measures
@@ -56,12 +57,14 @@ _INTEGERS = {"skill_level"}
 
 def automation_level(measures: Measures) -> str | None:
     """Return the plain level of the automation risk (``low``/``medium``/``high``), None when unknown."""
-    return AUTOMATION_LEVELS.get(measures.automation_category)
+    category = measures.automation_category
+    return AUTOMATION_LEVELS.get(category) if category is not None else None
 
 
 def genai_level(measures: Measures) -> str | None:
     """Return the plain level of the generative-AI exposure, None when unknown."""
-    return GENAI_LEVELS.get(measures.genai_category)
+    category = measures.genai_category
+    return GENAI_LEVELS.get(category) if category is not None else None
 
 
 def isco_skill_level(isco: str | None) -> int | None:
@@ -90,12 +93,12 @@ def percentile(reference: Sequence[float], value: float) -> float:
     return bisect.bisect_right(reference, value) / len(reference)
 
 
-def measures_from_row(row: dict, fail) -> Measures:
+def measures_from_row(row: Mapping[str, str | None], fail: Callable[[str, str], Exception]) -> Measures:
     """Return the :class:`Measures` of one row of ``profession_measures.csv`` (text cells, "" unknown).
 
     ``fail(column, message)`` returns the exception to raise for a cell that is not a finite number.
     """
-    values = {}
+    values: dict[str, Any] = {}  # a field's value: text, number or None, by its column
     for column in MEASURE_COLUMNS:
         text = (row.get(column) or "").strip()
         if not text:
@@ -115,7 +118,7 @@ def measures_from_row(row: dict, fail) -> Measures:
     return Measures(**values)
 
 
-def measures_to_row(measures: Measures) -> dict:
+def measures_to_row(measures: Measures) -> dict[str, str]:
     """Return ``measures`` as the text cells of a ``profession_measures.csv`` row ("" for unknown)."""
     row = {}
     for column in MEASURE_COLUMNS:

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from . import formats
 from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
-from .model import Measures, Model
+from .model import Code, Measures, Model
 from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, FOAF, INDICATOR_DATASET,
                     ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
@@ -45,7 +46,7 @@ _AGENT_CLASSES = {"organization": FOAF + "Organization", "group": FOAF + "Group"
 _VOCABULARIES = (PG, SKOS, DCT, PROV, QB, FOAF, DCAT, VOID, "http://purl.org/linked-data/sdmx/2009/")
 _ALL_SECTORS_LABELS = {"kk": "барлық салалар", "ru": "все отрасли", "en": "all sectors"}
 
-Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]  # (subject, predicate, object)
 
 # The measures of a profession as PROV entities, one per group of values sharing a source and a
 # method: (IRI suffix, the profession's property linking it, its class, {Measures field: (property,
@@ -165,7 +166,8 @@ def _data_triples(model: Model) -> Iterator[Triple]:
             yield node, _pg("status"), _pg(STATUS_CONCEPT[profession.status])
         if profession.exposure is not None:
             yield node, _pg("automationExposure"), Literal(f"{profession.exposure:.4f}", datatype=_DECIMAL)
-            yield node, _pg("automationExposureSource"), NamedNode(model.sources[profession.exposure_source].iri)
+            if profession.exposure_source is not None:
+                yield node, _pg("automationExposureSource"), NamedNode(model.sources[profession.exposure_source].iri)
         if profession.esco_uri and profession.esco_uri != profession.iri:
             match = ESCO_MATCH_PROPERTY[profession.esco_match or "close"]
             yield node, NamedNode(SKOS + match), NamedNode(profession.esco_uri)
@@ -203,7 +205,7 @@ def _data_triples(model: Model) -> Iterator[Triple]:
     yield from _indicator_triples(model)
 
 
-def _literal(value, datatype: str) -> Literal:
+def _literal(value: str | float, datatype: str) -> Literal:
     if datatype == "string":
         return Literal(value)
     if datatype == "integer":
@@ -236,13 +238,13 @@ def measure_triples(model: Model, profession_id: str, node: NamedNode, measures:
             yield entity, NamedNode(PROV + "wasGeneratedBy"), _pg(BASIS_ACTIVITIES[method])
 
 
-def measures_from_rdf(one, subject: str, source_ids: dict[str, str]) -> Measures:
+def measures_from_rdf(one: Callable[[str, str], str | None], subject: str, source_ids: dict[str, str]) -> Measures:
     """Return the :class:`Measures` that :func:`measure_triples` wrote for the profession ``subject``.
 
     ``one(subject, predicate)`` returns the value (str) of a triple or None; ``source_ids`` maps a
     source IRI to its id."""
     activities = {PG + activity: basis for basis, activity in BASIS_ACTIVITIES.items()}
-    values = {}
+    values: dict[str, Any] = {}  # a field's value: text, number or None, by its datatype
     for _, link, _, fields_, source_field, basis in MEASURE_NODES:
         entity = one(subject, PG + link)
         if entity is None:
@@ -251,9 +253,11 @@ def measures_from_rdf(one, subject: str, source_ids: dict[str, str]) -> Measures
             text = one(entity, PG + prop)
             if text is not None:
                 values[name] = text if datatype == "string" else int(text) if datatype == "integer" else float(text)
-        values[source_field] = source_ids.get(one(entity, PROV + "wasDerivedFrom"))
+        source = one(entity, PROV + "wasDerivedFrom")
+        values[source_field] = source_ids.get(source) if source is not None else None
         if hasattr(Measures, basis):
-            values[basis] = activities.get(one(entity, PROV + "wasGeneratedBy"))
+            activity = one(entity, PROV + "wasGeneratedBy")
+            values[basis] = activities.get(activity) if activity is not None else None
     return Measures(**values)
 
 
@@ -327,7 +331,7 @@ def _isco_group_triples(model: Model) -> Iterator[Triple]:
             yield node, _PREF, Literal(model.isco_titles[code], language="en")
 
 
-def _code_list(codes, scheme: str) -> Iterator[Triple]:
+def _code_list(codes: Iterable[Code], scheme: str) -> Iterator[Triple]:
     for code in codes:
         node = NamedNode(code.iri)
         yield from _concept(node, [], scheme, top=True)
@@ -398,7 +402,7 @@ def _indicator_triples(model: Model) -> Iterator[Triple]:
 class _Census:
     """Counts of the triples seen: triples, distinct subjects and properties, members per class."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.triples = 0
         self.subjects: set[str] = set()
         self.properties: set[str] = set()

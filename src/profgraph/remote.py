@@ -490,7 +490,7 @@ def model_from_triples(triples, name: str = "remote") -> Model:
     profession_ids = {profession.iri: profession.id for profession in professions.values()}
     transformations = [Transformation(profession_ids[one(iri, PG + "fromProfession")],
                                       profession_ids[one(iri, PG + "toProfession")],
-                                      source_ids.get(one(iri, DCT + "source")), one(iri, RDFS + "comment") or "")
+                                      source_ids[one(iri, DCT + "source")], one(iri, RDFS + "comment") or "")
                        for iri in typed[PG + "Transformation"]]
     return Model(name, professions, skills, sectors, transformations, sources)
 

@@ -48,7 +48,7 @@ def transition_table(model: Model, floor: float = GRAPH_FLOOR) -> dict:
     from .similarity import coverage_edges, skill_matrices
 
     matrices = skill_matrices(model)
-    table = coverage_edges(matrices, floor)
+    table: dict = coverage_edges(matrices, floor)  # with the ids and the floor beside the arrays
     table["ids"] = np.array(matrices.profession_ids)
     table["floor"] = np.float64(floor)
     return table
@@ -66,7 +66,7 @@ def graph_from_table(table, min_coverage: float) -> "nx.DiGraph":
     indptr, coverage = table["indptr"], table["coverage"]
     keep = coverage >= min_coverage
     sources = np.repeat(np.arange(len(ids)), np.diff(indptr))[keep]
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(ids)
     graph.add_edges_from(
         (ids[a], ids[b], {"coverage": c, "gap": g})
@@ -118,7 +118,7 @@ def _hop_bounded_costs(adjacency: dict, origin: str, max_steps: int, step_penalt
     best = {origin: (0.0, [origin])}
     frontier = {origin}
     for _ in range(max_steps):
-        improved = {}
+        improved: dict[str, tuple[float, list[str]]] = {}
         for node in frontier:
             if node != origin and expandable is not None and node not in expandable:
                 continue
@@ -217,8 +217,8 @@ def find_paths(model: Model, graph: "nx.DiGraph", origin: str, targets: set[str]
         min_coverage = rules.min_coverage
     if graph.graph.get("floor", 0.0) > min_coverage + 1e-12:
         raise ValueError(f"the transition graph keeps coverage >= {graph.graph['floor']}, above {min_coverage}")
-    checked = rules is not None and rules.max_prep_step < ANY_PREP_STEP
-    adjacency = viable_adjacency(model, graph, min_coverage, rules.max_prep_step if checked else None)
+    checked = rules.max_prep_step if rules is not None and rules.max_prep_step < ANY_PREP_STEP else None
+    adjacency = viable_adjacency(model, graph, min_coverage, checked)
     stones = None if rules is None else stepping_stones(model, origin, rules)
     found = {node: best for node, best in _hop_bounded_costs(adjacency, origin, max_steps, step_penalty, stones).items()
              if node in targets}
@@ -249,7 +249,7 @@ def _build_path(model: Model, graph: "nx.DiGraph", route: list[str], score: floa
     steps, learned = [], []
     for origin, destination in zip(route, route[1:]):
         edge = graph.edges[origin, destination]
-        grouped = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
+        grouped: dict[str, list[str]] = {skill_type: [] for skill_type in LEARNABLE_SKILL_TYPES}
         for skill_id in model.professions[destination].skills:
             if skill_id not in held and model.skills[skill_id].type != TRAIT:  # a trait is never learned
                 grouped[model.skills[skill_id].type].append(skill_id)
@@ -263,4 +263,4 @@ def target_set(model: Model, target: str | None = None, status: str | None = Non
     """Return the ids of the professions with ``status``, or the single profession ``target``."""
     if status is not None:
         return {pid for pid, profession in model.professions.items() if profession.status == status}
-    return {target}
+    return {target} if target is not None else set()

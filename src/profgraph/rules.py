@@ -25,12 +25,16 @@ desirable and stepping-stone rules, flagged; viability is only ever changed by i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import UsageError
 from .measures import automation_level, genai_level
+from .model import Model, Profession
 
 RISKS = ("automation", "genai", "both")
 # Automation is the default: Nesta's safety rule is defined on it, and it is estimated per
@@ -101,7 +105,7 @@ class Rules:
 def make_rules(*, min_coverage: float = DEFAULT_MIN_COVERAGE, max_prep_step: int = DEFAULT_MAX_PREP_STEP,
                min_pay_ratio: float = DEFAULT_MIN_PAY_RATIO, risk: str = DEFAULT_RISK, allow_riskier: bool = False,
                allow_lower_pay: bool = False, allow_stepping_stones: bool = False, region: str | None = None,
-               reference=None) -> Rules:
+               reference: str | Path | None = None) -> Rules:
     """Return checked :class:`Rules`; ``region`` is looked up in the reference data's wage table
     (:func:`profgraph.reference.regional_wages`, ``reference`` the folder) unless it names the whole
     country. Raises :class:`~profgraph.errors.UsageError` for a value out of range, an unknown
@@ -157,14 +161,14 @@ class Facts:
 _FACTS: dict[int, tuple[object, Facts]] = {}
 
 
-def facts_of(model) -> Facts:
+def facts_of(model: Model) -> Facts:
     """Return the :class:`Facts` of ``model`` (computed once per model object)."""
     cached = _FACTS.get(id(model))
     if cached is not None and cached[0] is model:
         return cached[1]
     professions = list(model.professions.values())
 
-    def numbers(get) -> np.ndarray:
+    def numbers(get: Callable[[Profession], float | None]) -> np.ndarray:
         return np.array([np.nan if (value := get(p)) is None else float(value) for p in professions], dtype=float)
 
     facts = Facts(
@@ -220,11 +224,12 @@ class Judged:
     strictly_known: np.ndarray
 
 
-def judge(facts: Facts, rules: Rules, origins, destinations, coverage) -> Judged:
+def judge(facts: Facts, rules: Rules, origins: npt.ArrayLike, destinations: npt.ArrayLike,
+          coverage: npt.ArrayLike) -> Judged:
     """Return the rules applied to the moves ``origins[i] -> destinations[i]`` (row indices of
     ``facts``) whose coverage is ``coverage[i]``. Every rule is decided here and nowhere else."""
     a, b = np.asarray(origins, dtype=np.int64), np.asarray(destinations, dtype=np.int64)
-    coverage = np.asarray(coverage, dtype=float)
+    coverages = np.asarray(coverage, dtype=float)
     on_zone = ~np.isnan(facts.job_zone[a]) & ~np.isnan(facts.job_zone[b])
     prep_from = np.where(on_zone, facts.job_zone[a], facts.skill_level[a])
     prep_to = np.where(on_zone, facts.job_zone[b], facts.skill_level[b])
@@ -232,7 +237,7 @@ def judge(facts: Facts, rules: Rules, origins, destinations, coverage) -> Judged
     wages = facts.wages(rules)
     with np.errstate(divide="ignore", invalid="ignore"):
         pay = np.where(on_earnings, facts.earnings[b] / facts.earnings[a], wages[b] / wages[a])
-    coverage_ok = coverage + _SLACK >= rules.min_coverage
+    coverage_ok = coverages + _SLACK >= rules.min_coverage
     prep_ok = np.abs(prep_to - prep_from) <= rules.max_prep_step + _SLACK  # NaN (unknown) fails
     value_from, value_to, level_from, level_to, known_by, safer_by, not_riskier_by = {}, {}, {}, {}, {}, {}, {}
     for measure in MEASURES:
@@ -247,7 +252,7 @@ def judge(facts: Facts, rules: Rules, origins, destinations, coverage) -> Judged
     strict_known = ~np.isnan(value_from["automation"]) & ~np.isnan(value_to["automation"]) & \
         ~np.isnan(facts.prevalence[a]) & ~np.isnan(facts.prevalence[b])
     return Judged(
-        coverage, coverage_ok, prep_from, prep_to, on_zone, prep_ok, pay, on_earnings, value_from, value_to,
+        coverages, coverage_ok, prep_from, prep_to, on_zone, prep_ok, pay, on_earnings, value_from, value_to,
         level_from, level_to, known_by, safer_by, not_riskier_by, measures,
         viable=coverage_ok & prep_ok, desirable=pay + _SLACK >= rules.min_pay_ratio,
         safer=np.logical_and.reduce([safer_by[m] for m in measures]),
@@ -258,15 +263,16 @@ def judge(facts: Facts, rules: Rules, origins, destinations, coverage) -> Judged
         strictly_known=strict_known)
 
 
-def risk_index(facts: Facts, rules: Rules, rows) -> np.ndarray:
+def risk_index(facts: Facts, rules: Rules, rows: npt.ArrayLike) -> np.ndarray:
     """Return, per profession row, the mean percentile of the measures in force (0.5 where unknown):
     the risk a path's score charges for its destination."""
-    rows = np.asarray(rows, dtype=np.int64)
-    parts = [np.where(np.isnan(facts.percentile[m][rows]), 0.5, facts.percentile[m][rows]) for m in rules.measures]
+    indices = np.asarray(rows, dtype=np.int64)
+    parts = [np.where(np.isnan(facts.percentile[m][indices]), 0.5, facts.percentile[m][indices])
+             for m in rules.measures]
     return np.mean(parts, axis=0)
 
 
-def _number(value, digits: int = 2) -> float | None:
+def _number(value: float | None, digits: int = 2) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), digits)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import math
 from collections import Counter
@@ -32,6 +33,9 @@ import numpy as np
 
 from .model import Model
 from .vocab import TRAIT
+
+if TYPE_CHECKING:  # for annotations; the functions import scipy where they use it
+    from scipy import sparse
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,9 @@ def skill_matrices(model: Model) -> SkillMatrices:
     for i, profession in enumerate(model.professions.values()):
         for skill_id, _, relation_weight in profession.requirements():
             if skill_id not in traits:
-                rows.append(i), cols.append(column[skill_id]), weights.append(relation_weight)
+                rows.append(i)
+                cols.append(column[skill_id])
+                weights.append(relation_weight)
     shape = (len(profession_ids), len(skill_ids))
     weight = sparse.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
     has = weight.copy()

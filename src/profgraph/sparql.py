@@ -409,6 +409,7 @@ def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format
     with exit_on_signals():  # SIGTERM or SIGHUP: the finally block below still kills the child
         child = start_python("from profgraph.sparql import _child_main; _child_main()",
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert child.stdin is not None and child.stdout is not None and child.stderr is not None  # the pipes above
         try:
             child.stdin.write(json.dumps({"store": str(rdf_folder), "query": sparql, "format": output_format,
                                           "allow_service": allow_service}).encode())
@@ -424,7 +425,7 @@ def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format
                     note = "; the output is incomplete" if written else ""
                     raise QueryTimeout(f"query stopped after the {timeout:g} s timeout{note}")
                 for key, _ in selector.select(remaining):
-                    chunk = os.read(key.fileobj.fileno(), 1 << 16)
+                    chunk = os.read(key.fd, 1 << 16)
                     if not chunk:
                         selector.unregister(key.fileobj)
                     elif key.data is errors:
@@ -472,7 +473,7 @@ def _child_main() -> None:
         sys.stdout.buffer.flush()
     except ProfgraphError as error:
         name = type(error).__name__ if type(error).__name__ in _CHILD_ERRORS else "ProfgraphError"
-        report = {"error": name, "message": str(error)}
+        report: dict[str, object] = {"error": name, "message": str(error)}
         if isinstance(error, UsageError):  # the parent names the parameter its own way
             report.update(message=error.template, parameter=error.parameter, values=error.values)
         sys.stderr.write(json.dumps(report, default=str))
@@ -532,7 +533,9 @@ def _typed_column(terms: list):
         if all_literals and datatypes == {XSD + "boolean"}:
             return pd.array([None if term is None else term.value in ("true", "1") for term in terms], dtype="boolean")
         if all_literals and datatypes <= _TIME_TYPES:
-            return pd.to_datetime([None if term is None else term.value for term in terms], format="ISO8601")
+            # pandas-stubs leave None out of the values, which pandas reads as NaT
+            return pd.to_datetime([None if term is None else term.value for term in terms],  # type: ignore[arg-type]
+                                  format="ISO8601")
     except ValueError:
         pass  # an ill-typed literal: keep the column as text
     return [None if term is None else _text(term) for term in terms]  # pandas infers its string dtype

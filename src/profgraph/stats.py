@@ -5,13 +5,18 @@ without a path or a move, rule by rule."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from statistics import mean
+from typing import TYPE_CHECKING, TypedDict
 
 from .model import Model
-from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, find_paths, target_set
+from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
 # Quoted beside the dataset's own counts (data/SOURCES.md): the Atlas of new professions, 2021, as
@@ -19,8 +24,18 @@ HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupatio
 # high or significant exposure to automation (source clrd-national-report-2021; data/observations.csv).
 ATLAS_COUNTS = {"emerging": 239, "transforming": 95, "disappearing": 129}
 ARTICLE_HIGH_EXPOSURE_SHARE = 0.52
+
+
+class Allowances(TypedDict, total=False):
+    """The rules a rule set of :data:`RULE_SETS` lifts (the fields of :class:`~profgraph.rules.Rules`)."""
+
+    allow_riskier: bool
+    allow_lower_pay: bool
+    allow_stepping_stones: bool
+
+
 # Each rule on its own beside viability, then all of them: what leaves the most professions stranded.
-RULE_SETS = {
+RULE_SETS: dict[str, Allowances] = {
     "viable": {"allow_riskier": True, "allow_lower_pay": True, "allow_stepping_stones": True},
     "viable_desirable": {"allow_riskier": True, "allow_stepping_stones": True},
     "viable_safer": {"allow_lower_pay": True, "allow_stepping_stones": True},
@@ -29,7 +44,7 @@ RULE_SETS = {
 }
 
 
-def stranded(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
+def stranded(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing", target_status: str = "emerging",
              max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> list[str]:
     """Return the ids of professions of ``origin_status`` with no path to ``target_status`` under
     ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
@@ -60,8 +75,9 @@ def without_moves(dataset, rules: Rules | None = None) -> dict[str, int]:
     return {name: int((values == 0).sum()) for name, values in counts.items()}
 
 
-def best_paths(model: Model, graph, origin_status: str = "disappearing", target_status: str = "emerging",
-               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> dict[str, list]:
+def best_paths(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing", target_status: str = "emerging",
+               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
+               rules: Rules | None = None) -> dict[str, list[ReskillingPath]]:
     """Return, for each profession of ``origin_status``, its ``top`` reskilling paths to ``target_status``
     under ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
     rules = rules or Rules()
@@ -70,7 +86,7 @@ def best_paths(model: Model, graph, origin_status: str = "disappearing", target_
             for pid, profession in model.professions.items() if profession.status == origin_status}
 
 
-def traits_to_learn(model: Model, paths) -> int:
+def traits_to_learn(model: Model, paths: Iterable[ReskillingPath]) -> int:
     """Return how many skills to learn, over all steps of ``paths``, are traits (it should be none)."""
     return sum(model.skills[skill].type == TRAIT for path in paths for step in path.steps
                for skills in step.skills_to_learn.values() for skill in skills)
@@ -113,7 +129,7 @@ def successor_reachability(dataset, rules: Rules | None = None) -> list[dict]:
     return found
 
 
-def _spread(values: list[int]) -> dict:
+def _spread(values: list[int]) -> dict[str, float] | None:
     return {"min": min(values), "mean": round(mean(values), 2), "max": max(values)} if values else None
 
 

@@ -38,14 +38,26 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__, versions
 from .atomic import remove_abandoned_workspaces, write_text_atomic
 from .errors import ProfgraphError
 from .model import Model, inconsistency
+
+if TYPE_CHECKING:  # for annotations; the views import these where they load them
+    import networkx as nx
+    from pyoxigraph import Store
+    from scipy import sparse
+
+    from .lookup import NameIndex
+    from .similarity import SkillMatrices
+
+_Loaded = TypeVar("_Loaded")
 
 FORMAT = 3
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.json", "transitions.npz", "oxigraph"
@@ -112,11 +124,11 @@ class Dataset:
         self.manifest = manifest
         self.version = self.path / manifest["current"]
         self.lease = lease
-        self.repair = None
-        self._graphs: OrderedDict[float, object] = OrderedDict()  # least recently used first
+        self.repair: Callable[[StoreDamaged | None], Dataset] | None = None
+        self._graphs: OrderedDict[float, nx.DiGraph] = OrderedDict()  # least recently used first
         self._graphs_lock, self._build_lock = threading.Lock(), threading.Lock()
 
-    def _load(self, read):
+    def _load(self, read: Callable[[], _Loaded]) -> _Loaded:
         """Return ``read()``; when it finds the store damaged, repair it and read again, if this store can be repaired."""
         try:
             return read()
@@ -172,10 +184,10 @@ class Dataset:
             raise self._damaged(f"{name} does not match its checksum")
 
     @cached_property
-    def _model_and_names(self):
+    def _model_and_names(self) -> tuple[Model, NameIndex]:
         return self._load(self._read_model)
 
-    def _read_model(self):
+    def _read_model(self) -> tuple[Model, NameIndex]:
         try:
             return decode_model(self._read_checked(MODEL_FILE))
         except ValueError as error:
@@ -187,7 +199,7 @@ class Dataset:
         return self._model_and_names[0]
 
     @property
-    def names(self):
+    def names(self) -> NameIndex:
         """The :class:`~profgraph.lookup.NameIndex` of the model's labels."""
         return self._model_and_names[1]
 
@@ -207,11 +219,11 @@ class Dataset:
         return table
 
     @property
-    def graph(self):
+    def graph(self) -> nx.DiGraph:
         """The transition graph at the stored floor (:func:`profgraph.reskilling.transition_graph`)."""
         return self.transition_graph(float(self.transitions["floor"]))
 
-    def transition_graph(self, min_coverage: float):
+    def transition_graph(self, min_coverage: float) -> nx.DiGraph:
         """Return a transition graph holding every edge with coverage >= ``min_coverage``. The last
         :data:`GRAPHS_KEPT` graphs asked for are kept; one graph is built at a time, so threads
         asking for many values at once cannot hold many graphs in memory."""
@@ -243,14 +255,14 @@ class Dataset:
         return specificities(self.model)
 
     @cached_property
-    def skill_matrices(self):
+    def skill_matrices(self) -> SkillMatrices:
         """The profession-by-skill matrices (:func:`profgraph.similarity.skill_matrices`)."""
         from .similarity import skill_matrices
 
         return skill_matrices(self.model)
 
     @cached_property
-    def similarity_vectors(self):
+    def similarity_vectors(self) -> sparse.csr_matrix:
         """The professions' similarity vectors (:func:`profgraph.similarity.similarity_vectors`)."""
         from .similarity import similarity_vectors
 
@@ -271,11 +283,11 @@ class Dataset:
         return self.version / RDF_FOLDER
 
     @cached_property
-    def rdf(self):
+    def rdf(self) -> Store:
         """The RDF dataset as a read-only :class:`pyoxigraph.Store`."""
         return self._load(self._open_rdf)
 
-    def _open_rdf(self):
+    def _open_rdf(self) -> Store:
         from pyoxigraph import Store
 
         try:
@@ -325,7 +337,7 @@ def _remember_verified(version: Path, identities: dict) -> None:
         pass
 
 
-def decode_model(content: bytes):
+def decode_model(content: bytes) -> tuple[Model, NameIndex]:
     """Return ``(model, names)`` read from the content of a ``model.json``.
 
     Raises ValueError (one line) when it is not JSON of the expected types or the model does not hold
@@ -349,7 +361,7 @@ def _names_problem(names: _Names, model: Model) -> str | None:
     """Return what keeps ``names`` from being an index of ``model``'s names, or None."""
     if len(names.keys) != len(names.entries):
         return f"{len(names.keys)} search keys for {len(names.entries)} names"
-    tables = {"profession": model.professions, "skill": model.skills}
+    tables: dict[str, Mapping[str, object]] = {"profession": model.professions, "skill": model.skills}
     for kind, entity_id, _, _ in names.entries:
         if entity_id not in tables.get(kind, ()):
             return f"a name of the unknown {kind} {entity_id!r}"

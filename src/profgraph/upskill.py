@@ -79,20 +79,20 @@ def _triple_candidates(gains: np.ndarray, base: np.ndarray, total: np.ndarray, m
     """Return the 3-sets of columns (rows a < b < c, unique, in order) that are unions of generators (module
     docstring) and whose columns between them touch at least ``least`` rows (counting a row once per column)."""
     singles = np.nonzero(single > 0)[0]
-    parts, pairs = [singles[_all_sets(len(singles), 3)]], [np.empty((0, 2), dtype=np.int64)]
+    parts, pair_parts = [singles[_all_sets(len(singles), 3)]], [np.empty((0, 2), dtype=np.int64)]
     for row in range(gains.shape[0]):
         support = np.nonzero(gains[row])[0]
         needs = gains[row, support]
         weak = ~_opens(base[row], total[row], needs, min_coverage, -SLACK)
         duo = _all_sets(int(weak.sum()), 2)
         opened = _opens(base[row], total[row], needs[weak][duo].sum(axis=1), min_coverage, SLACK)
-        pairs.append(support[weak][duo[opened]])
+        pair_parts.append(support[weak][duo[opened]])
         trio = _all_sets(len(support), 3)
         sums = needs[trio].sum(axis=1)
         all_needed = _opens(base[row], total[row], sums, min_coverage, SLACK) & \
             ~_opens(base[row], total[row], sums - needs[trio].max(axis=1), min_coverage, -SLACK)
         parts.append(support[trio[all_needed]])
-    pairs = np.unique(np.concatenate(pairs), axis=0)
+    pairs = np.unique(np.concatenate(pair_parts), axis=0)
     with_single = np.column_stack((np.repeat(pairs, len(singles), axis=0), np.tile(singles, len(pairs))))
     parts.append(with_single[(with_single[:, 2] != with_single[:, 0]) & (with_single[:, 2] != with_single[:, 1])])
     ends = np.concatenate((pairs, pairs[:, ::-1]))  # two pairs sharing a skill make a triple
@@ -317,13 +317,15 @@ def _search(search: _Search, matrices: SkillMatrices, min_coverage: float, top: 
     base_rows, total_rows = search.base_rows, search.total_rows
     skill_ids = np.array(matrices.skill_ids)
     ranked: list[tuple[int, int, float, tuple[int, ...]]] = []
-    single = pair = None  # how many destinations each skill, and each pair of skills, unlocks
+    single: np.ndarray | None = None  # how many destinations each skill unlocks
+    pair: np.ndarray | None = None  # how many destinations each pair of skills unlocks
     for size in range(1, search.max_skills + 1):
         if size < 3:
             sets = _all_sets(len(candidates), size)
         else:
             # a set unlocks only destinations its skills need; it must beat the current last place
             last = -sorted(ranked)[top - 1][0] if len(ranked) >= top else 0
+            assert single is not None  # counted at size 1
             sets = _triple_candidates(gains, base_rows, total_rows, min_coverage, single, last + 1)
             if len(sets) > MAX_SETS:
                 raise UsageError("{sets} candidate 3-skill sets are too many here; use {max_skills} 2 "
@@ -335,10 +337,12 @@ def _search(search: _Search, matrices: SkillMatrices, min_coverage: float, top: 
         if size == 1:
             single, keep = counts, counts > 0
         elif size == 2:
+            assert single is not None  # counted at size 1
             keep = counts > np.maximum(single[sets[:, 0]], single[sets[:, 1]])
             pair = np.zeros((len(candidates), len(candidates)), dtype=np.int64)
             pair[sets[:, 0], sets[:, 1]] = pair[sets[:, 1], sets[:, 0]] = counts
         else:
+            assert pair is not None  # counted at size 2
             a, b, c = sets.T
             keep = counts > np.maximum.reduce([pair[a, b], pair[a, c], pair[b, c]])
         kept_sets, kept_counts, kept_reached = sets[keep], counts[keep], reached[keep]

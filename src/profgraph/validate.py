@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Model
 from .vocab import LANGUAGES, TRAIT
+
+if TYPE_CHECKING:  # for annotations; the functions import rdflib where they use it
+    from rdflib import Graph
 
 MIN_REQUIREMENTS = 12  # skills (traits not counted) a curated profile requires at least
 MIN_REQUIREMENTS_IMPORTED = 6  # the floor for an imported classification, whose profiles we do not curate
@@ -56,7 +60,7 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
                                             f"{kind} {lang} label {text!r} is also {seen[key]}'s"))
                 else:
                     seen[key] = entity.id
-    used_skills = set()
+    used_skills: set[str] = set()
     least = MIN_REQUIREMENTS if complete_languages else MIN_REQUIREMENTS_IMPORTED
     close: dict[str, str] = {}
     for profession in model.professions.values():
@@ -65,8 +69,8 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
         if skills < least:
             findings.append(Finding("violation", "requirements", profession.id,
                                     f"requires {skills} skills (traits not counted), fewer than {least}"))
-        for skill in profession.levels.keys() - set(profession.skills):
-            findings.append(Finding("violation", "requirements", profession.id, f"has a level for {skill}, "
+        for unrequired in profession.levels.keys() - set(profession.skills):
+            findings.append(Finding("violation", "requirements", profession.id, f"has a level for {unrequired}, "
                                     "which it does not require"))
         if profession.esco_uri and (profession.esco_match or "close") == "close":
             if profession.esco_uri in close:
@@ -89,7 +93,7 @@ def table_findings(model: Model, complete_languages: bool = True) -> list[Findin
                                     f"{skill.type}, not trait"))
     for skill_id in model.skills.keys() - used_skills:
         findings.append(Finding("warning", "unused-skill", skill_id, "no profession requires this skill"))
-    pairs = defaultdict(int)
+    pairs: defaultdict[tuple[str, str], int] = defaultdict(int)
     for transformation in model.transformations:
         pairs[(transformation.origin, transformation.successor)] += 1
         if transformation.origin == transformation.successor:
@@ -122,7 +126,7 @@ def cube_findings(dataset) -> list[Finding]:
             for name, requirement in violations(dataset.rdf).items()]
 
 
-def check_shapes(data) -> list[Finding]:
+def check_shapes(data: Graph) -> list[Finding]:
     """Return the SHACL findings on the rdflib graph ``data``, sorted by focus node."""
     import pyshacl
     from rdflib import Graph

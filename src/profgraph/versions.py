@@ -24,7 +24,9 @@ import shutil
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
+fcntl: ModuleType | None  # None where the platform has no flock
 try:
     import fcntl
 except ImportError:  # Windows

@@ -13,8 +13,12 @@ fits. Work estimated over :data:`LONG_WORK` seconds reports its progress (:class
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:  # for annotations; the functions import numpy where they use it
+    import numpy as np
 
 SECONDS_PER_CHECK = 2e-8  # one destination-by-skill-set check of upskill (measured: 15-20 ns on ESCO)
 MAX_SECONDS = 120.0  # estimated seconds above which a search is refused
@@ -76,7 +80,7 @@ class Progress:
         """The work is over."""
 
 
-def transitions_at(dataset, min_coverage: float) -> "np.ndarray":  # noqa: F821
+def transitions_at(dataset, min_coverage: float) -> np.ndarray:
     """Return the coverage of every transition with at least ``min_coverage`` in ``dataset`` (from
     its stored table, or computed when ``min_coverage`` is below the table's floor)."""
     table = dataset.transitions

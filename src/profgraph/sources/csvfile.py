@@ -15,6 +15,7 @@ import csv
 import math
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import DataError, shown
 
@@ -26,7 +27,7 @@ class _Lines:
     """The decoded lines of a binary file, for :func:`csv.reader`, counting them and keeping those
     of the record being read (``record``, from line ``record_start``)."""
 
-    def __init__(self, handle, path: Path):
+    def __init__(self, handle: BinaryIO, path: Path):
         self.handle, self.path = handle, path
         self.number = 0
         self.record_start = 1
@@ -36,7 +37,7 @@ class _Lines:
     def start_record(self) -> None:
         self.record_start, self.record = self.number + 1, []
 
-    def __iter__(self):
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:

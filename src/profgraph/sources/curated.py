@@ -7,6 +7,7 @@ and the column, so that whoever edits the tables can fix them.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Container
 from pathlib import Path
 
 from ..errors import DataError, shown
@@ -81,19 +82,19 @@ class _Table:
             raise self.fail(line, column, f"{shown(value)} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         return value
 
-    def choice(self, line: int, row: dict, column: str, allowed) -> str:
+    def choice(self, line: int, row: dict, column: str, allowed: Collection[str]) -> str:
         value = self.required(line, row, column)
         if value not in allowed:
             raise self.fail(line, column, f"{shown(value)} is not one of {', '.join(allowed)}")
         return value
 
-    def reference(self, line: int, row: dict, column: str, known, what: str) -> str:
+    def reference(self, line: int, row: dict, column: str, known: Container[str], what: str) -> str:
         value = self.required(line, row, column)
         if value not in known:
             raise self.fail(line, column, f"unknown {what} id {shown(value)}")
         return value
 
-    def unique(self, line: int, column: str, value: str, seen) -> None:
+    def unique(self, line: int, column: str, value: str, seen: Container[str]) -> None:
         if value in seen:
             raise self.fail(line, column, f"duplicate id {shown(value)}")
 
@@ -111,7 +112,7 @@ def _alt_labels(row: dict) -> dict[str, tuple[str, ...]]:
     return alts
 
 
-def _measures(table: _Table, line: int, row: dict, sources) -> Measures:
+def _measures(table: _Table, line: int, row: dict, sources: Container[str]) -> Measures:
     measures = measures_from_row(row, lambda column, message: table.fail(line, column, message))
     for column in MEASURE_COLUMNS:
         value = getattr(measures, column)

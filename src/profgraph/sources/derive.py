@@ -19,11 +19,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..measures import isco_skill_level, nesta_category
 from ..model import Measures
 from ..vocab import RELATION_WEIGHT
-from .nesta import OccupationInputs, RiskTable, nearest
+from .ilo import GenAITable
+from .nesta import OccupationInputs, RiskRecord, RiskTable, nearest
+
+if TYPE_CHECKING:  # imported where used: it loads numpy and scipy
+    from ..exposure_model import SkillProfileModel
 
 _GROUP_BASES = {4: "isco-unit-group", 3: "isco-minor-group"}
 _ESCO_BASES = {"own": "esco-occupation", "broader": "esco-broader"}  # what profgraph.sources.nesta.nearest found
@@ -39,29 +44,41 @@ class Reference:
     groups: list[tuple[RiskTable, str]] = field(default_factory=list)  # ISCO fallbacks, in order, with sources
     inputs: Mapping[str, OccupationInputs] | None = None
     inputs_source: str | None = None
-    genai: object | None = None  # profgraph.sources.ilo.GenAITable
+    genai: GenAITable | None = None
     genai_source: str | None = None
     wages: Mapping[str, float] | None = None  # ISCO-08 major group -> national monthly wage
     wages_source: str | None = None
     skill_level_source: str | None = None
     broader: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    estimator: object | None = None  # profgraph.exposure_model.SkillProfileModel
+    estimator: SkillProfileModel | None = None
 
 
-def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]], iscos: Mapping[str, str | None]):
+def _training(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]]) -> tuple[list[str], list[list[float]]]:
+    """Return the URIs of the risk table's occupations that have a skill profile and a prevalence, and
+    their targets ``[risk, prevalence]``, in the table's order."""
+    training, targets = [], []
+    for uri, record in risk.by_uri.items():
+        if uri in profiles and record.prevalence is not None:
+            training.append(uri)
+            targets.append([record.risk, record.prevalence])
+    return training, targets
+
+
+def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]],
+                  iscos: Mapping[str, str | None]) -> SkillProfileModel | None:
     """Return the :class:`~profgraph.exposure_model.SkillProfileModel` fitted on the risk table's
     occupations that have a skill profile (``profiles``: occupation URI -> {skill URI: weight}), or
     None when the table has no prevalence or too few such occupations."""
     from .. import exposure_model
 
-    training = [uri for uri, record in risk.by_uri.items() if uri in profiles and record.prevalence is not None]
+    training, targets = _training(risk, profiles)
     if len(training) < 20:
         return None
     return exposure_model.fit([profiles[uri] for uri in training], [iscos.get(uri) or None for uri in training],
-                              [[risk.by_uri[uri].risk, risk.by_uri[uri].prevalence] for uri in training])
+                              targets)
 
 
-def esco_profiles(folder: Path):
+def esco_profiles(folder: Path) -> tuple[dict[str, dict[str, float]], dict[str, str | None], dict[str, list[str]]]:
     """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (that of
     :data:`~profgraph.vocab.RELATION_WEIGHT`, the higher for a skill listed twice)}, URI -> ISCO-08
     code, URI -> its broader occupations' URIs."""
@@ -79,7 +96,7 @@ def esco_profiles(folder: Path):
         broader
 
 
-CROSS_VALIDATIONS = (("skills and ISCO group, whole profiles", {}),
+CROSS_VALIDATIONS: tuple[tuple[str, dict[str, Any]], ...] = (("skills and ISCO group, whole profiles", {}),
                      ("skills and ISCO group, 8 skills per profile", {"cut": 8}),
                      ("skills alone, whole profiles", {"use_isco": False}),
                      ("skills alone, 8 skills per profile", {"cut": 8, "use_isco": False}))
@@ -94,8 +111,7 @@ def cross_validation(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]
 
     from scipy.stats import spearmanr
 
-    training = [uri for uri, record in risk.by_uri.items() if uri in profiles and record.prevalence is not None]
-    targets = [[risk.by_uri[uri].risk, risk.by_uri[uri].prevalence] for uri in training]
+    training, targets = _training(risk, profiles)
     figures = [(label, exposure_model.cross_validate([profiles[uri] for uri in training],
                                                      [iscos.get(uri) for uri in training], targets, **options))
                for label, options in CROSS_VALIDATIONS]
@@ -105,13 +121,13 @@ def cross_validation(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]
         groups.setdefault(iscos.get(uri) or "", []).append(index)
     pairs = [[(sum(targets[j][k] for j in members if j != i) / (len(members) - 1), targets[i][k]) for k in (0, 1)]
              for code, members in groups.items() if code and len(members) > 1 for i in members]
-    baseline = {name: float(spearmanr(*zip(*[pair[k] for pair in pairs]))[0]) for k, name in enumerate(("risk",
-                                                                                                       "prevalence"))}
+    baseline = {name: float(spearmanr([pair[k][0] for pair in pairs], [pair[k][1] for pair in pairs])[0])
+                for k, name in enumerate(("risk", "prevalence"))}
     return figures + [("ISCO unit group's mean alone (leave one out)", {**baseline, "n": len(pairs)})]
 
 
 
-def _risk_values(record, basis: str, source: str | None) -> dict:
+def _risk_values(record: RiskRecord, basis: str, source: str | None) -> dict[str, Any]:
     """Return the automation-risk fields of :class:`Measures` taken from a Nesta ``record``
     (an occupation's or an ISCO group's), obtained by ``basis``, citing ``source``."""
     return dict(automation_risk=record.risk, automation_prevalence=record.prevalence,
@@ -133,14 +149,14 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
     estimable = [i for i, (hit, (_, _, profile)) in enumerate(zip(found, items))
                  if hit is None and reference.estimator is not None and len(profile) >= exposure_model.MIN_SKILLS]
     estimates = {}
-    if estimable:
+    if estimable and reference.estimator is not None:
         predicted = reference.estimator.predict([items[i][2] for i in estimable], [items[i][1] for i in estimable])
         estimates = dict(zip(estimable, predicted.tolist()))
     quartiles = risk.quartiles() if risk is not None else None
     answers = []
     for index, ((uri, isco, _), hit) in enumerate(zip(items, found)):
         values: dict = {}
-        if hit is not None:
+        if hit is not None and risk is not None:
             values.update(_risk_values(risk.by_uri[hit[0]], _ESCO_BASES[hit[1]], reference.risk_source))
         elif index in estimates:
             estimated, prevalence = estimates[index]
@@ -159,7 +175,7 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
         if values.get("automation_risk") is not None and risk is not None:
             values["automation_percentile"] = risk.exposure(values["automation_risk"])
         exposure = reference.genai.for_isco(isco) if reference.genai is not None else None
-        if exposure is not None:
+        if exposure is not None and reference.genai is not None:
             values.update(genai_score=exposure[0], genai_category=exposure[1], genai_basis=exposure[2],
                           genai_percentile=reference.genai.percentile(exposure[0]),
                           genai_source=reference.genai_source)
@@ -168,7 +184,7 @@ def derive_measures(reference: Reference, items: Sequence[tuple[str | None, str 
             values.update(skill_level=level, skill_level_source=reference.skill_level_source)
         occupation = nearest(uri, reference.broader, reference.inputs.__contains__) \
             if reference.inputs is not None and uri else None
-        if occupation is not None:
+        if occupation is not None and reference.inputs is not None:
             inputs = reference.inputs[occupation[0]]
             values.update(job_zone=inputs.job_zone, education_level=inputs.education_level,
                           annual_earnings=inputs.annual_earnings,

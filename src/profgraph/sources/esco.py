@@ -37,12 +37,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DataError
 from ..model import Model, Profession, Skill, Source
 from ..vocab import ESCO_GRAPH, RELATION_WEIGHT, SKILL_TYPES, iri
 
 DEFAULT_LANG = "en"  # the language of the ESCO files read, unless another is asked for
+
+if TYPE_CHECKING:  # for annotations; the functions import these where they use them
+    import pandas as pd
+
+    from ..store import Dataset
+    from .derive import Reference
+    from .nesta import RiskTable
+
 # logical table -> (file name stem, the columns read)
 TABLES = {
     "occupations": ("occupations", ("conceptUri", "iscoGroup", "preferredLabel", "altLabels")),
@@ -222,7 +231,7 @@ def find_files(paths: Iterable[str | Path], lang: str = DEFAULT_LANG) -> dict[st
     return found
 
 
-def read_table(where: EscoFile, columns: tuple[str, ...]):
+def read_table(where: EscoFile, columns: tuple[str, ...]) -> pd.DataFrame:
     """Return the ``columns`` of the CSV file ``where`` as a pandas DataFrame of strings ("" when empty).
 
     Raises :class:`DataError` for a missing column and for a file that cannot be read.
@@ -249,7 +258,7 @@ def read_table(where: EscoFile, columns: tuple[str, ...]):
     return frame
 
 
-def _require(frame, where: EscoFile, column: str, unique: bool = False) -> None:
+def _require(frame: pd.DataFrame, where: EscoFile, column: str, unique: bool = False) -> None:
     """Raise :class:`DataError` naming the first record whose ``column`` is empty (or repeated)."""
     values = frame[column]
     bad = (values == "") | (values.duplicated() if unique else False)
@@ -282,7 +291,7 @@ def _split_labels(text: str, preferred: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def _group_codes(hierarchy) -> dict[str, str]:
+def _group_codes(hierarchy: pd.DataFrame) -> dict[str, str]:
     """Return skill group URI -> hierarchy code (``S5``, ``T2.1``...) from the skills hierarchy table."""
     codes = {}
     for level in range(4):
@@ -300,7 +309,8 @@ def _transversal_type(code: str) -> str | None:
     return None
 
 
-def skill_types(skills, broader, hierarchy, digital) -> list[str]:
+def skill_types(skills: pd.DataFrame, broader: pd.DataFrame, hierarchy: pd.DataFrame,
+                digital: pd.DataFrame) -> list[str]:
     """Return the type of every skill (rows of the skills table) by the rule in the module docstring."""
     codes = _group_codes(hierarchy)
     parents: dict[str, list[str]] = {}
@@ -363,7 +373,10 @@ def _risk_source(path: Path) -> Source:
                        "recorded with the value.")
 
 
-def _reference_tables(reference: Path | None, risk_table, risk_source: Source | None, broader, model_parts):
+def _reference_tables(reference: Path | None, risk_table: RiskTable | None, risk_source: Source | None,
+                      broader: dict[str, list[str]],
+                      model_parts: tuple[dict[str, dict[str, float]], dict[str, str | None]]
+                      ) -> tuple[Reference, list[Source]]:
     """Return the :class:`~profgraph.sources.derive.Reference` of an import and the sources it cites."""
     from ..reference import ILO, NESTA, WAGES
     from .derive import Reference, fit_estimator
@@ -373,7 +386,7 @@ def _reference_tables(reference: Path | None, risk_table, risk_source: Source | 
 
     tables = Reference(broader=broader, skill_level_source=REFERENCE_SOURCES["skill_level"].id)
     cited = [REFERENCE_SOURCES["skill_level"]]
-    if risk_table is not None:
+    if risk_table is not None and risk_source is not None:
         profiles, iscos = model_parts
         tables.risk, tables.risk_source = risk_table, risk_source.id
         tables.groups = [(risk_table, risk_source.id)]
@@ -391,19 +404,20 @@ def _reference_tables(reference: Path | None, risk_table, risk_source: Source | 
     return tables, cited
 
 
-def _first_bad(mask, where: EscoFile, column: str, values, problem: str) -> None:
+def _first_bad(mask: pd.Series, where: EscoFile, column: str, values: pd.Series, problem: str) -> None:
     """Raise :class:`DataError` naming the first record where ``mask`` is true."""
     if mask.any():
         record = int(mask.to_numpy().argmax())
         raise DataError(f"record {record + 1}: {values.iloc[record]!r} {problem}", str(where), column=column)
 
 
-def _requirements(occupation_uris: list[str], skill_uris: list[str], skill_ids: list[str], relations):
+def _requirements(occupation_uris: list[str], skill_uris: list[str], skill_ids: list[str],
+                  relations: pd.DataFrame) -> tuple[list[list[str]], list[list[str]], dict[str, int]]:
     """Return the essential and optional skill ids of each occupation (lists by row) and the links dropped."""
     import pandas as pd
 
-    occupation_row = pd.Index(occupation_uris).get_indexer(relations["occupationUri"])
-    skill_row = pd.Index(skill_uris).get_indexer(relations["skillUri"])
+    occupation_row = pd.Index(occupation_uris).get_indexer(pd.Index(relations["occupationUri"]))
+    skill_row = pd.Index(skill_uris).get_indexer(pd.Index(relations["skillUri"]))
     known = (occupation_row >= 0) & (skill_row >= 0)
     repeated = known & pd.DataFrame({"o": occupation_row, "s": skill_row}).duplicated().to_numpy()
     kept = known & ~repeated
@@ -418,7 +432,7 @@ def _requirements(occupation_uris: list[str], skill_uris: list[str], skill_ids: 
     return essential, optional, dropped
 
 
-def _broader_occupations(links) -> dict[str, list[str]]:
+def _broader_occupations(links: pd.DataFrame) -> dict[str, list[str]]:
     """Return occupation URI -> the URIs of its broader occupations (ISCO groups left out)."""
     between = (links["conceptType"] == "Occupation") & (links["broaderType"] == "Occupation")
     broader: dict[str, list[str]] = {}
@@ -529,7 +543,7 @@ def import_steps(with_risk: bool) -> int:
 
 def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
                 lang: str = DEFAULT_LANG, progress: Callable[[str], None] | None = None, force: bool = False,
-                reference: str | Path | None = None):
+                reference: str | Path | None = None) -> tuple[Dataset, dict]:
     """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
 
     Returns ``(dataset, summary)``: the opened :class:`~profgraph.store.Dataset` and

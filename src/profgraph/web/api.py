@@ -155,7 +155,7 @@ def status_code(error: Exception) -> int:
 def error_response(error: ProfgraphError):
     """Return the JSON answer to ``error``: ``{error}``, with ``suggestions`` for a name that matches
     nothing or ``candidates`` for an ambiguous one."""
-    body = {"error": str(error)}
+    body: dict[str, str | list[str]] = {"error": str(error)}
     if isinstance(error, UsageError) and error.parameter:  # the API's query parameters carry the library's names
         body["parameter"] = error.parameter
     if isinstance(error, NotFound):

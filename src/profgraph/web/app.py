@@ -128,7 +128,8 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
         yield
         context.close()
 
-    app = Starlette(routes=ROUTES, exception_handlers={HTTPException: http_error},
+    # starlette's types give every handler an Exception, though it passes one of the class registered
+    app = Starlette(routes=ROUTES, exception_handlers={HTTPException: http_error},  # type: ignore[dict-item]
                     middleware=middleware_stack(settings), lifespan=lifespan)
     app.router.redirect_slashes = False  # Starlette's slash redirects are absolute URLs built from the Host header
     app.state.context = context

@@ -47,7 +47,7 @@ class ServerContext:
     def _api_answer(self, answer, arguments: tuple) -> bytes:
         """Return ``answer(self, dict(arguments))`` as the body of a JSON response. Raises what
         ``answer`` raises (an error is not kept)."""
-        return JSONResponse(answer(self, dict(arguments))).body
+        return bytes(JSONResponse(answer(self, dict(arguments))).body)
 
     def close(self) -> None:
         """Stop the SPARQL endpoint's query processes."""

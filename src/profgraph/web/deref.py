@@ -25,10 +25,13 @@ def concise_description(store, iri: str, limit: int = MAX_TRIPLES) -> list:
     """Return the triples of the concise bounded description of ``iri`` in the pyoxigraph ``store``
     (over all its graphs, each triple once), at most ``limit`` of them; empty when the store says
     nothing about it. Raises ``ValueError`` when ``iri`` is not an IRI."""
-    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import BlankNode, NamedNode, Triple
 
     start = NamedNode(iri)
-    triples, seen, reached, waiting = [], set(), {start}, [start]
+    triples: list[Triple] = []
+    seen: set[Triple] = set()
+    reached: set[NamedNode | BlankNode] = {start}
+    waiting: list[NamedNode | BlankNode] = [start]
     while waiting and len(triples) < limit:
         for quad in store.quads_for_pattern(waiting.pop(), None, None):
             triple = quad.triple

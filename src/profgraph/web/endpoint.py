@@ -31,11 +31,16 @@ timeout and cap.
 
 from __future__ import annotations
 
+import io
 import queue
 import threading
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from ..formats import FORMATS, KIND_NAMES, W3C_FORMATS, for_media_type, for_name, served
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 class ProtocolError(Exception):
@@ -51,7 +56,7 @@ def named_formats(values) -> list[str]:
     of the formats the endpoint serves (:func:`profgraph.formats.served`), the names common clients
     send (``turtle``, ``json-ld``, ``rdf+xml``...) or media types (a comma-separated list of them, as
     SPARQLWrapper sends). Unknown values are left out, so that the ``Accept`` header decides."""
-    formats = []
+    formats: list[str] = []
     for value in values:
         for item in value.split(","):
             name = item.split(";")[0].strip().lower()
@@ -163,21 +168,18 @@ def _decode(body: bytes) -> str:
         raise ProtocolError(400, "the request body is not UTF-8") from None
 
 
-class _CappedBuffer:
+class _CappedBuffer(io.BytesIO):
     """A binary sink that refuses to grow past ``limit`` bytes."""
 
     def __init__(self, limit: int):
-        self.limit, self.data, self.overflowed = limit, bytearray(), False
+        super().__init__()
+        self.limit, self.overflowed = limit, False
 
-    def write(self, chunk) -> int:
-        if len(self.data) + len(chunk) > self.limit:
+    def write(self, chunk: ReadableBuffer, /) -> int:
+        if self.tell() + memoryview(chunk).nbytes > self.limit:
             self.overflowed = True
             raise OSError("result too large")
-        self.data += chunk
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
+        return super().write(chunk)
 
 
 def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool = False,
@@ -199,7 +201,7 @@ def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool 
             if buffer.overflowed:
                 return 400, f"the result is larger than {max_bytes} bytes; add a LIMIT"
             raise
-        return "ok", output_format, bytes(buffer.data)
+        return "ok", output_format, buffer.getvalue()
     except ProtocolError as error:
         return error.status, str(error)
     except ServiceRefused as error:

@@ -225,7 +225,8 @@ def build_view(dataset, name: str | None = None, *, profession_id: str | None = 
         return ((not wanted_statuses or profession.status in wanted_statuses)
                 and (not wanted_sectors or profession.sector in wanted_sectors))
 
-    report, links, origin, forced = None, set(), None, []
+    report, origin, forced = None, None, []
+    links: set[frozenset] = set()
     graph = dataset.transition_graph(min_coverage)
     if name is None and profession_id is None:
         professions = _by_links(model, graph, min_coverage, [pid for pid in model.professions if allowed(pid)])
@@ -295,7 +296,7 @@ def _sectors(model: Model, sectors) -> list[str]:
     """Return the ids of ``sectors``, each given by id, code or label in any language."""
     if not sectors:
         return []
-    keys = {}
+    keys: dict[str, str] = {}
     for sector in model.sectors.values():
         for text in (sector.id, sector.code, *sector.labels.values()):
             keys.setdefault(search_key(text), sector.id)
@@ -317,7 +318,7 @@ def _report(dataset, origin: str, to: str, *, top: int, min_coverage: float, lan
 
 def _by_links(model: Model, graph, min_coverage: float, professions: list[str]) -> list[str]:
     """Return ``professions`` best linked first (viable moves and transformations), ties in model order."""
-    links = Counter()
+    links: Counter[str] = Counter()
     for transformation in model.transformations:
         links[transformation.origin] += 1
         links[transformation.successor] += 1
@@ -463,7 +464,7 @@ class _Assembly:
         nid = node_id("profession", profession_id)
         self.details[nid] = self._details("profession", profession, fields, status=profession.status,
                                           skills={k: v for k, v in skills.items() if v})
-        colour = STATUS_COLOURS.get(profession.status, UNKNOWN_STATUS_COLOUR)
+        colour = STATUS_COLOURS.get(profession.status or "", UNKNOWN_STATUS_COLOUR)
         self.nodes.append({
             "id": nid, "label": label(profession, lang), "shape": "dot",
             "size": FOCUS_SIZE if focus else PROFESSION_SIZE,

@@ -8,6 +8,8 @@ order of :data:`~profgraph.vocab.LANGUAGES`), and read by language through :func
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..vocab import LANGUAGES
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -268,6 +270,7 @@ _TEXTS = {
                      "The address is too long (the query is over {limit} bytes): list fewer skills or start again."),
 }
 
+TEXTS: dict[str, dict[str, Any]]  # lang -> key -> text; levels, bases and rules -> dicts of texts
 TEXTS = by_language(_TEXTS)
 for _lang in LANGUAGES:  # the named values, for the templates: words.levels.high, words.bases[...], words.rules[...]
     TEXTS[_lang].update(levels=LEVEL_NAMES[_lang], bases=BASIS_NAMES[_lang], rules=RULE_NAMES[_lang])

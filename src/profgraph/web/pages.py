@@ -45,6 +45,8 @@ class ServerUrls:
             return f"/{lang}/"
         if kind in PAGE_KINDS or kind in ("search", "path", "plan"):
             return f"/{lang}/{kind}"
+        if entity_id is None:
+            raise ValueError(f"a {kind} page needs an id")
         return f"/{lang}/{kind}/{quote(entity_id, safe='')}"
 
     def asset(self, name: str) -> str:

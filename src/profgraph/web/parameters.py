@@ -4,6 +4,7 @@ it in OpenAPI (:meth:`Parameter.openapi`), so the two cannot disagree."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..errors import UsageError
@@ -75,8 +76,10 @@ class Parameter:
         except ValueError:
             whole = "a whole number" if self.kind == "integer" else "a number"
             raise BadRequest(f"the parameter {self.name!r} must be {whole}, not {text[:40]!r}", self.name) from None
-        if not self.minimum <= value <= self.maximum:  # NaN is out of every range
-            raise BadRequest(f"the parameter {self.name!r} must be between {self.minimum:g} and {self.maximum:g}, "
+        low = -math.inf if self.minimum is None else self.minimum
+        high = math.inf if self.maximum is None else self.maximum
+        if not low <= value <= high:  # NaN is out of every range
+            raise BadRequest(f"the parameter {self.name!r} must be between {low:g} and {high:g}, "
                              f"not {text[:40]}", self.name)
         return value
 
@@ -96,7 +99,7 @@ class Parameter:
 
     def openapi(self) -> dict:
         """Return the OpenAPI 3 parameter object of this parameter."""
-        schema = {"type": OPENAPI_TYPES[self.kind]}
+        schema: dict[str, object] = {"type": OPENAPI_TYPES[self.kind]}
         if self.default is not None:
             schema["default"] = self.default
         if self.minimum is not None:

@@ -25,7 +25,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..atomic import OutputFolder
 from ..errors import UsageError
@@ -149,7 +149,7 @@ def search_index(model: Model) -> dict:
     entries = []
     for kind, entities in (("profession", model.professions), ("skill", model.skills)):
         for entity in entities.values():
-            keys = {}
+            keys: dict[str, str] = {}
             for name in names_of(entity):
                 keys.setdefault(search_key(name), name)
             entries.append([kind, entity.id, page_name(entity.id), getattr(entity, "status", None) or "",
@@ -197,6 +197,7 @@ def index_context(model: Model, lang: str) -> dict:
         by_sector: dict[str | None, list[str]] = {}
         for pid in members:
             by_sector.setdefault(model.professions[pid].sector, []).append(pid)
+        sectors: list[dict[str, Any]]
         sectors = [{"id": sector or "unknown", "label": _sector_label(model, sector, lang),
                     "professions": _sorted_entries(model, pids, lang)} for sector, pids in by_sector.items()]
         sectors.sort(key=lambda sector: sort_key(sector["label"]))
@@ -207,7 +208,7 @@ def index_context(model: Model, lang: str) -> dict:
 
 def sectors_context(model: Model, lang: str) -> dict:
     """Context of the sector index: ``sectors`` (sorted by label), each with ``statuses`` and their professions."""
-    sectors = []
+    sectors: list[dict[str, Any]] = []
     sector_ids = list(model.sectors) + ([None] if any(p.sector not in model.sectors for p in
                                                       model.professions.values()) else [])
     for sector_id in sector_ids:
@@ -239,6 +240,7 @@ def skills_context(model: Model, lang: str) -> dict:
     needed = needed_by(model)
     types = []
     for skill_type in SKILL_TYPES:
+        skills: list[dict[str, Any]]
         skills = [{"id": skill.id, "label": label(skill, lang),
                    "count": len(needed[skill.id]["essential"]) + len(needed[skill.id]["optional"])}
                   for skill in model.skills.values() if skill.type == skill_type]

@@ -92,6 +92,8 @@ def page_path(lang: str, kind: str, entity_id: str | None = None) -> str:
     """
     if kind in PAGE_KINDS:
         return f"{lang}/{PAGE_KINDS[kind]}"
+    if entity_id is None:
+        raise ValueError(f"a {kind} page needs an id")
     return f"{lang}/{kind}/{page_name(entity_id)}"
 
 

@@ -60,23 +60,6 @@ def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]], 
                               [[risk.by_uri[uri].risk, risk.by_uri[uri].prevalence] for uri in training])
 
 
-def esco_profiles(folder: Path):
-    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (essential 1,
-    optional 0.5)}, URI -> ISCO-08 code, URI -> its broader occupations' URIs."""
-    from .esco import TABLES, _broader_occupations, find_files, read_table
-
-    files = find_files([folder])
-    relations = read_table(files["relations"], TABLES["relations"][1])
-    occupations = read_table(files["occupations"], TABLES["occupations"][1])
-    broader = _broader_occupations(read_table(files["occupation_broader"], TABLES["occupation_broader"][1]))
-    profiles: dict[str, dict[str, float]] = {}
-    for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
-        profile = profiles.setdefault(occupation, {})
-        profile[skill] = max(1.0 if relation == "essential" else 0.5, profile.get(skill, 0.0))
-    return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
-        broader
-
-
 CROSS_VALIDATIONS = (("skills and ISCO group, whole profiles", {}),
                      ("skills and ISCO group, 8 skills per profile", {"cut": 8}),
                      ("skills alone, whole profiles", {"use_isco": False}),

@@ -426,6 +426,21 @@ def _broader_occupations(links) -> dict[str, list[str]]:
     return broader
 
 
+def esco_profiles(folder: Path):
+    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (essential 1,
+    optional 0.5)}, URI -> ISCO-08 code, URI -> its broader occupations' URIs."""
+    files = find_files([folder])
+    relations = read_table(files["relations"], TABLES["relations"][1])
+    occupations = read_table(files["occupations"], TABLES["occupations"][1])
+    broader = _broader_occupations(read_table(files["occupation_broader"], TABLES["occupation_broader"][1]))
+    profiles: dict[str, dict[str, float]] = {}
+    for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
+        profile = profiles.setdefault(occupation, {})
+        profile[skill] = max(1.0 if relation == "essential" else 0.5, profile.get(skill, 0.0))
+    return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
+        broader
+
+
 def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = "en",
               progress: Callable[[str], None] | None = None, reference: str | Path | None = None) -> EscoImport:
     """Read the ESCO CSV download in ``paths`` (zips, CSV files, folders) and return the import.

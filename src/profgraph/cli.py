@@ -148,7 +148,7 @@ def _load(store, queries_only: bool = False):
     (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
     import os
 
-    from .store import load
+    from .datasets import load
 
     context = click.get_current_context(silent=True)
     endpoint = (context.meta.get("profgraph.web.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
@@ -838,8 +838,8 @@ def push(store_url, graph, store):
       profgraph push --endpoint http://127.0.0.1:7878/store
       profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
     """
+    from .datasets import load
     from .remote import push as push_dataset
-    from .store import load
 
     count = push_dataset(load(store), store_url, graph)
     click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")

@@ -60,7 +60,8 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
 
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-    from .endpoint import MEDIA_TYPES, ProtocolError, choose_format, preferred_formats, prefers_html
+    from ..media import MEDIA_TYPES
+    from .endpoint import ProtocolError, choose_format, preferred_formats, prefers_html
     from ..sparql import write_graph
 
     vary = {"Vary": "Accept, Accept-Language"}

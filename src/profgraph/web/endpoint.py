@@ -35,27 +35,9 @@ import queue
 import threading
 from urllib.parse import parse_qs
 
+from ..media import ACCEPTED, MEDIA_TYPES
 from ..sparql import KIND_NAMES
 
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-_ACCEPTED = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/turtle": "ttl",
-    "text/n3": "ttl", "text/rdf+n3": "ttl", "application/n3": "ttl",  # Turtle is N3
-    "application/n-triples": "nt", "text/plain": "nt",
-    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/rdf+xml": "rdfxml",
-}
 # What a generic type means for a graph: JSON is JSON-LD, XML is RDF/XML.
 _FOR_GRAPHS = {"application/json": "jsonld", "application/xml": "rdfxml", "text/xml": "rdfxml"}
 # The ``format`` values of common clients (SPARQLWrapper, Virtuoso's, Fuseki's), beside the names
@@ -90,8 +72,8 @@ def named_formats(values) -> list[str]:
                 formats.extend(_FORMAT_NAMES[name])
             elif name in MEDIA_TYPES:
                 formats.append(name)
-            elif name in _ACCEPTED:
-                formats.extend([_ACCEPTED[name], *([_FOR_GRAPHS[name]] if name in _FOR_GRAPHS else [])])
+            elif name in ACCEPTED:
+                formats.extend([ACCEPTED[name], *([_FOR_GRAPHS[name]] if name in _FOR_GRAPHS else [])])
     return list(dict.fromkeys(formats))
 
 
@@ -128,8 +110,8 @@ def preferred_formats(accept: str | None, explicit: list[str] | None = None) -> 
     for quality, position, media in ranked_header(accept):
         if media.endswith("/*"):
             wildcard = True
-        elif media in _ACCEPTED:
-            ranked.append((-quality, position, _ACCEPTED[media]))
+        elif media in ACCEPTED:
+            ranked.append((-quality, position, ACCEPTED[media]))
             if media in _FOR_GRAPHS:
                 ranked.append((-quality, position, _FOR_GRAPHS[media]))
     formats = list(dict.fromkeys(name for _, _, name in sorted(ranked)))
@@ -223,8 +205,8 @@ def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool 
     ``(status, message)`` for a query the endpoint refuses (never raises for a bad query).
     ``strict`` and ``allow_service`` are as in :func:`choose_format` and
     :func:`profgraph.sparql.check_query`; ``graphs`` is the Protocol's dataset (:func:`query_text`)."""
-    from ..errors import ProfgraphError
-    from ..sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
+    from ..errors import ProfgraphError, QuerySyntaxError, QueryTooComplex, ServiceRefused
+    from ..sparql import execute, result_kind, write_result
 
     try:
         result = execute(store, sparql, allow_service, **(graphs or {}))
@@ -394,16 +376,16 @@ class SparqlEndpoint:
         self._gate = None  # (event loop, semaphore of workers, thread limiter), made on the loop
 
     def _run(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
-        remote = getattr(self.dataset, "endpoint", None)
-        if remote is not None:
-            return self.dataset.answer(sparql, formats, timeout=self.settings.sparql_timeout,
-                                       max_bytes=self.settings.max_result_bytes, graphs=graphs)
+        return self.dataset.answer(sparql, formats, self.settings.sparql_timeout, self.settings.max_result_bytes,
+                                   graphs, strict, workers=self._query_workers)
+
+    def _query_workers(self, rdf_folder, timeout: float, max_bytes: int) -> QueryWorkers:
+        """The query processes over the Oxigraph folder ``rdf_folder``, started on the first call."""
         with self._lock:
             if self._workers is None:
-                self._workers = QueryWorkers(str(self.dataset.rdf_path), self.settings.sparql_workers,
-                                             self.settings.sparql_timeout, self.settings.max_result_bytes,
+                self._workers = QueryWorkers(str(rdf_folder), self.settings.sparql_workers, timeout, max_bytes,
                                              self.settings.sparql_memory_mb, self.settings.allowed_services)
-        return self._workers.run(sparql, formats, strict, graphs)
+        return self._workers
 
     async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
         """Wait (asynchronously, holding no thread) for a free worker, at most the query timeout;
@@ -431,7 +413,8 @@ class SparqlEndpoint:
         """Answer one Protocol request (see the module's docstring)."""
         from starlette.responses import PlainTextResponse, Response
 
-        from ..sparql import QueryTooComplex, ServiceRefused, check_query
+        from ..errors import QueryTooComplex, ServiceRefused
+        from ..sparql import check_query
 
         if request.method in ("GET", "HEAD") and not ({"query", "update"} & set(request.query_params.keys())):
             return self.describe(request)
@@ -480,7 +463,7 @@ class SparqlEndpoint:
 
         buffer = BytesIO()
         endpoint_url = str(request.url.replace(query="", fragment=""))
-        write_graph(service_description(endpoint_url, _named_graphs(self.dataset)), buffer, output_format)
+        write_graph(service_description(endpoint_url, self.dataset.graph_names()), buffer, output_format)
         return Response(buffer.getvalue(), media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
 
     def close(self) -> None:
@@ -501,16 +484,9 @@ def prefers_html(accept: str) -> bool:
     for quality, _, media in ranked_header(accept):
         if media in ("text/html", "application/xhtml+xml"):
             best_html = max(best_html, quality)
-        elif media in _ACCEPTED:
+        elif media in ACCEPTED:
             best_rdf = max(best_rdf, quality)
     return best_html > best_rdf
-
-
-def _named_graphs(dataset) -> list[str]:
-    """The IRIs of the named graphs of a local dataset's store; none for a remote one."""
-    if getattr(dataset, "endpoint", None):
-        return []
-    return sorted(graph.value for graph in dataset.rdf.named_graphs() if hasattr(graph, "value"))
 
 
 def service_description(endpoint_url: str, named_graphs: list[str]) -> list:

@@ -1,6 +1,7 @@
-"""The media types of the formats profgraph serves and reads: the name of each result or RDF format
-(as ``--format`` and the SPARQL endpoint name them) -> its media type, and the media types clients
-and servers send -> the format they mean."""
+"""The media types of the result and RDF formats profgraph serves and reads.
+
+:data:`MEDIA_TYPES`: each format's name (as ``--format`` and the SPARQL endpoint name them) -> its
+media type; :data:`ACCEPTED`: the media types clients and servers send -> the format they mean."""
 
 MEDIA_TYPES = {  # format name -> the media type it is served as
     "json": "application/sparql-results+json",

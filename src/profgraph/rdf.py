@@ -1,4 +1,5 @@
-"""The RDF view of a :class:`~profgraph.model.Model`: quads in the profgraph vocabulary.
+"""The RDF view of a :class:`~profgraph.model.Model`: quads in the profgraph vocabulary, and the
+model read back from them (:func:`model_from_triples`).
 
 The data go to the model's named graph (:data:`~profgraph.vocab.DATA_GRAPH` for the curated
 data, :data:`~profgraph.vocab.ESCO_GRAPH` for an ESCO import); the ontology, loaded from Turtle,

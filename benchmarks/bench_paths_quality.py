@@ -134,10 +134,10 @@ def to_safer_check(dataset) -> None:
 
 
 def cross_validation(data: Path) -> None:
-    from profgraph.sources import derive, nesta
+    from profgraph.sources import derive, esco, nesta
 
     risk = nesta.read_risk_table(data / "nesta-mcc" / nesta.RISK_FILE)
-    profiles, iscos, _ = derive.esco_profiles(data / "esco-v1.1.1")
+    profiles, iscos, _ = esco.esco_profiles(data / "esco-v1.1.1")
     print("\nThe skill-profile risk model, 5-fold cross-validated Spearman against Nesta's occupations")
     for label, scores in derive.cross_validation(risk, profiles, iscos):
         line(label, f"risk {scores['risk']:.3f}, prevalence {scores['prevalence']:.3f} (n {scores['n']})")

@@ -101,7 +101,7 @@ def counting_traits(folder: Path, into: Path) -> Path:
 
 
 def curated_figures(folder: Path) -> None:
-    from profgraph.store import load
+    from profgraph.datasets import load
 
     with tempfile.TemporaryDirectory() as temporary:
         kept = load(data=counting_traits(folder, Path(temporary)))

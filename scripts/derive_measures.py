@@ -41,8 +41,8 @@ from profgraph.atomic import write_text_atomic  # noqa: E402
 from profgraph.measures import MEASURE_COLUMNS, measures_to_row  # noqa: E402
 from profgraph.reference import ILO, NESTA, WAGES, reference_dir  # noqa: E402
 from profgraph.sources import ilo, kzwages, nesta  # noqa: E402
-from profgraph.sources.derive import (Reference, cross_validation, derive_measures, esco_profiles,  # noqa: E402
-                                      fit_estimator)
+from profgraph.sources.derive import Reference, cross_validation, derive_measures, fit_estimator  # noqa: E402
+from profgraph.sources.esco import esco_profiles  # noqa: E402
 
 
 def read_csv(path: Path) -> list[dict]:

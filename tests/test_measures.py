@@ -55,7 +55,7 @@ def test_plain_levels_come_from_the_sources_categories():
 @pytest.mark.skipif(not (SHARED_DATA / "esco-v1.1.1").is_dir(), reason="../shared/data (ESCO, Nesta) is absent")
 def test_the_skill_profile_estimate_agrees_with_nesta_on_held_out_occupations():
     from profgraph.exposure_model import cross_validate
-    from profgraph.sources.derive import esco_profiles
+    from profgraph.sources.esco import esco_profiles
     from profgraph.sources.nesta import RISK_FILE, read_risk_table
 
     risk = read_risk_table(SHARED_DATA / "nesta-mcc" / RISK_FILE)

@@ -199,3 +199,25 @@ def test_remote_syntax_errors_give_the_query_s_own_position(pushed, broken):
     client = TestClient(create_app(open_remote(pushed)), base_url="http://127.0.0.1")
     response = client.get("/sparql", params={"query": broken})
     assert response.status_code == 400 and position(response.text) == position(local.output), response.text
+
+
+def test_profgraph_query_on_a_remote_dataset_asks_the_server(oxigraph, pushed):
+    import urllib.request
+
+    import profgraph
+    from profgraph.remote import open_remote
+
+    dataset = open_remote(pushed)
+    probe = 'ASK { <urn:profgraph:probe> <urn:profgraph:probe> "only on the server" }'
+
+    def update(operation: str) -> None:
+        request = urllib.request.Request(f"{oxigraph}/update", data=operation.encode(),
+                                         headers={"Content-Type": "application/sparql-update"})
+        urllib.request.urlopen(request, timeout=30).read()
+
+    assert profgraph.query(probe, dataset) is False
+    update('INSERT DATA { <urn:profgraph:probe> <urn:profgraph:probe> "only on the server" }')
+    try:
+        assert profgraph.query(probe, dataset) is True  # the server answered, not the cached copy
+    finally:
+        update('DELETE DATA { <urn:profgraph:probe> <urn:profgraph:probe> "only on the server" }')

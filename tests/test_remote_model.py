@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import NamedNode
 
-from profgraph.remote import model_from_triples
+from profgraph.rdf import model_from_triples
 from profgraph.vocab import DCT, PG, RDF
 
 

@@ -88,7 +88,7 @@ def test_esco_matches_and_isco_codes_are_checked(tiny_copy):
 
 
 def test_unreachable_successor_needs_a_note(tiny_copy, monkeypatch):
-    from profgraph.store import load
+    from profgraph.datasets import load
     from profgraph.validate import successor_findings
 
     edit_csv(tiny_copy / "transformations.csv", "clerk,operator,tiny-author", "clerk,operator,tiny-author\nclerk,island,tiny-author")

@@ -36,7 +36,7 @@ from typing import BinaryIO
 
 from . import __version__
 from .errors import UsageError
-from .versions import BUILD_LOCK, VERSION, WORKSPACE_PREFIX
+from .versions import BUILD_LOCK, VERSION, WORKSPACE_PREFIX, process_alive
 
 OUTPUT_MARKER = ".profgraph-output"
 OUTPUT_KINDS = {"store": "store", "site": "site", "csv": "CSV export"}
@@ -342,24 +342,12 @@ def _remove_abandoned(folder: Path, pattern: re.Pattern) -> None:
         return
     for entry in entries:
         found = pattern.match(entry.name)
-        if found and not _alive(int(found.group(1))):
+        if found and not process_alive(int(found.group(1))):
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 with contextlib.suppress(OSError):
                     entry.unlink()
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _umask() -> int:

@@ -183,7 +183,7 @@ def _exit_on_termination():
 
 
 def _load(store, endpoint, queries_only: bool = False):
-    """Return the dataset of --store / --endpoint (:func:`profgraph.store.load`: an endpoint wins);
+    """Return the dataset of --store / --endpoint (:func:`profgraph.datasets.load`: an endpoint wins);
     with ``queries_only``, an endpoint is only asked queries (:class:`~profgraph.remote.RemoteEndpoint`),
     not pulled."""
     if endpoint and queries_only:
@@ -192,7 +192,7 @@ def _load(store, endpoint, queries_only: bool = False):
         from .remote import RemoteEndpoint
 
         return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
-    from .store import load
+    from .datasets import load
 
     return load(store, endpoint=endpoint)
 
@@ -773,8 +773,8 @@ def push(store_url, graph, store):
       profgraph push --endpoint http://127.0.0.1:7878/store
       profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
     """
+    from .datasets import load_local
     from .remote import push as push_dataset
-    from .store import load_local
 
     count = push_dataset(load_local(store), store_url, graph)
     click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")

@@ -100,3 +100,40 @@ class UsageError(ProfgraphError):
         if self.parameter is not None:
             names["parameter"] = name_of(self.parameter)
         return self.template.format(**names, **self.values)
+
+class QuerySyntaxError(UsageError):
+    """The SPARQL query does not parse. The message gives the engine's (or the server's) line and column."""
+
+
+class QueryTimeout(ProfgraphError):
+    """The query ran longer than its timeout and was stopped."""
+
+    exit_code = 3
+
+
+class QueryTooComplex(UsageError):
+    """The query nests or chains more than the engine can parse safely (:func:`profgraph.sparql.check_query`)."""
+
+
+class ServiceRefused(UsageError):
+    """The query calls a ``SERVICE`` endpoint that is not on the allow-list (:func:`profgraph.sparql.check_query`)."""
+
+
+class RemoteError(ProfgraphError):
+    """The SPARQL server could not be reached, refused a request or gave an answer that cannot be
+    used. ``status`` is the HTTP status it answered with, if it answered one, and ``detail`` the start
+    of the page that came with it, as one line of text."""
+
+    def __init__(self, message: str, status: int | None = None, detail: str = ""):
+        super().__init__(message)
+        self.status, self.detail = status, detail
+
+
+class RemoteTimeout(RemoteError):
+    """The server did not finish answering before the operation's deadline; the connection was closed."""
+
+    exit_code = 3
+
+
+class AnswerTooLarge(RemoteError):
+    """The answer grew past its size cap; reading stopped there and the connection was closed."""

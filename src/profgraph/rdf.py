@@ -1,4 +1,5 @@
-"""The RDF view of a :class:`~profgraph.model.Model`: quads in the profgraph vocabulary.
+"""The RDF view of a :class:`~profgraph.model.Model`: quads in the profgraph vocabulary, and the
+model read back from them (:func:`model_from_triples`).
 
 The data go to the model's named graph (:data:`~profgraph.vocab.DATA_GRAPH` for the curated
 data, :data:`~profgraph.vocab.ESCO_GRAPH` for an ESCO import); the ontology, loaded from Turtle,
@@ -19,7 +20,7 @@ to :data:`~profgraph.vocab.ONTOLOGY_GRAPH`. What the graph holds:
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -28,7 +29,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import formats
 from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
-from .model import Code, Measures, Model
+from .model import Code, Measures, Model, Profession, Sector, Skill, Source, Transformation
 from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, FOAF, INDICATOR_DATASET,
                     ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
@@ -259,6 +260,98 @@ def measures_from_rdf(one: Callable[[str, str], str | None], subject: str, sourc
             activity = one(entity, PROV + "wasGeneratedBy")
             values[basis] = activities.get(activity) if activity is not None else None
     return Measures(**values)
+
+
+def model_from_triples(triples, name: str = "remote") -> Model:
+    """Return the :class:`~profgraph.model.Model` that :func:`model_quads` wrote as ``triples`` (see
+    :func:`model_from_facts`)."""
+    facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for triple in triples:
+        facts[triple.subject.value][triple.predicate.value].append(triple.object)
+    return model_from_facts(facts, name)
+
+
+def model_from_facts(facts: dict, name: str = "remote") -> Model:
+    """Return the :class:`~profgraph.model.Model` that :func:`model_quads` wrote as the triples
+    ``facts`` (subject IRI -> predicate IRI -> objects). Raises KeyError, TypeError, ValueError or
+    AttributeError for triples of another shape.
+
+    Entities come in IRI order (the triples carry no file order); indicators are not read back.
+    """
+    typed = defaultdict(list)
+    for subject, predicates in sorted(facts.items()):
+        for kind in predicates.get(RDF + "type", []):
+            typed[kind.value].append(subject)
+
+    def one(subject: str, predicate: str):
+        values = facts[subject].get(predicate)
+        return values[0].value if values else None
+
+    def labels(subject: str, predicate: str = SKOS + "prefLabel") -> dict:
+        return {term.language: term.value for term in facts[subject].get(predicate, [])
+                if isinstance(term, Literal) and term.language}
+
+    def alt_labels(subject: str) -> dict:
+        grouped = defaultdict(list)
+        for term in facts[subject].get(SKOS + "altLabel", []):
+            grouped[term.language].append(term.value)
+        return {lang: tuple(sorted(texts)) for lang, texts in grouped.items()}
+
+    def publishers(subject: str) -> str:  # the publisher agents' names, as the curated tables write them
+        return "; ".join(one(agent.value, FOAF + "name") or agent.value
+                         for agent in facts[subject].get(DCT + "publisher", []))
+
+    sources = {one(iri, DCT + "identifier"): Source(one(iri, DCT + "identifier"), iri, one(iri, DCT + "title") or "",
+                                                     publishers(iri), one(iri, DCT + "date") or "",
+                                                     one(iri, RDFS + "seeAlso") or "", one(iri, RDFS + "comment") or "")
+               for iri in typed[DCT + "BibliographicResource"]}
+    source_ids = {source.iri: source.id for source in sources.values()}
+    sector_ids = {iri: one(iri, SKOS + "notation") for iri in typed[PG + "Sector"]}
+    sectors = {sector_ids[iri]: Sector(sector_ids[iri], iri, one(iri, PG + "sectorCode") or "", labels(iri),
+                                       sector_ids.get(one(iri, SKOS + "broader")),
+                                       labels(iri, SKOS + "definition").get("en", ""))
+               for iri in typed[PG + "Sector"]}
+    skill_types = {PG + concept: skill_type for skill_type, concept in SKILL_TYPE_CONCEPT.items()}
+    statuses = {PG + concept: status for status, concept in STATUS_CONCEPT.items()}
+    skills = {}
+    for iri in typed[PG + "Skill"]:
+        skill_id = one(iri, SKOS + "notation")
+        skills[skill_id] = Skill(skill_id, iri, skill_types[one(iri, PG + "skillType")], labels(iri), alt_labels(iri),
+                                 one(iri, SKOS + "closeMatch") or (iri if iri.startswith("http://data.europa.eu/esco/")
+                                                                   else None))
+    skill_ids = {skill.iri: skill.id for skill in skills.values()}
+    levels: dict[str, dict[str, str]] = defaultdict(dict)
+    for requirement in typed[PG + "SkillRequirement"]:
+        level = one(requirement, PG + "level")
+        if level is not None:
+            levels[one(requirement, PG + "profession")][skill_ids[one(requirement, PG + "skill")]] = level
+    professions = {}
+    for iri in typed[PG + "Profession"]:
+        pid = one(iri, SKOS + "notation")
+        exposure = one(iri, PG + "automationExposure")
+        match, esco_uri = next(((match, one(iri, SKOS + prop)) for match, prop in ESCO_MATCH_PROPERTY.items()
+                                if one(iri, SKOS + prop)), (None, None))
+        if esco_uri is None and iri.startswith("http://data.europa.eu/esco/"):
+            esco_uri = iri
+        measures = measures_from_rdf(one, iri, source_ids)
+        if measures.automation_percentile is not None:  # the exposure at full precision
+            exposure = measures.automation_percentile
+        professions[pid] = Profession(
+            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"), measures=measures,
+            sector=sector_ids.get(one(iri, PG + "sector")), status=statuses.get(one(iri, PG + "status")),
+            exposure=None if exposure is None else float(exposure),
+            exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),
+            esco_uri=esco_uri,
+            essential=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "essentialSkill", []))),
+            optional=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", []))),
+            levels=levels.get(iri, {}), esco_match=match, esco_note=one(iri, PG + "escoMatchNote") or "",
+            esco_isco08=one(iri, PG + "escoIscoCode"), isco_note=one(iri, PG + "iscoNote") or "")
+    profession_ids = {profession.iri: profession.id for profession in professions.values()}
+    transformations = [Transformation(profession_ids[one(iri, PG + "fromProfession")],
+                                      profession_ids[one(iri, PG + "toProfession")],
+                                      source_ids[one(iri, DCT + "source")], one(iri, RDFS + "comment") or "")
+                       for iri in typed[PG + "Transformation"]]
+    return Model(name, professions, skills, sectors, transformations, sources)
 
 
 def _source_triples(model: Model) -> Iterator[Triple]:

@@ -3,8 +3,8 @@
 
 :func:`open_remote` pulls the triples of the dataset's graph in bounded pages (CONSTRUCT over an
 ordered SELECT with LIMIT/OFFSET), reads them back into a :class:`~profgraph.model.Model`
-(:func:`model_from_triples`) and builds an ordinary store from it in the cache folder, keyed by
-endpoint and graph. The next time a cheap probe (the graph's triple count) decides whether the cached
+(:func:`profgraph.rdf.model_from_triples`) and builds an ordinary store from it in the cache
+folder, keyed by endpoint and graph. The next time a cheap probe (the graph's triple count) decides whether the cached
 copy is still good. Names, paths and similarity are then computed locally, exactly as for the
 embedded store; SPARQL queries from ``sparql`` and ``serve`` go straight to the endpoint
 (:func:`execute_remote`, :meth:`RemoteDataset.answer`).
@@ -29,13 +29,12 @@ import hashlib
 import json
 import math
 import urllib.parse
-from collections import defaultdict
 
-from .errors import ProfgraphError, UsageError, printable, shown
-from .model import Model, Profession, Sector, Skill, Source, Transformation
+from .errors import (AnswerTooLarge, QuerySyntaxError, QueryTimeout, RemoteError, RemoteTimeout, UsageError, printable,
+                     shown)
+from .rdf import model_from_triples
 from .store import Dataset, StoreError, build_store, cache_dir, open_store
-from .vocab import (DCT, ESCO_MATCH_PROPERTY, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT,
-                    prefix_declarations)
+from .vocab import prefix_declarations
 
 PAGE = 10_000  # triples per request
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
@@ -46,26 +45,6 @@ MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest answer read, and the most on
 SMALL_ANSWER_BYTES = 1024 * 1024  # a count, or the server's reply to an upload
 ERROR_DETAIL = 200  # characters of an error page quoted in a message
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\r\n')
-
-
-class RemoteError(ProfgraphError):
-    """The SPARQL server could not be reached, refused a request or gave an answer that cannot be
-    used. ``status`` is the HTTP status it answered with, if it answered one, and ``detail`` the start
-    of the page that came with it, as one line of text."""
-
-    def __init__(self, message: str, status: int | None = None, detail: str = ""):
-        super().__init__(message)
-        self.status, self.detail = status, detail
-
-
-class RemoteTimeout(RemoteError):
-    """The server did not finish answering before the operation's deadline; the connection was closed."""
-
-    exit_code = 3
-
-
-class AnswerTooLarge(RemoteError):
-    """The answer grew past its size cap; reading stopped there and the connection was closed."""
 
 
 def check_iri(iri: str) -> str:
@@ -274,7 +253,36 @@ def _named_graph_dataset(dataset, sparql: str) -> dict:
     return {"default_graphs": [graph], "named_graphs": [graph]}
 
 
-class RemoteEndpoint:
+class EndpointQueries:
+    """The query calls of a :class:`~profgraph.store.Dataset`, answered by the SPARQL endpoint
+    ``endpoint`` (graph ``graph_iri``) instead of a local store."""
+
+    endpoint: str
+    graph_iri: str | None
+
+    def execute(self, sparql: str, allow_service=(), default_graphs=None, named_graphs=None):
+        """Send ``sparql`` to the endpoint and return its answer (see :func:`execute_remote`). The server
+        decides which ``SERVICE`` calls it makes, so ``allow_service`` is not consulted; ``default_graphs``
+        and ``named_graphs`` (lists of IRIs), if given, are the Protocol's dataset."""
+        graphs = ({"default_graphs": default_graphs, "named_graphs": named_graphs}
+                  if default_graphs is not None or named_graphs is not None else None)
+        return execute_remote(self, sparql, graphs=graphs)
+
+    def run_query(self, sparql: str, output, output_format: str = "table", timeout: float | None = None,
+                  allow_service=()) -> None:
+        """Write the answer of the endpoint to ``sparql`` to the binary stream ``output`` in
+        ``output_format``, the whole exchange within ``timeout`` seconds (see :func:`execute_remote`)."""
+        from .sparql import write_result
+
+        write_result(execute_remote(self, sparql, timeout), output, output_format)
+        output.flush()
+
+    def graph_names(self) -> list[str]:
+        """No graph names: the server's named graphs are its own to describe."""
+        return []
+
+
+class RemoteEndpoint(EndpointQueries):
     """A SPARQL query endpoint (and graph) to send queries to, without pulling its dataset: what
     ``sparql --endpoint`` needs. :func:`profgraph.sparql.run_query` sends its queries there."""
 
@@ -282,14 +290,12 @@ class RemoteEndpoint:
         self.endpoint, self.graph_iri = check_endpoint(endpoint), graph_iri
 
 
-class RemoteDataset(Dataset):
+class RemoteDataset(EndpointQueries, Dataset):
     """A :class:`~profgraph.store.Dataset` built from a SPARQL endpoint's graph and cached; it keeps
     the ``endpoint`` and ``graph_iri`` so that SPARQL goes to the server."""
 
-    endpoint: str
-    graph_iri: str | None
-
-    def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None) -> tuple:
+    def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None,
+               strict: bool = False, workers=None) -> tuple:
         """Send ``sparql`` (with the project's prefixes declared) to the endpoint, within ``timeout``
         seconds and ``max_bytes`` of answer; return ``("ok", format, body)`` or ``(status, message)``, as
         :func:`profgraph.web.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
@@ -312,27 +318,29 @@ class RemoteDataset(Dataset):
         return "ok", served[0], body
 
 
-def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes: int = MAX_ANSWER_BYTES):
+def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes: int = MAX_ANSWER_BYTES,
+                   graphs: dict | None = None):
     """Send ``sparql`` (the project's prefixes declared) to the endpoint of ``dataset`` (a
     :class:`RemoteEndpoint` or :class:`RemoteDataset`) and return the answer as
     :func:`profgraph.sparql.execute` would: ``QuerySolutions``, ``QueryBoolean`` or, for
     CONSTRUCT/DESCRIBE, a list of triples, checked whole before it is returned.
 
     ``timeout`` (default :func:`operation_timeout` of :data:`TIMEOUT`) bounds the whole exchange and
-    ``max_bytes`` the answer. Raises :class:`~profgraph.sparql.QuerySyntaxError` when the server rejects the query as
-    malformed, :class:`~profgraph.sparql.QueryTimeout` when the deadline passes, :class:`RemoteError`
-    when it cannot be asked or its answer cannot be read."""
+    ``max_bytes`` the answer; ``graphs`` (``default_graphs``, ``named_graphs``) is the query's
+    Protocol dataset, by default the dataset's graph (:func:`_named_graph_dataset`). Raises
+    :class:`~profgraph.errors.QuerySyntaxError` when the server rejects the query as malformed,
+    :class:`~profgraph.errors.QueryTimeout` when the deadline passes, :class:`RemoteError` when it
+    cannot be asked or its answer cannot be read."""
     from pyoxigraph import QuerySolutions, QueryResultsFormat, parse_query_results
-
-    from .sparql import QuerySyntaxError, QueryTimeout
 
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise UsageError("{timeout} must be a positive number of seconds", "timeout")
     accept = "application/sparql-results+json, application/n-triples;q=0.9"
     timeout = operation_timeout(TIMEOUT, timeout)
+    form = _form(_declared(sparql), graphs or _named_graph_dataset(dataset, sparql))
     try:
-        content_type, body = _exchange(dataset.endpoint, _form(_declared(sparql), _named_graph_dataset(dataset, sparql)),
-                                       {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes)
+        content_type, body = _exchange(dataset.endpoint, form, {**_FORM, "Accept": accept}, timeout=timeout,
+                                       max_bytes=max_bytes)
     except RemoteTimeout:
         raise QueryTimeout(f"query stopped after the {timeout:g} s timeout "
                            f"(the connection to {_where(dataset.endpoint)} was closed)") from None
@@ -406,93 +414,6 @@ def count_triples(endpoint: str, graph: str | None = None, timeout: float | None
     if count < 0:
         raise RemoteError(f"{_where(endpoint)} gave a negative count")
     return count
-
-
-def model_from_triples(triples, name: str = "remote") -> Model:
-    """Return the :class:`Model` that :func:`profgraph.rdf.model_quads` wrote as ``triples``.
-
-    Entities come in IRI order (the triples carry no file order); indicators are not read back.
-    """
-    from pyoxigraph import Literal
-
-    from .rdf import measures_from_rdf
-
-    facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for triple in triples:
-        facts[triple.subject.value][triple.predicate.value].append(triple.object)
-    typed = defaultdict(list)
-    for subject, predicates in sorted(facts.items()):
-        for kind in predicates.get(RDF + "type", []):
-            typed[kind.value].append(subject)
-
-    def one(subject: str, predicate: str):
-        values = facts[subject].get(predicate)
-        return values[0].value if values else None
-
-    def labels(subject: str, predicate: str = SKOS + "prefLabel") -> dict:
-        return {term.language: term.value for term in facts[subject].get(predicate, [])
-                if isinstance(term, Literal) and term.language}
-
-    def alt_labels(subject: str) -> dict:
-        grouped = defaultdict(list)
-        for term in facts[subject].get(SKOS + "altLabel", []):
-            grouped[term.language].append(term.value)
-        return {lang: tuple(sorted(texts)) for lang, texts in grouped.items()}
-
-    def publishers(subject: str) -> str:  # the publisher agents' names, as the curated tables write them
-        return "; ".join(one(agent.value, FOAF + "name") or agent.value
-                         for agent in facts[subject].get(DCT + "publisher", []))
-
-    sources = {one(iri, DCT + "identifier"): Source(one(iri, DCT + "identifier"), iri, one(iri, DCT + "title") or "",
-                                                     publishers(iri), one(iri, DCT + "date") or "",
-                                                     one(iri, RDFS + "seeAlso") or "", one(iri, RDFS + "comment") or "")
-               for iri in typed[DCT + "BibliographicResource"]}
-    source_ids = {source.iri: source.id for source in sources.values()}
-    sectors = {one(iri, SKOS + "notation"): Sector(one(iri, SKOS + "notation"), iri, one(iri, PG + "sectorCode") or "",
-                                                    labels(iri))
-               for iri in typed[PG + "Sector"]}
-    sector_ids = {sector.iri: sector.id for sector in sectors.values()}
-    skill_types = {PG + concept: skill_type for skill_type, concept in SKILL_TYPE_CONCEPT.items()}
-    statuses = {PG + concept: status for status, concept in STATUS_CONCEPT.items()}
-    skills = {}
-    for iri in typed[PG + "Skill"]:
-        skill_id = one(iri, SKOS + "notation")
-        skills[skill_id] = Skill(skill_id, iri, skill_types[one(iri, PG + "skillType")], labels(iri), alt_labels(iri),
-                                 one(iri, SKOS + "closeMatch") or (iri if iri.startswith("http://data.europa.eu/esco/")
-                                                                   else None))
-    skill_ids = {skill.iri: skill.id for skill in skills.values()}
-    levels: dict[str, dict[str, str]] = defaultdict(dict)
-    for requirement in typed[PG + "SkillRequirement"]:
-        level = one(requirement, PG + "level")
-        if level is not None:
-            levels[one(requirement, PG + "profession")][skill_ids[one(requirement, PG + "skill")]] = level
-    professions = {}
-    for iri in typed[PG + "Profession"]:
-        pid = one(iri, SKOS + "notation")
-        exposure = one(iri, PG + "automationExposure")
-        match, esco_uri = next(((match, one(iri, SKOS + prop)) for match, prop in ESCO_MATCH_PROPERTY.items()
-                                if one(iri, SKOS + prop)), (None, None))
-        if esco_uri is None and iri.startswith("http://data.europa.eu/esco/"):
-            esco_uri = iri
-        measures = measures_from_rdf(one, iri, source_ids)
-        if measures.automation_percentile is not None:  # the exposure at full precision
-            exposure = measures.automation_percentile
-        professions[pid] = Profession(
-            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"), measures=measures,
-            sector=sector_ids.get(one(iri, PG + "sector")), status=statuses.get(one(iri, PG + "status")),
-            exposure=None if exposure is None else float(exposure),
-            exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),
-            esco_uri=esco_uri,
-            essential=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "essentialSkill", []))),
-            optional=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", []))),
-            levels=levels.get(iri, {}), esco_match=match, esco_note=one(iri, PG + "escoMatchNote") or "",
-            esco_isco08=one(iri, PG + "escoIscoCode"), isco_note=one(iri, PG + "iscoNote") or "")
-    profession_ids = {profession.iri: profession.id for profession in professions.values()}
-    transformations = [Transformation(profession_ids[one(iri, PG + "fromProfession")],
-                                      profession_ids[one(iri, PG + "toProfession")],
-                                      source_ids[one(iri, DCT + "source")], one(iri, RDFS + "comment") or "")
-                       for iri in typed[PG + "Transformation"]]
-    return Model(name, professions, skills, sectors, transformations, sources)
 
 
 def open_remote(endpoint: str, graph: str | None = None) -> RemoteDataset:

@@ -37,7 +37,8 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from . import formats
-from .errors import ProfgraphError, UsageError
+from .errors import (ProfgraphError, QuerySyntaxError, QueryTimeout, QueryTooComplex, ServiceRefused,
+                     UsageError)
 from .vocab import PREFIXES, XSD, compact_iri
 
 DEFAULT_FORMAT = "table"
@@ -46,24 +47,6 @@ TABLE_SAMPLE_ROWS = 1000  # the table's column widths are measured on this many 
 TABLE_MAX_WIDTH = 60
 MAX_QUERY_DEPTH = 100  # brackets nested deeper are refused; Oxigraph's parser crashes at a few thousand
 MAX_QUERY_CHAIN = 500  # groups, operators and FILTER/BIND/UNION/OPTIONAL/MINUS; a few thousand crash it too
-
-
-class QuerySyntaxError(UsageError):
-    """The query does not parse. The message gives the engine's line and column."""
-
-
-class QueryTimeout(ProfgraphError):
-    """The query ran longer than its timeout and was stopped."""
-
-    exit_code = 3
-
-
-class QueryTooComplex(UsageError):
-    """The query nests or chains more than the engine can parse safely (:func:`check_query`)."""
-
-
-class ServiceRefused(UsageError):
-    """The query calls a ``SERVICE`` endpoint that is not on the allow-list (:func:`check_query`)."""
 
 
 def check_timeout(seconds, parameter: str = "timeout", low: float = 0.0, high: float = math.inf) -> float:
@@ -362,12 +345,12 @@ def compact(term, max_width: int = TABLE_MAX_WIDTH) -> str:
 
 def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = DEFAULT_FORMAT,
               timeout: float | None = None, allow_service=()) -> None:
-    """Run ``sparql`` on the RDF dataset of ``dataset`` (a :class:`profgraph.store.Dataset`) and write
-    its result to ``output`` in ``output_format`` (one of the formats of SPARQL results in
-    :mod:`profgraph.formats`), streaming.
+    """Run ``sparql`` on ``dataset`` (a :class:`profgraph.store.Dataset`, or a remote one, which sends
+    it to its server) and write its result to ``output`` in ``output_format`` (one of the formats of
+    SPARQL results in :mod:`profgraph.formats`), streaming.
 
-    With ``timeout`` (seconds) the query runs in a child process that is killed when the time is up,
-    or when this process is stopped; its output still streams through this process.
+    With ``timeout`` (seconds) a local query runs in a child process that is killed when the time is up,
+    or when this process is stopped (:func:`run_in_child`); its output still streams through this process.
     ``allow_service`` lists the URL prefixes a ``SERVICE`` may call (:func:`check_query`). Raises
     :class:`QuerySyntaxError`, :class:`QueryTooComplex`, :class:`ServiceRefused`,
     :class:`QueryTimeout`, :class:`~profgraph.errors.UsageError` for a format that does not fit the
@@ -380,26 +363,18 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = DEFAU
                          value=output_format, formats=", ".join(known))
     if timeout is not None:
         timeout = check_timeout(timeout)
-    if getattr(dataset, "endpoint", None):  # a remote store: the server answers, within the timeout
-        from .remote import execute_remote
-
-        write_result(execute_remote(dataset, sparql, timeout), output, output_format)
-        output.flush()
-        return
-    if timeout is None:
-        write_result(execute(dataset.rdf, sparql, allow_service), output, output_format)
-        output.flush()
-        return
-    check_query(sparql, allow_service)  # here, so that a refusal needs no child
-    _run_in_child(dataset.rdf_path, sparql, output, output_format, timeout, tuple(allow_service))
+    dataset.run_query(sparql, output, output_format, timeout, allow_service)
 
 
 _CHILD_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryTooComplex, ServiceRefused, UsageError,
                                                ProfgraphError)}
 
 
-def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format: str, timeout: float,
-                  allow_service: tuple) -> None:
+def run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format: str, timeout: float,
+                 allow_service: tuple) -> None:
+    """Run ``sparql`` on the Oxigraph folder ``rdf_folder`` in a child process and stream its result to
+    ``output`` in ``output_format``; kill the child when ``timeout`` seconds pass (raising
+    :class:`QueryTimeout`) or this process is stopped. Raises what :func:`execute` raises, from the child."""
     import selectors
     import subprocess
 
@@ -460,7 +435,7 @@ def _child_error(stderr: str) -> ProfgraphError:
 
 
 def _child_main() -> None:
-    """Entry point of the child process of :func:`_run_in_child`: query from a JSON request on stdin."""
+    """Entry point of the child process of :func:`run_in_child`: query from a JSON request on stdin."""
     from pyoxigraph import Store
 
     from .children import die_with_parent
@@ -549,31 +524,15 @@ def _text(term) -> str:
     return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
-_OPENED: dict = {}  # store version folder -> its Dataset, whose RDF store stays open between calls
-OPENED_KEPT = 4
-
-
-def _opened_before(dataset):
-    """Return the Dataset of an earlier :func:`query` call on the same store version as ``dataset``
-    (a version folder never changes once built, so its opened RDF store can be reused), else keep
-    ``dataset`` for the next calls (the last :data:`OPENED_KEPT` versions) and return it."""
-    version = getattr(dataset, "version", None)
-    if version is None or getattr(dataset, "endpoint", None):
-        return dataset
-    kept = _OPENED.setdefault(version, dataset)
-    while len(_OPENED) > OPENED_KEPT:
-        _OPENED.pop(next(iter(_OPENED)))
-    return kept
-
-
-def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_graphs=None):
+def query(sparql: str, dataset, allow_service=(), default_graphs=None, named_graphs=None):
     """Run ``sparql`` and return its answer: a :class:`pandas.DataFrame` for SELECT (typed columns, see
     :func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of ``subject``, ``predicate``, ``object``
     strings for CONSTRUCT and DESCRIBE.
 
-    ``store`` is a :class:`profgraph.store.Dataset`, a store folder, or None for the default dataset
-    (:func:`profgraph.load`). The project's prefixes are predeclared. ``SERVICE`` calls are refused
-    unless their endpoint is under one of the URL prefixes ``allow_service``. Raises
+    ``dataset`` is a :class:`profgraph.store.Dataset`, or a remote one, which sends the query to its
+    server (:func:`profgraph.query` opens one from a store folder). The project's prefixes are
+    predeclared. ``SERVICE`` calls are refused unless their endpoint is under one of the URL
+    prefixes ``allow_service``. Raises
     :class:`QuerySyntaxError` when the query does not parse, :class:`QueryTooComplex` when it nests
     too deep for the engine, :class:`ServiceRefused` for a ``SERVICE`` call that is not allowed.
     The query's dataset follows SPARQL 1.1: the union of the store's graphs, unless its ``FROM``
@@ -585,10 +544,7 @@ def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_
     >>> int(frame.n[0]) > 0
     True
     """
-    from .store import Dataset, load
-
-    dataset = store if isinstance(store, Dataset) else _opened_before(load(store))
-    result = execute(dataset.rdf, sparql, allow_service, default_graphs, named_graphs)
+    result = dataset.execute(sparql, allow_service, default_graphs, named_graphs)
     kind = result_kind(result)
     if kind == "ask":
         return bool(result)

@@ -295,6 +295,43 @@ class Dataset:
         except (OSError, RuntimeError, ValueError) as error:
             raise self._damaged(f"{RDF_FOLDER}: {error}") from None
 
+    # Queries. A remote dataset (profgraph.remote.RemoteDataset) answers the same calls from its server.
+
+    def execute(self, sparql: str, allow_service=(), default_graphs=None, named_graphs=None):
+        """Run ``sparql`` on this dataset's RDF and return pyoxigraph's lazy result, as
+        :func:`profgraph.sparql.execute` does, raising what it raises."""
+        from .sparql import execute
+
+        return execute(self.rdf, sparql, allow_service, default_graphs, named_graphs)
+
+    def run_query(self, sparql: str, output, output_format: str = "table", timeout: float | None = None,
+                  allow_service=()) -> None:
+        """Write the result of ``sparql`` to the binary stream ``output`` in ``output_format``, streaming;
+        with ``timeout`` (seconds, checked by the caller) the query runs in a child process that is
+        killed when the time is up. Raises what :func:`profgraph.sparql.run_query` raises."""
+        from .sparql import check_query, run_in_child, write_result
+
+        if timeout is None:
+            write_result(self.execute(sparql, allow_service), output, output_format)
+            output.flush()
+            return
+        check_query(sparql, allow_service)  # here, so that a refusal needs no child
+        run_in_child(self.rdf_path, sparql, output, output_format, timeout, tuple(allow_service))
+
+    def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None,
+               strict: bool = False, workers=None) -> tuple:
+        """Answer a SPARQL Protocol request: return ``("ok", format, body)`` or ``(status, message)``, as
+        :func:`profgraph.web.endpoint.answer` does. The query runs in one of the query processes
+        ``workers(rdf_folder, timeout, max_bytes)`` returns (the SPARQL endpoint's pool,
+        :class:`profgraph.web.endpoint.QueryWorkers`), killed when it outlives ``timeout`` seconds."""
+        if workers is None:
+            raise TypeError("a local dataset answers in query processes: give the workers")
+        return workers(self.rdf_path, timeout, max_bytes).run(sparql, formats, strict, graphs)
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs a query of this dataset can address, sorted."""
+        return sorted(graph.value for graph in self.rdf.named_graphs() if hasattr(graph, "value"))
+
 
 def _identities(version: Path, listed: dict) -> dict:
     """Return, for each file of ``listed`` (name -> manifest entry), what changes whenever it is written
@@ -706,26 +743,3 @@ def _fresh(destination: Path, stamp: str) -> tuple[Dataset | None, StoreDamaged 
         return None, None
     return (dataset, None) if dataset.manifest.get("fingerprint") == stamp else (None, None)
 
-
-def load(store: str | Path | None = None, data: str | Path | None = None, endpoint: str | None = None) -> Dataset:
-    """Return the dataset to work on: the one at the SPARQL endpoint ``endpoint`` (or
-    ``$PROFGRAPH_ENDPOINT``, graph ``$PROFGRAPH_GRAPH``; see :mod:`profgraph.remote`) if given, else
-    the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the curated tables in ``data`` (or
-    ``$PROFGRAPH_DATA``; default: the embedded data), built and cached on first use.
-    """
-    endpoint = endpoint or os.environ.get("PROFGRAPH_ENDPOINT")
-    if endpoint:
-        from .remote import open_remote
-
-        return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
-    return load_local(store, data)
-
-
-def load_local(store: str | Path | None = None, data: str | Path | None = None) -> Dataset:
-    """Return the dataset :func:`load` returns when no endpoint is named, whatever
-    ``$PROFGRAPH_ENDPOINT`` says: the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the
-    curated tables in ``data`` (or ``$PROFGRAPH_DATA``; default: the embedded data)."""
-    store = store or os.environ.get("PROFGRAPH_STORE")
-    if store:
-        return open_store(store)
-    return curated_store(data or os.environ.get("PROFGRAPH_DATA") or None)

@@ -132,18 +132,29 @@ def commit(workspace_path: Path) -> Path:
     return version
 
 
+def process_alive(pid: int) -> bool:
+    """True when the process ``pid`` exists (or may: one of another user), or is this one."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def clean(folder: Path, keep: str | None, locked: bool) -> None:
     """Remove the abandoned workspaces of ``folder`` and every version but ``keep`` that no reader holds.
 
     With ``locked`` (the caller holds the build lock), no workspace belongs to a running build;
     without, only those whose process is gone are removed.
     """
-    from .atomic import _alive
-
     for entry in _entries(folder):
         if entry.name.startswith(WORKSPACE_PREFIX):
             owner = re.match(rf"{re.escape(WORKSPACE_PREFIX)}(\d+)-", entry.name)
-            if locked or (owner and not _alive(int(owner.group(1)))):
+            if locked or (owner and not process_alive(int(owner.group(1)))):
                 shutil.rmtree(entry, ignore_errors=True)
         elif entry.name != keep and VERSION.fullmatch(entry.name):
             _retire(entry)

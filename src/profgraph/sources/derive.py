@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..measures import isco_skill_level, nesta_category
 from ..model import Measures
-from ..vocab import RELATION_WEIGHT
 from .ilo import GenAITable
 from .nesta import OccupationInputs, RiskRecord, RiskTable, nearest
 
@@ -76,24 +74,6 @@ def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]],
         return None
     return exposure_model.fit([profiles[uri] for uri in training], [iscos.get(uri) or None for uri in training],
                               targets)
-
-
-def esco_profiles(folder: Path) -> tuple[dict[str, dict[str, float]], dict[str, str | None], dict[str, list[str]]]:
-    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (that of
-    :data:`~profgraph.vocab.RELATION_WEIGHT`, the higher for a skill listed twice)}, URI -> ISCO-08
-    code, URI -> its broader occupations' URIs."""
-    from .esco import TABLES, _broader_occupations, find_files, read_table
-
-    files = find_files([folder])
-    relations = read_table(files["relations"], TABLES["relations"][1])
-    occupations = read_table(files["occupations"], TABLES["occupations"][1])
-    broader = _broader_occupations(read_table(files["occupation_broader"], TABLES["occupation_broader"][1]))
-    profiles: dict[str, dict[str, float]] = {}
-    for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
-        profile = profiles.setdefault(occupation, {})
-        profile[skill] = max(RELATION_WEIGHT.get(relation, RELATION_WEIGHT["optional"]), profile.get(skill, 0.0))
-    return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
-        broader
 
 
 CROSS_VALIDATIONS: tuple[tuple[str, dict[str, Any]], ...] = (("skills and ISCO group, whole profiles", {}),

@@ -441,6 +441,22 @@ def _broader_occupations(links: pd.DataFrame) -> dict[str, list[str]]:
     return broader
 
 
+def esco_profiles(folder: Path) -> tuple[dict[str, dict[str, float]], dict[str, str | None], dict[str, list[str]]]:
+    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (that of
+    :data:`~profgraph.vocab.RELATION_WEIGHT`, the higher for a skill listed twice)}, URI -> ISCO-08
+    code, URI -> its broader occupations' URIs."""
+    files = find_files([folder])
+    relations = read_table(files["relations"], TABLES["relations"][1])
+    occupations = read_table(files["occupations"], TABLES["occupations"][1])
+    broader = _broader_occupations(read_table(files["occupation_broader"], TABLES["occupation_broader"][1]))
+    profiles: dict[str, dict[str, float]] = {}
+    for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
+        profile = profiles.setdefault(occupation, {})
+        profile[skill] = max(RELATION_WEIGHT.get(relation, RELATION_WEIGHT["optional"]), profile.get(skill, 0.0))
+    return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
+        broader
+
+
 def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = DEFAULT_LANG,
               progress: Callable[[str], None] | None = None, reference: str | Path | None = None) -> EscoImport:
     """Read the ESCO CSV download in ``paths`` (zips, CSV files, folders) and return the import.

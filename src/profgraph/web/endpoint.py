@@ -188,8 +188,8 @@ def answer(store, sparql: str, formats: list[str], max_bytes: int, strict: bool 
     ``(status, message)`` for a query the endpoint refuses (never raises for a bad query).
     ``strict`` and ``allow_service`` are as in :func:`choose_format` and
     :func:`profgraph.sparql.check_query`; ``graphs`` is the Protocol's dataset (:func:`query_text`)."""
-    from ..errors import ProfgraphError
-    from ..sparql import QuerySyntaxError, QueryTooComplex, ServiceRefused, execute, result_kind, write_result
+    from ..errors import ProfgraphError, QuerySyntaxError, QueryTooComplex, ServiceRefused
+    from ..sparql import execute, result_kind, write_result
 
     try:
         result = execute(store, sparql, allow_service, **(graphs or {}))
@@ -359,16 +359,16 @@ class SparqlEndpoint:
         self._gate = None  # (event loop, semaphore of workers, thread limiter), made on the loop
 
     def _run(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
-        remote = getattr(self.dataset, "endpoint", None)
-        if remote is not None:
-            return self.dataset.answer(sparql, formats, timeout=self.settings.sparql_timeout,
-                                       max_bytes=self.settings.max_result_bytes, graphs=graphs)
+        return self.dataset.answer(sparql, formats, self.settings.sparql_timeout, self.settings.max_result_bytes,
+                                   graphs, strict, workers=self._query_workers)
+
+    def _query_workers(self, rdf_folder, timeout: float, max_bytes: int) -> QueryWorkers:
+        """The query processes over the Oxigraph folder ``rdf_folder``, started on the first call."""
         with self._lock:
             if self._workers is None:
-                self._workers = QueryWorkers(str(self.dataset.rdf_path), self.settings.sparql_workers,
-                                             self.settings.sparql_timeout, self.settings.max_result_bytes,
+                self._workers = QueryWorkers(str(rdf_folder), self.settings.sparql_workers, timeout, max_bytes,
                                              self.settings.sparql_memory_mb, self.settings.allowed_services)
-        return self._workers.run(sparql, formats, strict, graphs)
+        return self._workers
 
     async def _when_a_worker_is_free(self, sparql: str, formats: list[str], strict: bool, graphs: dict) -> tuple:
         """Wait (asynchronously, holding no thread) for a free worker, at most the query timeout;
@@ -396,7 +396,8 @@ class SparqlEndpoint:
         """Answer one Protocol request (see the module's docstring)."""
         from starlette.responses import PlainTextResponse, Response
 
-        from ..sparql import QueryTooComplex, ServiceRefused, check_query
+        from ..errors import QueryTooComplex, ServiceRefused
+        from ..sparql import check_query
 
         if request.method in ("GET", "HEAD") and not ({"query", "update"} & set(request.query_params.keys())):
             return self.describe(request)
@@ -445,7 +446,7 @@ class SparqlEndpoint:
 
         buffer = BytesIO()
         endpoint_url = str(request.url.replace(query="", fragment=""))
-        write_triples(service_description(endpoint_url, _named_graphs(self.dataset)), buffer, output_format)
+        write_triples(service_description(endpoint_url, self.dataset.graph_names()), buffer, output_format)
         return Response(buffer.getvalue(), media_type=FORMATS[output_format].media_type, headers={"Vary": "Accept"})
 
     def close(self) -> None:
@@ -466,13 +467,6 @@ def prefers_html(accept: str) -> bool:
         elif for_media_type(media):
             best_rdf = max(best_rdf, quality)
     return best_html > best_rdf
-
-
-def _named_graphs(dataset) -> list[str]:
-    """The IRIs of the named graphs of a local dataset's store; none for a remote one."""
-    if getattr(dataset, "endpoint", None):
-        return []
-    return sorted(graph.value for graph in dataset.rdf.named_graphs() if hasattr(graph, "value"))
 
 
 def service_description(endpoint_url: str, named_graphs: list[str]) -> list:

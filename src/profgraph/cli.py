@@ -29,9 +29,16 @@ _ENDPOINT = click.option("--endpoint", envvar="PROFGRAPH_ENDPOINT", expose_value
                               "graph: env PROFGRAPH_GRAPH), instead of a local store.")
 
 
+_USER_HELP = ("Log in to the SPARQL server as USER (env PROFGRAPH_USER), with the password of env "
+              "PROFGRAPH_PASSWORD or one asked for; a bearer token instead: env PROFGRAPH_TOKEN.")
+_USER = click.option("--user", envvar="PROFGRAPH_USER", expose_value=False,
+                     callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.remote.user", value),
+                     help=_USER_HELP)
+
+
 def STORE(command):
-    """The --store and --endpoint options of every reading command."""
-    return _STORE(_ENDPOINT(command))
+    """The --store, --endpoint and --user options of every reading command."""
+    return _STORE(_ENDPOINT(_USER(command)))
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
 MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
@@ -152,11 +159,25 @@ def _load(store, queries_only: bool = False):
 
     context = click.get_current_context(silent=True)
     endpoint = (context.meta.get("profgraph.web.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
+    credentials = _credentials(context.meta.get("profgraph.remote.user") if context else None) if endpoint else None
     if endpoint and queries_only:
         from .remote import RemoteEndpoint
 
-        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
-    return load(store, endpoint=endpoint)
+        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None, credentials)
+    return load(store, endpoint=endpoint, credentials=credentials)
+
+
+def _credentials(user):
+    """The credentials for a SPARQL server: ``user`` (or PROFGRAPH_USER) with PROFGRAPH_PASSWORD, or a
+    password asked for on a terminal; or PROFGRAPH_TOKEN; None when none is given."""
+    from .remote import credentials_from_environment
+
+    def ask(name: str):
+        if not sys.stdin.isatty():
+            return None
+        return click.prompt(f"Password for {name}", hide_input=True, err=True)
+
+    return credentials_from_environment(user, ask)
 
 
 def _progress_bar():
@@ -825,24 +846,32 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
 
 @main.command()
 @click.option("--endpoint", "store_url", required=True,
-              help="The Graph Store endpoint (SPARQL 1.1 Graph Store HTTP Protocol), e.g. http://host:7878/store.")
-@click.option("--graph", help="The named graph to replace (default: the default graph).")
+              help="The Graph Store endpoint (SPARQL 1.1 Graph Store HTTP Protocol), e.g. http://host:7878/store "
+                   "(Oxigraph) or http://host:8890/sparql-graph-crud-auth (Virtuoso, with --user).")
+@click.option("--graph", help="The named graph to replace (default: the default graph; Virtuoso has none "
+                              "there, so the dataset's own named graph, as the output says).")
+@click.option("--user", envvar="PROFGRAPH_USER", help=_USER_HELP)
 @_STORE
 @handle_errors
-def push(store_url, graph, store):
-    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT).
+def push(store_url, graph, user, store):
+    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT, then POSTs of 16 MB).
 
     \b
     Example:
       oxigraph serve --location db --bind 127.0.0.1:7878 &
       profgraph push --endpoint http://127.0.0.1:7878/store
       profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
+      PROFGRAPH_PASSWORD=... profgraph push --endpoint http://host:8890/sparql-graph-crud-auth --user writer \\
+          --graph https://w3id.org/profgraph/graph/data
     """
-    from .remote import push as push_dataset
+    from .push import push as push_dataset
     from .store import load
 
-    count = push_dataset(load(store), store_url, graph)
-    click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")
+    result = push_dataset(load(store), store_url, graph, credentials=_credentials(user), progress=_progress_bar())
+    if result.note:
+        click.echo(f"Note: {result.note}", err=True)
+    click.echo(f"Sent {result.triples} triples to {store_url} "
+               f"({'graph ' + result.graph if result.graph else 'default graph'})")
 
 
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports

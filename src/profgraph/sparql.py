@@ -218,6 +218,15 @@ def names_dataset(sparql: str) -> bool:
     return any(match.lastgroup == "name" and match.group().upper() == "FROM" for match in _TOKENS.finditer(sparql))
 
 
+def query_form(sparql: str) -> str | None:
+    """Return the kind of result ``sparql`` asks for, as :func:`result_kind` names them (``"select"``,
+    ``"ask"``, ``"graph"`` for CONSTRUCT and DESCRIBE), read from its first query keyword; None when
+    it has none (an update, or not SPARQL)."""
+    forms = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+    return next((forms[match.group().upper()] for match in _TOKENS.finditer(sparql)
+                 if match.lastgroup == "name" and match.group().upper() in forms), None)
+
+
 def dataset_options(sparql: str, default_graphs=None, named_graphs=None) -> dict:
     """Return the keyword arguments of :meth:`pyoxigraph.Store.query` that give ``sparql`` its RDF
     dataset, as SPARQL 1.1 says:

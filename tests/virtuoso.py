@@ -24,7 +24,7 @@ from pathlib import Path
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
-MISSING = ("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource, which gives virtuoso-t "
+MISSING = ("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource-7-bin, which gives virtuoso-t "
            "and isql-vt)") if not (VIRTUOSO and ISQL) else ""
 DEBIAN_MAX_ROWS = 10_000  # [SPARQL] ResultSetMaxRows in Debian's /etc/virtuoso-opensource-7/virtuoso.ini
 USER, PASSWORD = "profgraph_writer", "pg-test-secret"

@@ -854,7 +854,7 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
 @_STORE
 @handle_errors
 def push(store_url, graph, user, store):
-    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT, then POSTs of 16 MB).
+    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT, then POSTs of 8 MB).
 
     \b
     Example:

@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from .remote import (PUSH_TIMEOUT, SMALL_ANSWER_BYTES, Credentials, RemoteError, _fetch_with_headers, _run,
                      _where, check_endpoint, check_iri, operation_timeout)
 
-CHUNK_BYTES = 16 * 1024 * 1024  # N-Triples per request
-CHUNKS_AHEAD = 2  # chunks written and waiting to be sent
+CHUNK_BYTES = 8 * 1024 * 1024  # N-Triples per request
+CHUNKS_AHEAD = 1  # chunks written and waiting to be sent
+PIECE_BYTES = 256 * 1024  # of a chunk, handed to the connection at a time
 PROGRESS_FROM = 200_000  # triples: a push this large shows its progress
 _N_TRIPLES = {"Content-Type": "application/n-triples"}
 _REFUSED = (401, 403, 407)  # an answer about access, not about the default graph
@@ -103,6 +104,7 @@ def push(dataset, store_url: str, graph: str | None = None, timeout: float | Non
             while (chunk := await chunks.next()) is not None:
                 await _store(client, url, chunk, "POST")
                 lines = chunk.count(b"\n")
+                chunk = None  # not held while the next one is awaited
                 sent[0] += lines
                 sent[1] += 1
                 if progress is not None and total >= PROGRESS_FROM:
@@ -126,13 +128,32 @@ async def _store(client, url: str, body: bytes, method: str):
     """Send N-Triples ``body`` to the Graph Store ``url`` with ``method``; return the answer's headers.
     Raises :class:`RemoteError` for an error status, and for a web page answered instead (a Graph
     Store answers an upload with nothing, or a short report, never HTML)."""
-    headers, answer = await _fetch_with_headers(client, url, body, _N_TRIPLES, method, SMALL_ANSWER_BYTES)
+    content = _Body(body)
+    try:
+        headers, answer = await _fetch_with_headers(client, url, content if body else b"",
+                                                    {**_N_TRIPLES, "Content-Length": str(len(body))}, method,
+                                                    SMALL_ANSWER_BYTES)
+    finally:  # httpx's request and response refer to each other: the chunk would wait for the cycle collector
+        content.data = b""
     media = headers.get("Content-Type", "").split(";")[0].strip().lower()
     if answer.strip() and media in ("text/html", "application/xhtml+xml"):
         raise RemoteError(f"{_where(url)} answered the upload with a web page, as a Graph Store endpoint never does: "
                           "is it one? (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth)",
                           server=headers.get("Server", ""))
     return headers
+
+
+class _Body:
+    """A request body of ``data`` that httpx sends in pieces of :data:`PIECE_BYTES` (sent whole, it would be
+    copied twice on its way to the socket), and can send again when a login is asked for first."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    async def __aiter__(self):
+        with memoryview(self.data) as whole:
+            for start in range(0, len(whole), PIECE_BYTES):
+                yield bytes(whole[start:start + PIECE_BYTES])
 
 
 class _Stopped(Exception):
@@ -192,7 +213,9 @@ class _Chunks:
             cut = self._buffer.rfind(b"\n", 0, self._limit) + 1 or self._buffer.find(b"\n") + 1
             if not cut:  # a line longer than a chunk, not ended yet
                 break
-            self._put(bytes(self._buffer[:cut]))
+            with memoryview(self._buffer) as written:
+                chunk = bytes(written[:cut])
+            self._put(chunk)
             del self._buffer[:cut]
         return len(data)
 

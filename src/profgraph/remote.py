@@ -45,6 +45,7 @@ import hashlib
 import json
 import math
 import os
+import queue
 import threading
 import urllib.parse
 from collections import defaultdict
@@ -66,6 +67,8 @@ USER_VARIABLE, PASSWORD_VARIABLE, TOKEN_VARIABLE = "PROFGRAPH_USER", "PROFGRAPH_
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest answer read, and the most one read of a graph takes in all
 SMALL_ANSWER_BYTES = 1024 * 1024  # a count, or the server's reply to an upload
 ERROR_DETAIL = 200  # characters of an error page quoted in a message
+PARSED_BLOCK = 1024 * 1024  # bytes of N-Triples parsed at a time as they arrive
+PARSE_QUEUE = 8  # blocks received and waiting to be parsed
 N_TRIPLES_TYPES = ("application/n-triples", "text/plain")  # text/plain: N-Triples' type before RDF 1.1
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\r\n')
 _RDF_BUILD = threading.Lock()  # one in-memory RDF view built at a time
@@ -594,39 +597,81 @@ class GraphRead:
 
 
 class _NTriplesStream:
-    """N-Triples arriving in pieces, parsed a block of whole lines at a time as they come (a line never
-    holds a newline of its own), hashed as they arrive and gathered into a :class:`GraphRead`."""
+    """N-Triples arriving in pieces: hashed as they arrive, and parsed by a thread of its own a block of
+    whole lines at a time (a line never holds a newline of its own) while the next bytes arrive,
+    into a :class:`GraphRead`. :meth:`close` stops the thread."""
 
     def __init__(self, where: str, max_bytes: int):
         self.read, self.where, self.cap, self.left = GraphRead(), where, max_bytes, max_bytes
-        self._digest, self._rest = hashlib.sha256(), b""
+        self._digest = hashlib.sha256()
+        self._blocks: queue.Queue = queue.Queue(PARSE_QUEUE)
+        self._handed = self._parsed = 0
+        self._error: RemoteError | None = None
+        self._thread = threading.Thread(target=self._parse_all, name="profgraph-ntriples", daemon=True)
+        self._thread.start()
 
     async def take(self, response, url: str) -> int:
-        """Read the body of ``response`` (from ``url``); return the number of triples it held. Raises
-        :class:`AnswerTooLarge` once the stream passes its cap, :class:`RemoteError` for an answer that
-        is not N-Triples."""
+        """Read the body of ``response`` (from ``url``); return the number of triples it held, once
+        parsed. Raises :class:`AnswerTooLarge` once the stream passes its cap, :class:`RemoteError` for
+        an answer that is not N-Triples."""
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media not in N_TRIPLES_TYPES:
             raise RemoteError(f"{_where(url)} answered with the type {shown(media)}, not N-Triples",
                               server=response.headers.get("Server", ""))
-        before = self.read.triples
+        await self._settle()
+        before, pending = self.read.triples, bytearray()
         try:
             async for chunk in _chunks(response, url, self.left):
                 self.left -= len(chunk)
                 self._digest.update(chunk)
-                block = self._rest + chunk
-                cut = block.rfind(b"\n") + 1
-                self._rest = block[cut:]
-                if cut:
-                    self._parse(block[:cut])
+                pending += chunk
+                if len(pending) >= PARSED_BLOCK:  # one parser per block: a server may send a chunk per line
+                    cut = pending.rfind(b"\n") + 1
+                    if cut:
+                        await self._hand(bytes(pending[:cut]))
+                        del pending[:cut]
         except AnswerTooLarge:
             raise AnswerTooLarge(f"the graph at {self.where} is larger than {self.cap} bytes of N-Triples; "
                                  "reading stopped there") from None
-        if self._rest.strip():
-            self._parse(self._rest)
-        self._rest = b""
+        if pending.strip():
+            await self._hand(bytes(pending))
+        await self._settle()
         self.read.content = self._digest.hexdigest()
         return self.read.triples - before
+
+    def close(self) -> None:
+        """Stop the parsing thread (the blocks not parsed yet are dropped)."""
+        self._error = self._error or RemoteError("stopped")
+        with contextlib.suppress(queue.Full):
+            self._blocks.put_nowait(None)
+        self._thread.join(5)
+
+    async def _hand(self, block: bytes) -> None:
+        while True:
+            if self._error:
+                raise self._error
+            try:
+                self._blocks.put_nowait(block)
+                self._handed += 1
+                return
+            except queue.Full:
+                await asyncio.sleep(0.002)
+
+    async def _settle(self) -> None:
+        """Wait until every block handed over is parsed; raise what the parser met."""
+        while self._parsed < self._handed and not self._error:
+            await asyncio.sleep(0.002)
+        if self._error:
+            raise self._error
+
+    def _parse_all(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if not self._error:
+                try:
+                    self._parse(block)
+                except RemoteError as error:
+                    self._error = error
+            self._parsed += 1
 
     def _parse(self, block: bytes) -> None:
         from pyoxigraph import RdfFormat, parse
@@ -670,42 +715,53 @@ def read_graph(endpoint: str, graph: str | None = None, credentials: Credentials
 
     async def read(client) -> GraphRead | None:
         count, server = await _count(client, endpoint, graph)
-        stream, got = _NTriplesStream(where, max_bytes), None
-        source = graph_store_url(endpoint, graph, server)
-        if source:
-            conditional = {"If-None-Match": known[1]} if known and known[0] == source and known[1] else {}
-            try:
-                got = await _stream_graph(client, stream, source, None, conditional, "GET")
-            except RemoteError as error:
-                if error.status not in _NOT_OFFERED:
-                    raise
-                stream = _NTriplesStream(where, max_bytes)
-            else:
-                if got is None:
-                    return None
-        if got is None:
-            source = endpoint
-            got = await _stream_graph(client, stream, endpoint, construct, _FORM, "POST")
-        received, headers = got
-        if received < count:  # cut short by the server's cap on results: read it in pages that size
-            stream = await _read_pages(client, endpoint, graph, received, count, max_bytes)
-            source, headers = endpoint, {}
-        stream.read.source, stream.read.etag = source, headers.get("ETag") if source != endpoint else None
-        return stream.read
+        source, got = graph_store_url(endpoint, graph, server), None
+        with _parsing(where, max_bytes) as stream:
+            if source:
+                conditional = {"If-None-Match": known[1]} if known and known[0] == source and known[1] else {}
+                try:
+                    got = await _stream_graph(client, stream, source, None, conditional, "GET")
+                except RemoteError as error:  # refused before any triple came: the stream is still empty
+                    if error.status not in _NOT_OFFERED:
+                        raise
+                else:
+                    if got is None:
+                        return None
+            if got is None:
+                source = endpoint
+                got = await _stream_graph(client, stream, endpoint, construct, _FORM, "POST")
+            received, headers = got
+            if received >= count:
+                stream.read.source, stream.read.etag = source, headers.get("ETag") if source != endpoint else None
+                return stream.read
+        # cut short by the server's cap on results: read it in pages that size
+        with _parsing(where, max_bytes) as stream:
+            await _read_pages(client, stream, endpoint, graph, received, count)
+            stream.read.source = endpoint
+            return stream.read
 
     return _run(read, check_endpoint(endpoint), operation_timeout(PULL_TIMEOUT, timeout), credentials)
 
 
-async def _read_pages(client, endpoint: str, graph: str | None, page: int, count: int,
-                      max_bytes: int) -> _NTriplesStream:
-    """Read the ``count`` triples of ``graph`` at ``endpoint`` in pages of ``page`` triples, unsorted
-    (``LIMIT``/``OFFSET`` without ``ORDER BY``); return the stream they went into. Raises
-    :class:`RemoteError` when the pages do not hold exactly ``count`` different triples (the graph
-    changed meanwhile, or the server does not page in a stable order)."""
+@contextlib.contextmanager
+def _parsing(where: str, max_bytes: int):
+    """A :class:`_NTriplesStream` for the ``with`` block, its thread stopped at the end."""
+    stream = _NTriplesStream(where, max_bytes)
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+async def _read_pages(client, stream: _NTriplesStream, endpoint: str, graph: str | None, page: int,
+                      count: int) -> None:
+    """Read the ``count`` triples of ``graph`` at ``endpoint`` into ``stream`` in pages of ``page``
+    triples, unsorted (``LIMIT``/``OFFSET`` without ``ORDER BY``). Raises :class:`RemoteError` when
+    the pages do not hold exactly ``count`` different triples (the graph changed meanwhile, or the
+    server does not page in a stable order)."""
     where = _where(endpoint)
     if page <= 0:
         raise RemoteError(f"{where} sent no triple of the {count} it counted")
-    stream = _NTriplesStream(where, max_bytes)
     for offset in range(0, count, page):
         query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ {_graph_pattern(graph)} }} "
                  f"LIMIT {int(page)} OFFSET {int(offset)} }} }}")
@@ -718,7 +774,6 @@ async def _read_pages(client, endpoint: str, graph: str | None, page: int, count
                           f"triples of the {count} it counted: the graph changed while it was read, or the server "
                           "does not page in a stable order; try again, or raise its result limit (Virtuoso: "
                           "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
-    return stream
 
 
 def model_from_triples(triples, name: str = "remote") -> Model:

@@ -14,7 +14,7 @@ Usage: python benchmarks/bench_remote.py [--store ESCO-STORE] [--data ../shared/
 5. with ``--virtuoso``, the curated data against a private Virtuoso 7.2 (tests/virtuoso.py, Debian's
    10,000-row result limit): push with a login, then the first and a cached ``path``.
 
-Each command runs in a child process whose peak memory (with its children) is sampled every 50 ms.
+Each command runs in a child process; its peak memory is its ``ru_maxrss``.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from bench_esco import default_data
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the private Virtuoso lives with the tests
@@ -35,43 +36,24 @@ MB = 1024 * 1024
 ORIGIN = "legal administrative assistant"
 
 
-def default_data() -> Path:
-    for folder in ROOT.parents:
-        if (folder / "shared" / "data").is_dir():
-            return folder / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
-
-
 def oxigraph_binary() -> str:
     return shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
 
 def measured(command: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """Run ``command``; return its seconds, its peak RSS (bytes, with its children) and its output.
-    Exits with the output when it fails."""
-    import psutil
-
+    """Run ``command``; return its seconds, its peak RSS (bytes, ``ru_maxrss`` from ``wait4``) and its
+    output. Exits with the output when it fails."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    peak, stop = [0], threading.Event()
-
-    def sample() -> None:
-        watched = psutil.Process(process.pid)
-        while not stop.wait(0.05):
-            try:
-                peak[0] = max(peak[0], sum(p.memory_info().rss for p in [watched, *watched.children(True)]))
-            except psutil.Error:
-                return
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output = process.communicate()[0].decode("utf-8", "replace")
-    seconds = time.perf_counter() - started
-    stop.set()
-    sampler.join()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
     if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{output[-2000:]}")
-    return seconds, peak[0], output
+        sys.exit(f"{' '.join(command)} failed:\n{text[-2000:]}")
+    return seconds, usage.ru_maxrss * 1024, text
 
 
 def profgraph(*args: str) -> list[str]:

@@ -56,18 +56,8 @@ def same_card(endpoint: str, env: dict | None = None) -> None:
 
 def remote_answer(endpoint: str, query: str, graph: str | None = None, credentials=None):
     """The answer of ``query`` sent to ``endpoint`` (its graph ``graph``) as :func:`profgraph.query`
-    gives one: a DataFrame for SELECT, a bool for ASK, a DataFrame of subject, predicate and object
-    for CONSTRUCT."""
-    import pandas as pd
-
+    gives one (:func:`profgraph.sparql.as_answer`)."""
     from profgraph.remote import RemoteEndpoint, execute_remote
-    from profgraph.sparql import _text, result_kind, to_dataframe
+    from profgraph.sparql import as_answer
 
-    result = execute_remote(RemoteEndpoint(endpoint, graph, credentials), query, timeout=120)
-    kind = result_kind(result)
-    if kind == "ask":
-        return bool(result)
-    if kind == "select":
-        return to_dataframe(result)
-    return pd.DataFrame([(_text(t.subject), _text(t.predicate), _text(t.object)) for t in result],
-                        columns=["subject", "predicate", "object"])
+    return as_answer(execute_remote(RemoteEndpoint(endpoint, graph, credentials), query, timeout=120))

@@ -608,7 +608,13 @@ def query(sparql: str, store=None, allow_service=(), default_graphs=None, named_
     from .store import Dataset, load
 
     dataset = store if isinstance(store, Dataset) else _opened_before(load(store))
-    result = execute(dataset.rdf, sparql, allow_service, default_graphs, named_graphs)
+    return as_answer(execute(dataset.rdf, sparql, allow_service, default_graphs, named_graphs))
+
+
+def as_answer(result):
+    """Return a result of :func:`execute` (or of :func:`profgraph.remote.execute_remote`) as :func:`query`
+    answers: a DataFrame for SELECT (:func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of
+    ``subject``, ``predicate``, ``object`` strings for CONSTRUCT and DESCRIBE."""
     kind = result_kind(result)
     if kind == "ask":
         return bool(result)

@@ -14,11 +14,12 @@ import rdflib
 from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
+from profgraph import formats
 from profgraph.cli import main
 from profgraph.datacube import CONSTRAINTS, violations
 from profgraph.resources import data_dir, ontology_dir
 from profgraph.sparql import execute
-from profgraph.vocab import DATA_GRAPH, ESCO_GRAPH, EXPORT_FORMATS, ONTOLOGY_GRAPH, PREFIXES
+from profgraph.vocab import DATA_GRAPH, ESCO_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 from conftest import SHARED_DATA
 from esco_tiny import write_tiny_esco
@@ -233,8 +234,9 @@ def test_dataset_description_with_licence_and_counts(curated):
     assert int(partitions[PREFIXES["qb"] + "Observation"]) == len(table("observations"))
     distributions = dict(select(curated, f"""SELECT ?title ?type WHERE {{ <{dataset}> dcat:distribution ?d .
         ?d dct:title ?title ; dct:license <{about.license}> OPTIONAL {{ ?d dcat:mediaType ?type }} }}"""))
+    media_types = {writer.title: formats.FORMATS[writer.name].essence for writer in formats.writers(formats.EXPORT)}
     assert distributions == {title: f"https://www.iana.org/assignments/media-types/{media}" if media else None
-                             for title, media in EXPORT_FORMATS.values()}
+                             for title, media in media_types.items()}
     for text in (README.read_text(encoding="utf-8"), (data_dir() / "SOURCES.md").read_text(encoding="utf-8")):
         assert "CC BY 4.0" in text and about.license in text
 

@@ -146,6 +146,16 @@ def test_push_in_small_chunks_sends_every_triple(oxigraph, curated):
     assert (result.graph, result.note) == (graph, "")
 
 
+def test_push_sends_the_local_dataset_whatever_profgraph_endpoint_says(oxigraph, curated, monkeypatch):
+    from profgraph.remote import count_triples
+
+    graph = "https://example.org/graph/profgraph-local"
+    monkeypatch.setenv("PROFGRAPH_ENDPOINT", f"http://127.0.0.1:{free_port()}/query")  # nothing listens there
+    triples = sum(1 for _ in curated.rdf)
+    assert f"Sent {triples} triples" in run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    assert count_triples(f"{oxigraph}/query", graph) == triples
+
+
 @pytest.mark.parametrize("graph", ["urn:x> } ; DROP ALL ; <urn:y", "urn:a b", 'urn:"x"', "no-scheme", "urn:x}\nDROP ALL"])
 def test_graph_iris_cannot_break_out(oxigraph, pushed, graph):
     from profgraph.remote import count_triples

@@ -176,6 +176,9 @@ def test_killing_serve_kills_its_query_workers(curated, how):
         process.send_signal(how)
         process.wait(15)
         assert wait_until(lambda: all(gone(pid) for pid in workers), 5), workers
+        if how != signal.SIGKILL:  # an orderly exit: the signal's status, no traceback
+            assert process.returncode == 128 + how
+            assert "Traceback" not in process.stderr.read().decode()
     finally:
         stop(process)
 

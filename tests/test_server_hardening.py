@@ -22,7 +22,8 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from profgraph.cli import main  # noqa: E402
 from profgraph.errors import UsageError  # noqa: E402
-from profgraph.web.app import LimitRequests, ServerSettings, create_app  # noqa: E402
+from profgraph.web.app import ServerSettings, create_app  # noqa: E402
+from profgraph.web.middleware import LimitRequests  # noqa: E402
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}

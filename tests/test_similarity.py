@@ -64,3 +64,26 @@ def test_similar_command(curated):
         assert other["coverage"] == pytest.approx(coverage(set(weights["cashier"]), weights[other["id"]]), abs=1e-4)
     text = RUNNER.invoke(main, ["similar", "кассир"]).output
     assert "Most similar to кассир" in text
+
+
+def test_requirements_are_the_curated_rows_essential_first_with_their_weights(curated):
+    """Profession.requirements() is what coverage, similarity, the RDF and the exports read: every row of
+    requirements.csv once, essential before optional, weighing 1 and 0.5."""
+    import csv
+
+    from profgraph.resources import data_dir
+
+    with (data_dir() / "requirements.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for pid, profession in curated.model.professions.items():
+        found = profession.requirements()
+        assert sorted((skill, relation) for skill, relation, _ in found) == \
+            sorted((row["skill"], row["relation"]) for row in rows if row["profession"] == pid)
+        relations = [relation for _, relation, _ in found]
+        assert relations == sorted(relations, key=lambda relation: relation != "essential")
+        assert all(weight == {"essential": 1.0, "optional": 0.5}[relation] for _, relation, weight in found)
+    matrices = curated.skill_matrices
+    cashier = curated.model.professions["cashier"]
+    row = matrices.weight[matrices.rows["cashier"]].toarray().ravel()
+    counted = {skill: weight for skill, _, weight in cashier.requirements() if curated.model.skills[skill].type != "trait"}
+    assert {matrices.skill_ids[j]: float(row[j]) for j in row.nonzero()[0]} == counted

@@ -19,10 +19,11 @@ from click.testing import CliRunner
 from rdflib.query import Result
 
 import profgraph
-from profgraph import cli, export, sparql
+from profgraph import export, sparql
 from profgraph.cli import main
 from profgraph.resources import data_dir
 from profgraph.sparql import QuerySyntaxError, QueryTimeout, execute, run_query, write_result
+from profgraph.vocab import compact_iri
 
 from conftest import curated_exposures
 
@@ -344,6 +345,7 @@ def test_printed_prefixes_are_a_valid_prologue_for_any_engine(curated, tmp_path)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert len(lines) == len(sparql.PREFIXES) and all(line.startswith("PREFIX ") for line in lines)
+    assert len({line.index("<") for line in lines}) == 1  # the IRIs line up
     path = tmp_path / "graph.nt"
     export.export(curated, "nt", path)
     graph = rdflib.Graph().parse(path, format="nt")
@@ -352,6 +354,20 @@ def test_printed_prefixes_are_a_valid_prologue_for_any_engine(curated, tmp_path)
     assert {str(row.p) for row in answer} == {f"{BASE}profession/{p}" for p in professions.id[professions.status == "emerging"]}
 
 
-def test_cli_format_lists_match_the_library():
-    assert cli.SPARQL_FORMATS == sparql.FORMATS
-    assert cli.EXPORT_FORMATS == export.FORMATS
+def test_one_iri_compaction_for_json_ld_and_for_tables(curated):
+    """JSON-LD takes any local part but one starting with //; a table cell shows a prefixed name only
+    where SPARQL reads it back as written, so that it can be pasted into a query."""
+    profession = f"{BASE}profession/"
+    assert compact_iri(f"{BASE}ontology#Profession") == compact_iri(f"{BASE}ontology#Profession", True) == "pg:Profession"
+    assert compact_iri("http://data.europa.eu/esco/isco/C5230", True) == "isco:C5230"
+    for local in ("a/b", "cashier.", "x?y=1"):
+        assert compact_iri(profession + local) == "profession:" + local
+        assert compact_iri(profession + local, prefixed_name=True) == profession + local
+    assert compact_iri(profession + "//host/x") == profession + "//host/x"
+    assert compact_iri("http://example.org/x", True) == "http://example.org/x"
+    output = io.BytesIO()
+    run_query(curated, "SELECT ?p WHERE { ?p a pg:Profession } ORDER BY ?p", output, "table")
+    names = output.getvalue().decode().splitlines()[2:-1]
+    assert len(names) == len(curated.model.professions) and all(name.startswith("profession:") for name in names)
+    assert profgraph.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {' '.join(names)} }} ?p a pg:Profession }}",
+                           store=curated).n[0] == len(names)

@@ -217,6 +217,27 @@ def test_upgrading_a_cached_format_2_store_removes_what_it_left(tiny_copy):
     assert rebuilt.model.professions["clerk"]
 
 
+def test_a_new_version_removes_the_workspaces_of_killed_first_builds_only(tiny_copy):
+    """Beside a store, the workspace of a first build (swapped in whole, atomic.OutputFolder) is removed by
+    a later build once its process is gone, and never while it runs, however long it has been running."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    folder = profgraph.load(data=tiny_copy).path
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    running = folder.with_name(f".{folder.name}.build-{os.getpid()}-slow")
+    killed = folder.with_name(f".{folder.name}.build-{int(finished.stdout)}-killed")
+    for workspace in (running, killed):
+        workspace.mkdir()
+    an_hour_ago = time.time() - 3600
+    os.utime(running, (an_hour_ago, an_hour_ago))
+    edit_csv(tiny_copy / "professions.csv", "делопроизводитель", "конторский служащий")
+    assert profgraph.load(data=tiny_copy).model.professions["clerk"].labels["ru"] == "конторский служащий"
+    assert running.exists() and not killed.exists()
+
+
 def test_without_locks_a_build_removes_only_abandoned_workspaces(tiny_copy, monkeypatch):
     import os
     import subprocess

@@ -94,7 +94,8 @@ def test_command_to_emerging(curated):
 
 
 def test_bad_options(tiny):
-    with pytest.raises(UsageError, match="--max-skills"):
+    with pytest.raises(UsageError, match="^max_skills must be between 1 and 3") as refused:
         upskill(tiny.skill_matrices, "clerk", {"analyst"}, max_skills=4)
+    assert refused.value.parameter == "max_skills"
     result = RUNNER.invoke(main, ["upskill", "кассир", "--max-skills", "0"])
     assert result.exit_code == 2 and "--max-skills must be between 1 and 3" in result.output

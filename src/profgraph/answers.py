@@ -15,10 +15,14 @@ from .measures import automation_level, genai_level
 from .model import Model, label
 from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import DEFAULT_MIN_COVERAGE, Rules, blocks, facts_of, judge, move_facts
+from .upskill import DEFAULT_MAX_SKILLS
 from .vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, STATUSES, TRAIT
 from .workload import check_path_search
 
 NEAREST_MISSES = 3
+DEFAULT_SEARCH_LIMIT = 10  # search hits
+DEFAULT_SIMILAR_TOP = 10  # professions listed by similar_report
+DEFAULT_UPSKILL_TARGET = "safer"  # what upskill_report looks for moves to
 
 
 def measures_summary(model: Model, profession_id: str) -> dict:
@@ -157,11 +161,12 @@ def _path_dict(model: Model, rank: int, path: ReskillingPath, lang: str, rules: 
 
 def _check_options(top: int, lang: str, min_coverage: float = DEFAULT_MIN_COVERAGE) -> None:
     if top < 1:
-        raise UsageError(f"--top must be at least 1, not {top}")
+        raise UsageError("{top} must be at least 1, not {value}", "top", value=top)
     if not 0.0 < min_coverage <= 1.0:
-        raise UsageError(f"--min-coverage must be in (0, 1], not {min_coverage}")
+        raise UsageError("{min_coverage} must be in (0, 1], not {value}", "min_coverage", value=min_coverage)
     if lang not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise UsageError("{lang} must be one of {languages}, not {value!r}", "lang", languages=", ".join(LANGUAGES),
+                         value=lang)
 
 
 def target_arguments(dataset, to: str) -> dict:
@@ -239,7 +244,7 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
     rules = rules or Rules(min_coverage=min_coverage)
     _check_options(top, lang, rules.min_coverage)
     if not 1 <= max_steps <= 6:
-        raise UsageError(f"--max-steps must be between 1 and 6, not {max_steps}")
+        raise UsageError("{max_steps} must be between 1 and 6, not {value}", "max_steps", value=max_steps)
     model = dataset.model
     targets, target = _targets(model, origin, lang, status, destination)
     check_path_search(dataset, rules.min_coverage)
@@ -349,7 +354,8 @@ def successor_reports(dataset, origin: str, rules: Rules, *, max_steps: int = DE
     return answers
 
 
-def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, lang: str = "en") -> list[dict]:
+def search_report(dataset, text: str, kind: str | None = None, limit: int = DEFAULT_SEARCH_LIMIT,
+                  lang: str = "en") -> list[dict]:
     """Return search hits for ``text`` as dicts: id, kind, the label in ``lang``, the matched text, score."""
     model = dataset.model
     hits = []
@@ -360,7 +366,8 @@ def search_report(dataset, text: str, kind: str | None = None, limit: int = 10, 
     return hits
 
 
-def similar_report(dataset, name: str, top: int = 10, lang: str = "en", rules: Rules | None = None) -> dict:
+def similar_report(dataset, name: str, top: int = DEFAULT_SIMILAR_TOP, lang: str = "en",
+                   rules: Rules | None = None) -> dict:
     """Return the ``top`` professions most similar to the profession ``name``
     (:mod:`profgraph.similarity`), best first, each with its coverage from the origin
     (``coverage``), to the origin (``coverage_back``), the number of skills both require, and the
@@ -414,7 +421,8 @@ def eligible_destinations(model: Model, origin: str, targets: set[str], rules: R
     return {pid for pid, kept in zip(ids, keep.tolist()) if kept}
 
 
-def upskill_report(dataset, origin_name: str, to: str = "safer", *, top: int = DEFAULT_TOP, max_skills: int = 1,
+def upskill_report(dataset, origin_name: str, to: str = DEFAULT_UPSKILL_TARGET, *, top: int = DEFAULT_TOP,
+                   max_skills: int = DEFAULT_MAX_SKILLS,
                    min_coverage: float = DEFAULT_MIN_COVERAGE, lang: str = "en", rules: Rules | None = None,
                    progress=None) -> dict:
     """Return the skill sets that unlock the most new viable transitions from ``origin_name`` to ``to``

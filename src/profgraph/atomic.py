@@ -162,8 +162,8 @@ def check_output_folder(path: str | Path, kind: str, *, force: bool = False, inp
         raise UsageError(f"{path} exists and is not a folder")
     foreign = _foreign_contents(path, kind)
     if foreign and not force:
-        raise UsageError(f"{path} holds {foreign}; give a new or empty folder, or add --force to move "
-                         f"its contents to a backup folder beside it")
+        raise UsageError("{path} holds {foreign}; give a new or empty folder, or add {force} to move its contents "
+                         "to a backup folder beside it", "force", path=path, foreign=foreign)
     return bool(foreign)
 
 
@@ -185,7 +185,7 @@ class OutputFolder:
         self.details, self.whole = dict(details or {}), tuple(whole)
         check_output_folder(self.path, kind, force=force, inputs=inputs)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(self.path.parent, re.compile(rf"^\.{re.escape(self.path.name)}\.(?:build|old)-(\d+)-"))
+        remove_abandoned_workspaces(self.path)
         self.workspace = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.build-{os.getpid()}-", dir=self.path.parent))
 
     def __enter__(self) -> OutputFolder:
@@ -216,6 +216,13 @@ class OutputFolder:
     def discard(self) -> None:
         """Remove the workspace."""
         shutil.rmtree(self.workspace, ignore_errors=True)
+
+
+def remove_abandoned_workspaces(path: Path) -> None:
+    """Remove what killed writers of the output folder ``path`` left beside it: their workspaces
+    (``.NAME.build-PID-*``) and the old folders they were replacing (``.NAME.old-PID-*``), once the
+    process PID is gone."""
+    _remove_abandoned(path.parent, re.compile(rf"^\.{re.escape(path.name)}\.(?:build|old)-(\d+)-"))
 
 
 def replace_folder(workspace: Path, destination: Path, kind: str, *, force: bool = False) -> Path | None:

@@ -1,64 +1,95 @@
-"""The ``profgraph`` command: a thin click layer over the library.
+"""The ``profgraph`` command: a thin click layer over the library. Each command parses its options,
+calls the library (:mod:`profgraph.answers` and the others) and prints the answer as JSON or as the
+lines of :mod:`profgraph.textreport`.
 
-Heavy libraries are imported inside the commands, so ``--help`` and a path query start fast.
-Every :class:`~profgraph.errors.ProfgraphError` becomes a one-line message and its exit code.
+Heavy libraries are imported inside the commands, so ``--help`` and a path query start fast; option
+defaults are read from the library modules that own them when they are needed (:class:`LibraryDefault`).
+Every :class:`~profgraph.errors.ProfgraphError` becomes a one-line message and its exit code; a
+:class:`~profgraph.errors.UsageError` names the option of the library parameter at fault.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import json
 import sys
 import warnings
 
 import click
 
-from . import __version__
+from . import __version__, formats
+from .errors import ProfgraphError, UsageError, printable
 from .vocab import LANGUAGES
 
-LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
+LABEL_LANGUAGE = "ru"  # the language of the labels printed unless --lang names another
+
+
+class LibraryDefault:
+    """An option's default, read from the library module that owns it: ``LibraryDefault("rules",
+    "DEFAULT_MIN_COVERAGE")`` is :data:`profgraph.rules.DEFAULT_MIN_COVERAGE`, and a dotted name reads
+    a class attribute (``ServerSettings.sparql_timeout``). click calls it when a command runs without
+    the option, and ``--help`` prints it, so the module is imported only then."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __call__(self):
+        value = importlib.import_module(f".{self.module}", __package__)
+        for attribute in self.name.split("."):
+            value = getattr(value, attribute)
+        return value
+
+    def __str__(self) -> str:
+        return str(self())
+
+    def __repr__(self) -> str:
+        return f"LibraryDefault({self.module!r}, {self.name!r})"
+
+
+LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=LABEL_LANGUAGE, show_default=True,
                     help="Language of the labels printed.")
 _STORE = click.option("--store", "store", type=click.Path(file_okay=False), envvar="PROFGRAPH_STORE",
                       help="A store folder built by 'profgraph import' (env PROFGRAPH_STORE); "
                            "default: the embedded curated data.")
-# --endpoint rides along with --store: _load reads it from the context, so no command signature changes.
-_ENDPOINT = click.option("--endpoint", envvar="PROFGRAPH_ENDPOINT", expose_value=False, is_eager=False,
-                         callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.web.endpoint", value),
+_ENDPOINT = click.option("--endpoint", "endpoint", envvar="PROFGRAPH_ENDPOINT",
                          help="A SPARQL 1.1 query endpoint holding the dataset (env PROFGRAPH_ENDPOINT; its "
                               "graph: env PROFGRAPH_GRAPH), instead of a local store.")
 
 
 _USER_HELP = ("Log in to the SPARQL server as USER (env PROFGRAPH_USER), with the password of env "
               "PROFGRAPH_PASSWORD or one asked for; a bearer token instead: env PROFGRAPH_TOKEN.")
+# --user rides along with --endpoint: _load reads it from the context, so no command signature changes.
 _USER = click.option("--user", envvar="PROFGRAPH_USER", expose_value=False,
                      callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.remote.user", value),
                      help=_USER_HELP)
 
 
-def STORE(command):
-    """The --store, --endpoint and --user options of every reading command."""
+def DATASET(command):
+    """The --store, --endpoint and --user options of every command that reads the dataset (see :func:`_load`)."""
     return _STORE(_ENDPOINT(_USER(command)))
+
+
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="Output format.")
-MIN_COVERAGE = click.option("--min-coverage", type=float, default=0.4, show_default=True,
-                            help="Least coverage for a transition to be viable.")
+MIN_COVERAGE = click.option("--min-coverage", type=float, default=LibraryDefault("rules", "DEFAULT_MIN_COVERAGE"),
+                            show_default=True, help="Least coverage for a transition to be viable.")
+DEFAULT_TOP = LibraryDefault("reskilling", "DEFAULT_TOP")
 
 FORCE = click.option("--force", is_flag=True,
                      help="Write even into a folder holding files profgraph did not write: the folder is "
                           "moved, whole, to FOLDER.backup-DATE-TIME beside it (nothing is deleted).")
 OUTPUT_FILE_HELP = "a regular file or a new path, replaced atomically; '-' for standard output"
 
-SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
-                    "socio_behavioural": "socio-behavioural", "professional": "professional",
-                    "trait": "trait"}
 _RULE_OPTIONS = (
-    click.option("--risk", default="automation", show_default=True,
+    click.option("--risk", default=LibraryDefault("rules", "DEFAULT_RISK"), show_default=True,
                  help="What 'safer' is judged on: automation (Nesta 2020 automation risk), genai (ILO 2025 "
                       "generative-AI exposure) or both."),
-    click.option("--min-pay-ratio", type=float, default=0.75, show_default=True,
-                 help="Least pay of a destination, as a share of the origin's (0 to 1)."),
-    click.option("--max-prep-step", type=int, default=1, show_default=True,
+    click.option("--min-pay-ratio", type=float, default=LibraryDefault("rules", "DEFAULT_MIN_PAY_RATIO"),
+                 show_default=True, help="Least pay of a destination, as a share of the origin's (0 to 1)."),
+    click.option("--max-prep-step", type=int, default=LibraryDefault("rules", "DEFAULT_MAX_PREP_STEP"),
+                 show_default=True,
                  help="Most change in preparation level (job zone, else ISCO skill level) in one step."),
     click.option("--allow-riskier", is_flag=True, help="Also show destinations that are not safer, flagged."),
     click.option("--allow-lower-pay", is_flag=True, help="Also show destinations that pay less, flagged."),
@@ -77,11 +108,21 @@ def RULES(command):
     return command
 
 
-def _rules(min_coverage: float = 0.4, **options):
+def _rules(**options):
     """Return the checked :class:`profgraph.rules.Rules` of the command's options."""
     from .rules import make_rules
 
-    return make_rules(min_coverage=min_coverage, **options)
+    return make_rules(**options)
+
+
+def _called(parameter: str) -> str:
+    """Return how the running command names the library parameter ``parameter``: its option's long
+    form (``--top``), its argument's name (``NAME``), or the parameter itself when it takes neither."""
+    context = click.get_current_context(silent=True)
+    for param in context.command.params if context is not None else ():
+        if param.name == parameter:
+            return max(param.opts, key=len) if isinstance(param, click.Option) else param.human_readable_name
+    return parameter
 
 
 def handle_errors(command):
@@ -91,13 +132,12 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import ProfgraphError, printable
-
         try:
             with _notes_on_stderr(), _exit_on_termination():
                 return command(*args, **kwargs)
         except ProfgraphError as error:  # one line, whatever a file or a server put in it
-            click.echo(f"Error: {printable(str(error))}", err=True)
+            message = error.naming(_called) if isinstance(error, UsageError) else str(error)
+            click.echo(f"Error: {printable(message)}", err=True)
             sys.exit(error.exit_code)
         except BrokenPipeError:  # the reader (head, less) went away: stop quietly
             import os
@@ -150,20 +190,22 @@ def _exit_on_termination():
             signal.signal(signum, previous)
 
 
-def _load(store, queries_only: bool = False):
-    """The dataset of --store/--endpoint; with ``queries_only``, an endpoint is only asked queries
-    (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
-    import os
-
-    from .store import load
-
-    context = click.get_current_context(silent=True)
-    endpoint = (context.meta.get("profgraph.web.endpoint") if context else None) or os.environ.get("PROFGRAPH_ENDPOINT")
-    credentials = _credentials(context.meta.get("profgraph.remote.user") if context else None) if endpoint else None
+def _load(store, endpoint, queries_only: bool = False):
+    """Return the dataset of --store / --endpoint (:func:`profgraph.store.load`: an endpoint wins);
+    with ``queries_only``, an endpoint is only asked queries (:class:`~profgraph.remote.RemoteEndpoint`),
+    not pulled."""
+    credentials = None
+    if endpoint:
+        context = click.get_current_context(silent=True)
+        credentials = _credentials(context.meta.get("profgraph.remote.user") if context else None)
     if endpoint and queries_only:
+        import os
+
         from .remote import RemoteEndpoint
 
         return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None, credentials)
+    from .store import load
+
     return load(store, endpoint=endpoint, credentials=credentials)
 
 
@@ -206,16 +248,36 @@ def _progress_bar():
     return Bar()
 
 
-def _print_json(value) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+@contextlib.contextmanager
+def _bar_after(seconds: float, total: int, label: str):
+    """Yield a function that advances a click progress bar on stderr by a count; the bar appears only
+    once ``seconds`` have passed, so a quick run prints none."""
+    import time
+
+    started, bar = time.monotonic(), None
+
+    def advance(count: int) -> None:
+        nonlocal bar
+        if bar is None and time.monotonic() - started > seconds:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(count)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
-def _exposure(value) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
-
-
-def _target_name(target: dict) -> str:
-    return target.get("status") or target.get("set") or target["profession"]["label"]
+def _print(answer, output_format: str, text_lines) -> None:
+    """Print ``answer`` as JSON, or as the lines ``text_lines(answer)`` returns (:mod:`profgraph.textreport`)."""
+    if output_format == "json":
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    for line in text_lines(answer):
+        click.echo(line)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,8 +298,9 @@ def main():
 @click.option("--to", "to", required=True,
               help="A status (emerging, transforming, stable), 'safer' (any profession that is not disappearing, "
                    "safer by the rules) or a profession name.")
-@click.option("--top", type=int, default=5, show_default=True, help="How many paths to print.")
-@click.option("--max-steps", type=int, default=3, show_default=True, help="Most transitions in one path.")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="How many paths to print.")
+@click.option("--max-steps", type=int, default=LibraryDefault("reskilling", "DEFAULT_MAX_STEPS"), show_default=True,
+              help="Most transitions in one path.")
 @click.option("--have", default=None, metavar="SKILL,...", help="Skills the client has beyond the job's profile.")
 @click.option("--lack", default=None, metavar="SKILL,...", help="Skills of the job's profile the client lacks.")
 @click.option("--profile", "profile_file", default=None, metavar="FILE",
@@ -246,9 +309,9 @@ def main():
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, store,
+def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, store, endpoint,
          **rule_options):
     """Ranked reskilling paths from profession NAME to a target, under the transition rules.
 
@@ -265,24 +328,20 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
       profgraph path "кассир" --to emerging --lack "работа в команде" --have "работа с CRM-системами"
       profgraph path "кассир" --to emerging --profile client.json
     """
-    from .client import read_profile, split_names
     from .answers import reskilling_report
+    from .client import read_profile, split_names
     from .textreport import path_lines
 
-    rules = _rules(min_coverage, **rule_options)
+    rules = _rules(min_coverage=min_coverage, **rule_options)
     profile = read_profile(profile_file) if profile_file is not None else None
-    report = reskilling_report(_load(store), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
+    report = reskilling_report(_load(store, endpoint), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
                                have=split_names(have), lack=split_names(lack), profile=profile)
-    if output_format == "json":
-        _print_json(report)
-        return
-    for line in path_lines(report, _target_name(report["target"])):
-        click.echo(line)
+    _print(report, output_format, path_lines)
 
 
 @main.command()
 @click.argument("name")
-@click.option("--to", "to", default="emerging", show_default=True,
+@click.option("--to", "to", default=LibraryDefault("web.plan", "DEFAULT_TARGET"), show_default=True,
               help="A status, 'safer' or a profession name, as for 'profgraph path'.")
 @click.option("--have", default=None, metavar="SKILL,...", help="Skills the client has beyond the job's profile.")
 @click.option("--lack", default=None, metavar="SKILL,...", help="Skills of the job's profile the client lacks.")
@@ -292,9 +351,9 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="The HTML file to write (atomically); '-' for standard output.")
 @LANG
-@STORE
+@DATASET
 @handle_errors
-def plan(name, to, have, lack, profile_file, region, output, lang, store):
+def plan(name, to, have, lack, profile_file, region, output, lang, store, endpoint):
     """A printable plan for a client in profession NAME: one HTML page (A4, no graph) with the current
     job's risk and the 3 best paths, each step with the skills to learn, coverage, preparation, pay
     and risk before -> after.
@@ -310,8 +369,9 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store):
 
     rules = _rules(region=region)
     profile = read_profile(profile_file) if profile_file is not None else None
-    write_text_atomic(output, plan_page(_load(store), name, to=to, lang=lang, rules=rules, have=split_names(have),
-                                        lack=split_names(lack), profile=profile))
+    page = plan_page(_load(store, endpoint), name, to=to, lang=lang, rules=rules, have=split_names(have),
+                     lack=split_names(lack), profile=profile)
+    write_text_atomic(output, page)
 
 
 @main.command()
@@ -319,9 +379,9 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", show_default=True,
               help="Write to FILE (atomically); '-' for standard output.")
 @LANG
-@STORE
+@DATASET
 @handle_errors
-def profile(name, output, lang, store):
+def profile(name, output, lang, store, endpoint):
     """The standard skill profile of profession NAME as a client profile file (JSON) to edit.
 
     Remove from "have" what the client cannot do, add what they can (from any job), then give the
@@ -334,7 +394,7 @@ def profile(name, output, lang, store):
     from .atomic import write_text_atomic
     from .client import profile_document
 
-    dataset = _load(store)
+    dataset = _load(store, endpoint)
     document = profile_document(dataset, dataset.names.resolve(name).id, lang)
     write_text_atomic(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -345,9 +405,9 @@ def profile(name, output, lang, store):
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def show(name, min_coverage, lang, output_format, store, **rule_options):
+def show(name, min_coverage, lang, output_format, store, endpoint, **rule_options):
     """The card of profession NAME: labels, status, measures, skills, successors.
 
     Each measure says how it was obtained and its source; each profession it transforms into says
@@ -358,50 +418,25 @@ def show(name, min_coverage, lang, output_format, store, **rule_options):
       profgraph show "кассир" --lang kk
     """
     from .answers import profession_card
-    from .textreport import card_measure_lines, successor_lines
+    from .textreport import card_lines
 
-    rules = _rules(min_coverage, **rule_options)
-    dataset = _load(store)
+    rules = _rules(min_coverage=min_coverage, **rule_options)
+    dataset = _load(store, endpoint)
     card = profession_card(dataset.model, dataset.names.resolve(name).id, lang, dataset=dataset, rules=rules)
-    if output_format == "json":
-        _print_json(card)
-        return
-    click.echo(f"{card['label']}  [{card['id']}]")
-    for lang_ in LANGUAGES:
-        if lang_ in card["labels"]:
-            alts = card["alt_labels"].get(lang_)
-            click.echo(f"  {lang_}: {card['labels'][lang_]}" + (f"  (also: {', '.join(alts)})" if alts else ""))
-    click.echo(f"status:   {card['status'] or 'n/a'}")
-    if card["sector"]:
-        click.echo(f"sector:   {card['sector']['label']} ({card['sector']['code']})")
-    click.echo(f"ISCO-08:  {card['isco08'] or 'n/a'}")
-    for line in card_measure_lines(card["measures"]):
-        click.echo(line)
-    if card["esco_uri"]:
-        click.echo(f"ESCO:     {card['esco_uri']}" + (f"  ({card['esco_match']} match)" if card["esco_match"] else ""))
-    for heading, key in (("essential skills", "essential_skills"), ("optional skills", "optional_skills")):
-        click.echo(f"{heading}:")
-        for skill_type, labels in card[key].items():
-            if labels:
-                click.echo(f"  {SKILL_TYPE_NAMES[skill_type] + ':':<19}{', '.join(labels)}")
-    if card["traits"]:
-        click.echo(f"personal qualities: {', '.join(card['traits'])}")
-    for line in successor_lines(card["transforms_into"])[1:]:  # without the blank line before the heading
-        click.echo(line)
-    if card["transforms_from"]:
-        click.echo("takes over from: " + ", ".join(f"{p['label']} ({p['status']})" for p in card["transforms_from"]))
+    _print(card, output_format, card_lines)
 
 
 @main.command()
 @click.argument("text")
 @click.option("--kind", type=click.Choice(["profession", "skill"]), default=None,
               help="Only professions or only skills (default: both).")
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=LibraryDefault("answers", "DEFAULT_SEARCH_LIMIT"),
+              show_default=True)
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def search(text, kind, limit, lang, output_format, store):
+def search(text, kind, limit, lang, output_format, store, endpoint):
     """Professions and skills whose labels match TEXT, in any of the three languages.
 
     \b
@@ -410,25 +445,21 @@ def search(text, kind, limit, lang, output_format, store):
       profgraph search kassir --kind profession
     """
     from .answers import search_report
+    from .textreport import search_lines
 
-    hits = search_report(_load(store), text, kind=kind, limit=limit, lang=lang)
-    if output_format == "json":
-        _print_json(hits)
-        return
-    if not hits:
+    hits = search_report(_load(store, endpoint), text, kind=kind, limit=limit, lang=lang)
+    if not hits and output_format == "text":
         from .errors import shown
 
         click.echo(f"Nothing matches {shown(text)}.", err=True)
         sys.exit(1)
-    for hit in hits:
-        matched = "" if hit["matched"] == hit["label"] else f"  (matched {hit['matched_lang']}: {hit['matched']})"
-        click.echo(f"{hit['score']:5.1f}  {hit['kind']:<10}  {hit['label']}  [{hit['id']}]{matched}")
+    _print(hits, output_format, search_lines)
 
 
 @main.command()
-@STORE
+@DATASET
 @handle_errors
-def validate(store):
+def validate(store, endpoint):
     """Check the dataset: SHACL shapes over the RDF graph plus the table checks.
 
     Exits 1 when there is any violation; warnings alone exit 0.
@@ -439,7 +470,7 @@ def validate(store):
     """
     from .validate import validate as run_checks
 
-    dataset = _load(store)
+    dataset = _load(store, endpoint)
     findings = run_checks(dataset, complete_languages=dataset.manifest.get("name") == "curated")
     violations = [f for f in findings if f.severity == "violation"]
     warnings = [f for f in findings if f.severity == "warning"]
@@ -452,17 +483,11 @@ def validate(store):
         sys.exit(1)
 
 
-RULE_SET_NAMES = {"viable": "viable", "viable_desirable": "viable + desirable", "viable_safer": "viable + safer",
-                  "viable_stepping_stones": "viable + stepping stones", "all_rules": "all rules"}
-ATLAS_COUNTS = {"emerging": 239, "transforming": 95, "disappearing": 129}
-ARTICLE_HIGH_EXPOSURE_SHARE = 0.52
-
-
 @main.command()
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def stats(output_format, store):
+def stats(output_format, store, endpoint):
     """Counts by status, sector and skill type, automation exposure, ESCO links, stranded professions.
 
     \b
@@ -470,56 +495,9 @@ def stats(output_format, store):
       profgraph stats --format json
     """
     from .stats import dataset_stats
+    from .textreport import stats_lines
 
-    result = dataset_stats(_load(store))
-    if output_format == "json":
-        _print_json(result)
-        return
-    professions, skills = result["professions"], result["skills"]
-    click.echo(f"professions: {professions['total']}   (Atlas of new professions, 2021: "
-               f"{ATLAS_COUNTS['emerging']} emerging, {ATLAS_COUNTS['transforming']} transforming, "
-               f"{ATLAS_COUNTS['disappearing']} disappearing)")
-    for status, count in professions["by_status"].items():
-        atlas = f"   Atlas: {ATLAS_COUNTS[status]}" if status in ATLAS_COUNTS else ""
-        click.echo(f"  {status:<14}{count:>5}{atlas}")
-    click.echo("by sector:")
-    for sector, count in professions["by_sector"].items():
-        click.echo(f"  {sector:<24}{count:>5}")
-    if professions["high_exposure_share"] is not None:
-        click.echo(f"high or significant automation exposure (>= {professions['high_exposure_threshold']}): "
-                   f"{professions['high_exposure_share']:.0%} of {professions['with_exposure']} professions "
-                   f"(article, share of jobs in Kazakhstan: {ARTICLE_HIGH_EXPOSURE_SHARE:.0%})")
-    click.echo(f"skills: {skills['total']}")
-    for skill_type, count in skills["by_type"].items():
-        click.echo(f"  {SKILL_TYPE_NAMES[skill_type]:<19}{count:>5}")
-    requirements = result["requirements"]
-    click.echo(f"requirements: {requirements['total']} ({requirements['essential']} essential, "
-               f"{requirements['with_level']} with a level)")
-    if requirements["per_profession"]:
-        for title, key in (("per profession", "per_profession"), ("skills (no traits)", "skills_per_profession"),
-                           ("traits", "traits_per_profession")):
-            spread = requirements[key]
-            click.echo(f"  {title + ':':<21}min {spread['min']}, mean {spread['mean']:.1f}, max {spread['max']}")
-    links, isco, successors = result["links"], result["isco"], result["successors"]
-    click.echo(f"linked to ESCO: {links['esco_professions']:.0%} of professions "
-               f"({', '.join(f'{n} {match}' for match, n in links['esco_matches'].items())}), "
-               f"{links['esco_skills']:.0%} of skills")
-    click.echo(f"ISCO-08 against the ESCO occupation's group: {isco['agree']} agree, {isco['explained']} differ "
-               f"with a note, {isco['unexplained']} differ without one, {isco['unknown']} without a code")
-    click.echo(f"transformations: {result['transformations']}, {successors['directly_viable']} viable in one move, "
-               f"{successors['reachable']} reachable by a path, {successors['unreachable']} not "
-               f"({len(successors['unexplained'])} without a note)")
-    click.echo(f"traits among skills to learn in {result['paths_checked']} paths from disappearing professions: "
-               f"{result['traits_in_skills_to_learn']}")
-    stranded = result["stranded"]
-    click.echo(f"stranded (disappearing, no path to emerging under the rules): {len(stranded)}"
-               + (f": {', '.join(stranded)}" if stranded else ""))
-    click.echo(f"  rules: {result['rules']['text']}")
-    click.echo("  no path to emerging, per rule: " + ", ".join(
-        f"{RULE_SET_NAMES[name]} {entry['count']}" for name, entry in result["stranded_by_rule"].items()))
-    moves = result["without_moves"]
-    click.echo(f"professions without a single move: viable {moves['viable']}, viable + desirable {moves['desirable']}, "
-               f"viable + desirable + safer {moves['safe']}")
+    _print(dataset_stats(_load(store, endpoint)), output_format, stats_lines)
 
 
 @main.group(name="import")
@@ -531,7 +509,8 @@ def import_():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--risk", type=click.Path(exists=True, dir_okay=False),
               help="An automation-risk table (Nesta-style CSV: risk 1..5 by ESCO URI or ISCO code).")
-@click.option("--lang", "esco_lang", default="en", show_default=True, help="Language of the ESCO files to read.")
+@click.option("--lang", "lang", default=LibraryDefault("sources.esco", "DEFAULT_LANG"), show_default=True,
+              help="Language of the ESCO files to read.")
 @click.option("--store", "store", required=True, type=click.Path(file_okay=False),
               help="The store folder to build: new, empty or an earlier store (replaced atomically).")
 @click.option("--reference", type=click.Path(file_okay=False), default=None,
@@ -540,7 +519,7 @@ def import_():
                    "zones, earnings, generative-AI exposure and wages.")
 @FORCE
 @handle_errors
-def import_esco(paths, risk, esco_lang, store, reference, force):
+def import_esco(paths, risk, lang, store, reference, force):
     """Import the ESCO CSV download (zips, CSV files or folders) into the store folder.
 
     Each occupation gets the measures the transition rules read (automation risk, generative-AI
@@ -554,38 +533,28 @@ def import_esco(paths, risk, esco_lang, store, reference, force):
     from .atomic import check_output_folder
     from .reference import reference_dir
     from .sources.esco import import_esco as run_import, import_steps
+    from .textreport import esco_import_lines
 
     check_output_folder(store, "store", force=force, inputs=[*paths, risk])  # before the progress bar
     with click.progressbar(length=import_steps(risk is not None), label="Importing ESCO", file=sys.stderr,
                            item_show_func=lambda step: step or "") as bar:
-        dataset, summary = run_import(paths, store, risk=risk, lang=esco_lang, force=force,
+        dataset, summary = run_import(paths, store, risk=risk, lang=lang, force=force,
                                       progress=lambda step: bar.update(1, step), reference=reference_dir(reference))
-    reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in summary["links_dropped"].items() if n)
-    click.echo(f"Imported ESCO into {dataset.path}: {summary['professions']} professions, {summary['skills']} skills, "
-               f"{summary['requirements']} requirements from {summary['links_read']} links"
-               + (f" (dropped: {reasons})" if reasons else ""))
-    click.echo("skill types: " + ", ".join(f"{SKILL_TYPE_NAMES[t]} {n}" for t, n in summary["skill_types"].items()))
-    if summary["exposure"]:
-        basis = summary["exposure"]
-        click.echo(f"automation risk: {basis['own']} own estimate, {basis['broader']} from a broader occupation, "
-                   f"{basis['skill_profile']} estimated from their skills, {basis['isco']} from the ISCO group, "
-                   f"{basis['none']} none")
-    known = summary["measures"]
-    click.echo(f"other measures: generative-AI exposure {known['genai']}, job zone {known['job_zone']}, "
-               f"earnings {known['earnings']}, wage {known['wage']}")
-    click.echo(f"transitions with coverage >= {dataset.manifest['transitions_floor']}: {dataset.manifest['transitions']}")
+    for line in esco_import_lines(summary, dataset.manifest, dataset.path):
+        click.echo(line)
 
 
 @main.command()
 @click.argument("name")
-@click.option("--top", type=int, default=10, show_default=True, help="How many professions to list.")
+@click.option("--top", type=int, default=LibraryDefault("answers", "DEFAULT_SIMILAR_TOP"), show_default=True,
+              help="How many professions to list.")
 @MIN_COVERAGE
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def similar(name, top, min_coverage, lang, output_format, store, **rule_options):
+def similar(name, top, min_coverage, lang, output_format, store, endpoint, **rule_options):
     """The professions most similar to NAME by the skills they require.
 
     Similarity is the cosine of skill vectors weighted by essential/optional and by how
@@ -599,34 +568,26 @@ def similar(name, top, min_coverage, lang, output_format, store, **rule_options)
       profgraph similar "software developer" --store esco-store --top 5 --format json
     """
     from .answers import similar_report
+    from .textreport import similar_lines
 
-    from .textreport import verdict
-
-    report = similar_report(_load(store), name, top=top, lang=lang, rules=_rules(min_coverage, **rule_options))
-    if output_format == "json":
-        _print_json(report)
-        return
-    origin = report["origin"]
-    click.echo(f"Most similar to {origin['label']}  [{origin['id']}]")
-    for rank, other in enumerate(report["similar"], 1):
-        click.echo(f"{rank:3}  {other['similarity']:.2f}  {other['label']}  [{other['id']}]  coverage "
-                   f"{other['coverage']:.2f} there, {other['coverage_back']:.2f} back, {other['shared_skills']} shared skills")
-        click.echo(f"       {verdict(other['move'], other['blocked_by'])}")
+    rules = _rules(min_coverage=min_coverage, **rule_options)
+    _print(similar_report(_load(store, endpoint), name, top=top, lang=lang, rules=rules), output_format, similar_lines)
 
 
 @main.command()
 @click.argument("name")
-@click.option("--to", "to", default="safer", show_default=True,
+@click.option("--to", "to", default=LibraryDefault("answers", "DEFAULT_UPSKILL_TARGET"), show_default=True,
               help="Destinations: 'safer', a status (emerging, transforming, stable) or a profession name.")
-@click.option("--top", type=int, default=5, show_default=True, help="How many skill sets to list.")
-@click.option("--max-skills", type=int, default=1, show_default=True, help="Most skills in one set (1 to 3).")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="How many skill sets to list.")
+@click.option("--max-skills", type=int, default=LibraryDefault("upskill", "DEFAULT_MAX_SKILLS"), show_default=True,
+              help="Most skills in one set (1 to 3).")
 @MIN_COVERAGE
 @RULES
 @LANG
 @FORMAT
-@STORE
+@DATASET
 @handle_errors
-def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store, **rule_options):
+def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store, endpoint, **rule_options):
     """Which skills, learned on top of NAME's, unlock the most new viable transitions.
 
     Only destinations the transition rules accept once the skills are learned count: a preparation
@@ -638,40 +599,25 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
       profgraph upskill "legal administrative assistant" --store esco-store --lang en
     """
     from .answers import upskill_report
+    from .textreport import upskill_lines
 
-    from .textreport import risks
-
-    report = upskill_report(_load(store), name, to, top=top, max_skills=max_skills, lang=lang,
-                            rules=_rules(min_coverage, **rule_options), progress=_progress_bar())
-    if output_format == "json":
-        _print_json(report)
-        return
-    origin, target = report["origin"], report["target"]
-    click.echo(f"From: {origin['label']} ({risks(origin)})")
-    click.echo(f"To:   {_target_name(target)}  ({target.get('count', 1)} professions, {target['eligible']} the rules "
-               f"accept, {target['viable_now']} viable now at coverage >= {min_coverage:.2f})")
-    click.echo(f"Rules: {report['rules']['text']}")
-    if not report["options"]:
-        click.echo(f"\nNo set of up to {max_skills} skills unlocks a new transition. Try --max-skills or --min-coverage.")
-        return
-    for option in report["options"]:
-        skills = ", ".join(f"{skill['label']} ({SKILL_TYPE_NAMES[skill['type']]})" for skill in option["skills"])
-        click.echo(f"\n#{option['rank']}  learn {skills}")
-        click.echo(f"    unlocks {len(option['unlocks'])}: "
-                   + ", ".join(f"{p['label']} ({p['coverage']:.2f})" for p in option["unlocks"]))
+    report = upskill_report(_load(store, endpoint), name, to, top=top, max_skills=max_skills, lang=lang,
+                            rules=_rules(min_coverage=min_coverage, **rule_options), progress=_progress_bar())
+    _print(report, output_format, upskill_lines)
 
 
 @main.command()
 @click.option("--from", "origin", default=None, help="Only the moves out of this profession (default: every one).")
-@click.option("--format", "output_format", default="csv", show_default=True, help="csv, json or parquet.")
+@click.option("--format", "output_format", default=LibraryDefault("transitions", "DEFAULT_FORMAT"), show_default=True,
+              help="csv, json or parquet.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE (atomically) instead of stdout; parquet needs it.")
 @MIN_COVERAGE
 @RULES
 @LANG
-@STORE
+@DATASET
 @handle_errors
-def transitions(origin, output_format, output, min_coverage, lang, store, **rule_options):
+def transitions(origin, output_format, output, min_coverage, lang, store, endpoint, **rule_options):
     """The whole transitions table: every move with coverage, similarity, preparation change, pay
     ratio, risk changes and the flags viable, desirable, safer and strictly_safer.
 
@@ -683,49 +629,30 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
       profgraph transitions --from "кассир" --format json
       profgraph transitions --store esco-store --format parquet -o transitions.parquet
     """
-    import time
+    from .atomic import atomic_file
+    from .transitions import check_format, move_count, origin_rows, transition_blocks, write_transitions
 
-    from .errors import UsageError
-    from .transitions import FORMATS, origin_rows, transition_blocks, write_transitions
-
-    if output_format not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    check_format(output_format)
     if output_format == "parquet" and output is None:
         raise UsageError("--format parquet needs -o FILE")
-    rules = _rules(min_coverage, **rule_options)
-    dataset = _load(store)
+    rules = _rules(min_coverage=min_coverage, **rule_options)
+    dataset = _load(store, endpoint)
     rows = origin_rows(dataset, None if origin is None else dataset.names.resolve(origin).id)
-    started, bar = time.monotonic(), None
-    total = int(sum(dataset.transitions["indptr"][r + 1] - dataset.transitions["indptr"][r] for r in rows.tolist()))
-
-    def progress(count: int) -> None:
-        nonlocal bar
-        if bar is None and time.monotonic() - started > 1.0:  # only a run that takes a while shows a bar
-            bar = click.progressbar(length=total, label="Transitions", file=sys.stderr)
-            bar.__enter__()
-        if bar is not None:
-            bar.update(count)
-
     blocks = transition_blocks(dataset, rules, rows, lang=lang)
-    try:
+    with _bar_after(1.0, move_count(dataset, rows), "Transitions") as progress:
         if output:
-            from .atomic import atomic_file
-
             with atomic_file(output) as handle:
                 count = write_transitions(blocks, output_format, handle, rules, progress)
         else:
             count = write_transitions(blocks, output_format, sys.stdout.buffer, rules, progress)
             sys.stdout.buffer.flush()
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if output:
         click.echo(f"Wrote {count} transitions to {output}", err=True)
 
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--depth", type=int, default=1, show_default=True,
+@click.option("--depth", type=int, default=LibraryDefault("web.graphview", "DEFAULT_DEPTH"), show_default=True,
               help="Hops out from NAME over professions a worker can move to or from, and transformations.")
 @click.option("--to", "to", help="Highlight the best reskilling paths from NAME to a status, 'safer' or a "
                                  "profession.")
@@ -734,15 +661,15 @@ def transitions(origin, output_format, output, min_coverage, lang, store, **rule
                    "(repeatable).")
 @click.option("--sector", "sectors", multiple=True,
               help="Keep only professions in this sector: id, code or name (repeatable).")
-@click.option("--top", type=int, default=5, show_default=True, help="How many paths to highlight with --to.")
-@click.option("--max-nodes", type=int, default=1000, show_default=True,
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="How many paths to highlight with --to.")
+@click.option("--max-nodes", type=int, default=LibraryDefault("web.graphview", "DEFAULT_MAX_NODES"), show_default=True,
               help="Most nodes drawn; the page says what it hid.")
 @LANG
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help=f"The HTML file to write: {OUTPUT_FILE_HELP}.")
-@STORE
+@DATASET
 @handle_errors
-def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store):
+def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store, endpoint):
     """An interactive graph page of profession NAME's neighbourhood, or of the whole graph.
 
     The page is one file that works offline: open it in any browser.
@@ -756,7 +683,7 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
     from .web.graphview import build_view, write_graph_page
 
     check_output_file(output)
-    view = build_view(_load(store), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
+    view = build_view(_load(store, endpoint), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
                       max_nodes=max_nodes, top=top)
     write_graph_page(view, output)
     summary = f"Wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} links"
@@ -771,11 +698,11 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
               help="The folder to write: new, empty or an earlier site (replaced atomically).")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="A language of the site (repeatable; default: kk, ru and en).")
-@click.option("--top", type=int, default=5, show_default=True, help="Reskilling paths shown per profession.")
+@click.option("--top", type=int, default=DEFAULT_TOP, show_default=True, help="Reskilling paths shown per profession.")
 @FORCE
-@STORE
+@DATASET
 @handle_errors
-def site(output, languages, top, force, store):
+def site(output, languages, top, force, store, endpoint):
     """A static site of every profession and skill, in Kazakh, Russian and English.
 
     It needs no server and no network: open OUTPUT/index.html from disk, copy the folder to a
@@ -789,38 +716,45 @@ def site(output, languages, top, force, store):
     from .web.site import build_site
 
     check_output_folder(output, "site", force=force, inputs=[store])
-    summary = build_site(_load(store), output, languages or LANGUAGES, top=top, force=force)
+    summary = build_site(_load(store, endpoint), output, languages or LANGUAGES, top=top, force=force)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default=LibraryDefault("web.app", "DEFAULT_HOST"), show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=LibraryDefault("web.app", "DEFAULT_PORT"),
+              show_default=True)
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Another name clients reach the server by, accepted in the Host header besides 127.0.0.1, "
                    "localhost and --host (repeatable; '*' accepts any).")
-@click.option("--sparql-timeout", type=float, default=10.0, show_default=True,
+@click.option("--sparql-timeout", type=float, default=LibraryDefault("web.app", "ServerSettings.sparql_timeout"),
+              show_default=True,
               help="Seconds a SPARQL query may run before it is stopped (answered 503), at most 3600.")
-@click.option("--max-result-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024, show_default=True,
+@click.option("--max-result-bytes", type=click.IntRange(1024),
+              default=LibraryDefault("web.app", "ServerSettings.max_result_bytes"), show_default=True,
               help="Largest SPARQL result sent; a larger one is refused (400) with a hint to add LIMIT.")
-@click.option("--sparql-workers", type=click.IntRange(1, 64), default=2, show_default=True,
+@click.option("--sparql-workers", type=click.IntRange(1, 64),
+              default=LibraryDefault("web.app", "ServerSettings.sparql_workers"), show_default=True,
               help="Processes answering SPARQL queries in parallel.")
-@click.option("--sparql-queue", type=click.IntRange(0, 1000), default=8, show_default=True,
+@click.option("--sparql-queue", type=click.IntRange(0, 1000),
+              default=LibraryDefault("web.app", "ServerSettings.sparql_queue"), show_default=True,
               help="SPARQL queries that may wait for a free process; more are answered 503 at once.")
-@click.option("--sparql-memory", type=click.IntRange(256), default=1024, show_default=True, metavar="MB",
+@click.option("--sparql-memory", "sparql_memory_mb", type=click.IntRange(256),
+              default=LibraryDefault("web.app", "ServerSettings.sparql_memory_mb"), show_default=True, metavar="MB",
               help="Memory (address space) a SPARQL query process may use; a query needing more gets 503.")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
               help="Let SPARQL SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
-@click.option("--request-timeout", type=float, default=10.0, show_default=True, metavar="SECONDS",
+@click.option("--request-timeout", type=float, default=LibraryDefault("web.app", "ServerSettings.request_timeout"),
+              show_default=True, metavar="SECONDS",
               help="Seconds a client has to send a request's head, and again its body; then the connection closes.")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="A language of the pages (repeatable; default: kk, ru and en).")
-@STORE
+@DATASET
 @handle_errors
-def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue, sparql_memory,
-          allowed_services, request_timeout, languages, store):
+def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue,
+          sparql_memory_mb, allowed_services, request_timeout, languages, store, endpoint):
     """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
 
     \b
@@ -837,24 +771,28 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
     from .web.app import ServerSettings, host_names, serve as run_server
 
     settings = ServerSettings(sparql_timeout=sparql_timeout, max_result_bytes=max_result_bytes,
-                              sparql_workers=sparql_workers, sparql_queue=sparql_queue, sparql_memory_mb=sparql_memory,
+                              sparql_workers=sparql_workers, sparql_queue=sparql_queue,
+                              sparql_memory_mb=sparql_memory_mb,
                               allowed_services=allowed_services, allowed_hosts=host_names(host, allowed_hosts),
                               request_timeout=request_timeout)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    run_server(_load(store), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
+    run_server(_load(store, endpoint), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
 
 
 @main.command()
 @click.option("--endpoint", "store_url", required=True,
-              help="The Graph Store endpoint (SPARQL 1.1 Graph Store HTTP Protocol), e.g. http://host:7878/store "
-                   "(Oxigraph) or http://host:8890/sparql-graph-crud-auth (Virtuoso, with --user).")
+              help="The Graph Store endpoint to write to (SPARQL 1.1 Graph Store HTTP Protocol), e.g. "
+                   "http://host:7878/store (Oxigraph) or http://host:8890/sparql-graph-crud-auth (Virtuoso, with --user).")
 @click.option("--graph", help="The named graph to replace (default: the default graph; Virtuoso has none "
                               "there, so the dataset's own named graph, as the output says).")
 @click.option("--user", envvar="PROFGRAPH_USER", help=_USER_HELP)
 @_STORE
 @handle_errors
 def push(store_url, graph, user, store):
-    """Upload the dataset to a SPARQL server, replacing its graph (HTTP PUT, then POSTs of 8 MB).
+    """Upload the local dataset to a SPARQL server, replacing its graph (HTTP PUT, then POSTs of 8 MB).
+
+    The dataset sent is the store of --store (env PROFGRAPH_STORE), else the embedded curated data;
+    --endpoint names where it goes, so PROFGRAPH_ENDPOINT, which names a dataset to read, does not apply.
 
     \b
     Example:
@@ -865,9 +803,10 @@ def push(store_url, graph, user, store):
           --graph https://w3id.org/profgraph/graph/data
     """
     from .push import push as push_dataset
-    from .store import load
+    from .store import load_local
 
-    result = push_dataset(load(store), store_url, graph, credentials=_credentials(user), progress=_progress_bar())
+    result = push_dataset(load_local(store), store_url, graph, credentials=_credentials(user),
+                          progress=_progress_bar())
     if result.note:
         click.echo(f"Note: {result.note}", err=True)
     click.echo(f"Sent {result.triples} triples to {store_url} "
@@ -875,25 +814,22 @@ def push(store_url, graph, user, store):
 
 
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports
-# The format lists repeat profgraph.sparql.FORMATS and profgraph.export.FORMATS (a test keeps them
-# equal) so that the CLI does not import those modules before a command needs them.
-SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
-EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "graphml", "gexf", "csv")
 
 
 @main.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(), help="Read the query from FILE ('-' for stdin).")
-@click.option("--format", "output_format", type=click.Choice(SPARQL_FORMATS), default="table", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(formats.names(*formats.QUERY_KINDS)),
+              default=LibraryDefault("sparql", "DEFAULT_FORMAT"), show_default=True,
               help="SELECT: table, csv, tsv, json, xml; ASK: table, json, xml; CONSTRUCT/DESCRIBE: ttl, nt, jsonld, rdfxml.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after SECONDS (exit 3).")
 @click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
               help="Let SERVICE call endpoints under this URL (repeatable); SERVICE is refused otherwise.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help=f"Write the result to FILE instead of stdout: {OUTPUT_FILE_HELP}.")
-@STORE
+@DATASET
 @handle_errors
-def sparql(query, query_file, output_format, timeout, allowed_services, output, store):
+def sparql(query, query_file, output_format, timeout, allowed_services, output, store, endpoint):
     """Run a SPARQL query on the graph and print its result.
 
     The data and the ontology form the default graph unless FROM / FROM NAMED name the graphs
@@ -907,7 +843,6 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
       profgraph sparql "ASK { profession:cashier pg:status pg:Disappearing }"
     """
     from .atomic import check_output_file, open_output
-    from .errors import UsageError
     from .sparql import check_timeout, read_query_file, run_query
 
     if (query is None) == (query_file is None):
@@ -918,7 +853,7 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
         check_timeout(timeout)
     output = "-" if output is None else output
     check_output_file(output)
-    dataset = _load(store, queries_only=True)
+    dataset = _load(store, endpoint, queries_only=True)
     with open_output(output) as handle:
         run_query(dataset, query, handle, output_format, timeout, allowed_services)
 
@@ -926,23 +861,23 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
 @main.command()
 def prefixes():
     """List the prefixes SPARQL queries may use without declaring them (as PREFIX lines)."""
-    from .vocab import PREFIXES
+    from .vocab import prefix_declarations
 
-    for prefix, namespace in PREFIXES.items():
-        click.echo(f"PREFIX {prefix + ':':<16}<{namespace}>")
+    for declaration in prefix_declarations(align=15):
+        click.echo(declaration)
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS), required=True,
+@click.option("--format", "output_format", type=click.Choice(formats.names(formats.EXPORT)), required=True,
               help="RDF: ttl, nt, nq, jsonld, rdfxml; graph: graphml, gexf; tables: csv (PATH is a folder).")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help=f"File to write: {OUTPUT_FILE_HELP}. For csv, a folder: new, empty or an earlier CSV export.")
 @click.option("--with-ontology/--without-ontology", default=True, show_default=True,
               help="Include the ontology in RDF exports.")
 @FORCE
-@STORE
+@DATASET
 @handle_errors
-def export(output_format, output, with_ontology, force, store):
+def export(output_format, output, with_ontology, force, store, endpoint):
     """Export the graph: RDF, GraphML/GEXF (Gephi, Cytoscape) or CSV tables.
 
     \b
@@ -958,6 +893,6 @@ def export(output_format, output, with_ontology, force, store):
         check_output_folder(output, "csv", force=force, inputs=[store])
     elif output_format != "csv":
         check_output_file(output)
-    path = export_dataset(_load(store), output_format, output, with_ontology, force=force)
+    path = export_dataset(_load(store, endpoint), output_format, output, with_ontology, force=force)
     if output != "-":
         click.echo(f"Wrote {path}", err=True)

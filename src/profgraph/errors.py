@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
+
 SHOWN_LENGTH = 80  # characters of a user's text echoed in a message
 MESSAGE_LENGTH = 2000  # characters of any one message printed
 
@@ -64,6 +67,36 @@ class Ambiguous(ProfgraphError):
 
 
 class UsageError(ProfgraphError):
-    """An option or argument is out of range."""
+    """An option or argument is out of range.
+
+    ``parameter`` is the name of the library parameter at fault (``top``, ``min_coverage``), or None.
+    With a parameter or ``values``, ``message`` is a :meth:`str.format` template: a field that is
+    not among ``values`` stands for the parameter of that name (``{parameter}`` for ``parameter``
+    itself), so that each caller names it its own way (:meth:`naming`); every text a user gave
+    goes in through ``values``, never into the template. ``str()`` names parameters as the library
+    does: ``UsageError("{top} must be at least 1, not {value}", "top", value=0)`` reads
+    ``top must be at least 1, not 0``; the command line says ``--top``, the HTTP API ``'top'``.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, parameter: str | None = None, **values):
+        self.template, self.parameter, self.values = message, parameter, values
+        super().__init__(self.naming(str))
+
+    def mentions(self) -> list[str]:
+        """Return the parameters the message names, in order (``parameter`` first if it is named)."""
+        if self.parameter is None and not self.values:
+            return []
+        fields = (field for _, field, _, _ in string.Formatter().parse(self.template) if field is not None)
+        named = [self.parameter if field == "parameter" else field for field in fields if field not in self.values]
+        return list(dict.fromkeys(named))
+
+    def naming(self, name_of: Callable[[str], str]) -> str:
+        """Return the message with each parameter it mentions called ``name_of(parameter)``."""
+        if self.parameter is None and not self.values:
+            return self.template
+        names = {field: name_of(field) for field in self.mentions()}
+        if self.parameter is not None:
+            names["parameter"] = name_of(self.parameter)
+        return self.template.format(**names, **self.values)

@@ -22,18 +22,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from . import formats
 from .atomic import OutputFolder, open_output
 from .errors import UsageError
 from .model import Model
-from .vocab import EXPORT_FORMATS, LANGUAGES, ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact_iri
-
-RDF_FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml")
-FORMATS = tuple(EXPORT_FORMATS)
-RELATION_WEIGHT = {"essential": 1.0, "optional": 0.5}
+from .vocab import LANGUAGES, ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact_iri
 
 
 def export(dataset, output_format: str, path: str | Path, with_ontology: bool = True, force: bool = False) -> Path:
-    """Write ``dataset`` (a :class:`profgraph.store.Dataset`) to ``path`` in ``output_format`` and return the path.
+    """Write ``dataset`` (a :class:`profgraph.store.Dataset`) to ``path`` in ``output_format`` (an
+    export format of :mod:`profgraph.formats`) and return the path.
 
     ``path`` is a file (a regular file or a new path; ``-`` is standard output), or for ``csv`` a
     folder: new, empty, an earlier CSV export, or anything else with ``force``, which moves it aside
@@ -41,24 +39,34 @@ def export(dataset, output_format: str, path: str | Path, with_ontology: bool = 
     Raises :class:`~profgraph.errors.UsageError` for an unknown format or an unusable path.
     """
     path = Path(path)
-    if output_format not in FORMATS:
-        raise UsageError(f"unknown export format {output_format!r}; use one of {', '.join(FORMATS)}")
-    if output_format == "csv":
-        if str(path) == "-":
-            raise UsageError("the csv export writes a folder of tables; give a folder, not '-'")
-        with OutputFolder(path, "csv", force=force, inputs=[getattr(dataset, "path", None)]) as output:
-            for name, frame in tables(dataset.model).items():
-                frame.to_csv(output.workspace / f"{name}.csv", index=False, encoding="utf-8")
-        return path
-    with open_output(path) as handle:
-        if output_format in RDF_FORMATS:
-            write_rdf(dataset.rdf, handle, output_format, with_ontology)
-        else:
-            import networkx as nx
-
-            writer = nx.write_graphml if output_format == "graphml" else nx.write_gexf
-            writer(network(dataset.model), handle)
+    known = formats.names(formats.EXPORT)
+    if output_format not in known:
+        raise UsageError(f"unknown export format {output_format!r}; use one of {', '.join(known)}")
+    formats.writer(output_format, formats.EXPORT)(dataset, path, output_format, with_ontology, force)
     return path
+
+
+def export_rdf(dataset, path: Path, output_format: str, with_ontology: bool, force: bool) -> None:
+    """Write the RDF of ``dataset`` to the file ``path`` (:func:`write_rdf`); ``force`` is not needed."""
+    with open_output(path) as handle:
+        write_rdf(dataset.rdf, handle, output_format, with_ontology)
+
+
+def export_network(dataset, path: Path, output_format: str, with_ontology: bool, force: bool) -> None:
+    """Write :func:`network` of ``dataset`` to the file ``path`` as ``graphml`` or ``gexf``."""
+    import networkx as nx
+
+    with open_output(path) as handle:
+        (nx.write_graphml if output_format == "graphml" else nx.write_gexf)(network(dataset.model), handle)
+
+
+def export_tables(dataset, path: Path, output_format: str, with_ontology: bool, force: bool) -> None:
+    """Write :func:`tables` of ``dataset`` into the folder ``path``, one CSV file each."""
+    if str(path) == "-":
+        raise UsageError("the csv export writes a folder of tables; give a folder, not '-'")
+    with OutputFolder(path, "csv", force=force, inputs=[getattr(dataset, "path", None)]) as output:
+        for name, frame in tables(dataset.model).items():
+            frame.to_csv(output.workspace / f"{name}.csv", index=False, encoding="utf-8")
 
 
 def data_graphs(store) -> list:
@@ -80,7 +88,8 @@ def rdf_quads(store, with_ontology: bool = True) -> Iterator:
 
 
 def write_rdf(store, output: BinaryIO, output_format: str, with_ontology: bool = True) -> None:
-    """Serialise the RDF of ``store`` to the binary stream ``output`` in one of :data:`RDF_FORMATS`.
+    """Serialise the RDF of ``store`` to the binary stream ``output`` in ``nq`` or one of the formats
+    of :func:`write_triples`.
 
     Every format but ``nq`` merges the data and ontology graphs into one graph.
     """
@@ -90,12 +99,21 @@ def write_rdf(store, output: BinaryIO, output_format: str, with_ontology: bool =
     if output_format == "nq":
         serialize(quads, output, RdfFormat.N_QUADS)
         return
-    triples = (quad.triple for quad in quads)
+    write_triples((quad.triple for quad in quads), output, output_format)
+
+
+def write_triples(triples, output: BinaryIO, output_format: str) -> None:
+    """Write ``triples`` to ``output`` in ``output_format``: ``ttl`` (or ``table``: people read a
+    graph best as Turtle), ``nt``, ``jsonld`` or ``rdfxml``, streaming, with the project's prefixes
+    where the format has prefixes."""
+    from pyoxigraph import RdfFormat, serialize
+
     if output_format == "jsonld":
         write_jsonld(triples, output)
         return
-    rdf_format = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}[output_format]
-    serialize(triples, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
+    media_type = formats.FORMATS["ttl" if output_format == "table" else output_format].media_type
+    serialize(triples, output, RdfFormat.from_media_type(media_type),
+              prefixes=None if output_format == "nt" else PREFIXES)
 
 
 def write_jsonld(triples, output: BinaryIO) -> None:
@@ -150,7 +168,7 @@ def network(model: Model):
     ``code`` and ``broader``. Every edge has ``relation``:
 
     - ``essential`` / ``optional``: from a profession to each skill it requires, with ``weight``
-      1 or 0.5;
+      (:data:`~profgraph.vocab.RELATION_WEIGHT`: 1 or 0.5);
     - ``transforms_into``: from a profession to its successor, with ``source``;
     - ``in_sector``: from a profession to its sector;
     - ``broader``: from a sector division to its section.
@@ -177,9 +195,8 @@ def network(model: Model):
             exposure_source=profession.exposure_source, esco_uri=profession.esco_uri))
         if profession.sector:
             graph.add_edge(node, f"sector:{profession.sector}", relation="in_sector")
-        for relation, skill_ids in (("essential", profession.essential), ("optional", profession.optional)):
-            for skill_id in skill_ids:
-                graph.add_edge(node, f"skill:{skill_id}", relation=relation, weight=RELATION_WEIGHT[relation])
+        for skill_id, relation, weight in profession.requirements():
+            graph.add_edge(node, f"skill:{skill_id}", relation=relation, weight=weight)
     for transformation in model.transformations:
         graph.add_edge(f"profession:{transformation.origin}", f"profession:{transformation.successor}",
                        **_present(relation="transforms_into", source=transformation.source))
@@ -240,9 +257,7 @@ def tables(model: Model) -> dict:
             ["id", "iri", "type", *label_columns, *alt_columns, "esco_uri"]),
         "requirements": frame(
             [{"profession": p.id, "skill": skill_id, "relation": relation, "level": p.levels.get(skill_id, "")}
-             for p in model.professions.values()
-             for relation, skill_ids in (("essential", p.essential), ("optional", p.optional))
-             for skill_id in skill_ids],
+             for p in model.professions.values() for skill_id, relation, _ in p.requirements()],
             ["profession", "skill", "relation", "level"]),
         "transformations": frame(
             [{"from": t.origin, "to": t.successor, "source": t.source, "note": t.note}

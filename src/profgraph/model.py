@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .vocab import DATA_GRAPH, LANGUAGES, SKILL_TYPES, STATUSES
+from .vocab import DATA_GRAPH, LANGUAGES, RELATION_WEIGHT, SKILL_TYPES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,14 @@ class Profession:
     def skills(self) -> tuple[str, ...]:
         """All required skill ids, essential first."""
         return self.essential + self.optional
+
+    def requirements(self) -> list[tuple[str, str, float]]:
+        """Return ``(skill id, relation, weight)`` for every required skill, essential first: the
+        relation is ``essential`` or ``optional``, its weight that of
+        :data:`~profgraph.vocab.RELATION_WEIGHT`."""
+        return [(skill_id, relation, RELATION_WEIGHT[relation])
+                for relation, skill_ids in (("essential", self.essential), ("optional", self.optional))
+                for skill_id in skill_ids]
 
 
 @dataclass(frozen=True)

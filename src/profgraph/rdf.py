@@ -25,9 +25,10 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from . import formats
 from .measures import AUTOMATION_LEVELS, GENAI_LEVELS
 from .model import Measures, Model
-from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, EXPORT_FORMATS, FOAF, INDICATOR_DATASET,
+from .vocab import (ALL_SECTORS, BASE, DCAT, DCT, ESCO, ESCO_MATCH_PROPERTY, FOAF, INDICATOR_DATASET,
                     ISCO_SCHEME, PG, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_MEASURE, SKILL_TYPE_CONCEPT, SKOS,
                     STATUS_CONCEPT, VOID, XSD, compact_iri, iri)
 
@@ -175,18 +176,16 @@ def _data_triples(model: Model) -> Iterator[Triple]:
         if profession.isco_note:
             yield node, _pg("iscoNote"), Literal(profession.isco_note, language="en")
         yield from measure_triples(model, profession.id, node, profession.measures)
-        for relation, skill_ids in (("Essential", profession.essential), ("Optional", profession.optional)):
-            shortcut = _pg("essentialSkill" if relation == "Essential" else "optionalSkill")
-            for skill_id in skill_ids:
-                skill_node = NamedNode(model.skills[skill_id].iri)
-                yield node, shortcut, skill_node
-                requirement = NamedNode(iri("requirement", f"{profession.id}--{skill_id}"))
-                yield requirement, _TYPE, _pg("SkillRequirement")
-                yield requirement, _pg("profession"), node
-                yield requirement, _pg("skill"), skill_node
-                yield requirement, _pg("relationType"), _pg(relation)
-                if skill_id in profession.levels:
-                    yield requirement, _pg("level"), Literal(profession.levels[skill_id])
+        for skill_id, relation, _ in profession.requirements():
+            skill_node = NamedNode(model.skills[skill_id].iri)
+            yield node, _pg(f"{relation}Skill"), skill_node
+            requirement = NamedNode(iri("requirement", f"{profession.id}--{skill_id}"))
+            yield requirement, _TYPE, _pg("SkillRequirement")
+            yield requirement, _pg("profession"), node
+            yield requirement, _pg("skill"), skill_node
+            yield requirement, _pg("relationType"), _pg(relation.capitalize())
+            if skill_id in profession.levels:
+                yield requirement, _pg("level"), Literal(profession.levels[skill_id])
     yield from _isco_group_triples(model)
 
     for transformation in model.transformations:
@@ -445,13 +444,14 @@ def _description(model: Model, census: _Census) -> list[Triple]:
                         NamedNode(next(iter(model.professions.values())).iri)))
     if model.observations:
         triples.append((dataset, NamedNode(DCT + "hasPart"), NamedNode(INDICATOR_DATASET)))
-    for output_format, (title, media_type) in EXPORT_FORMATS.items():
-        distribution = NamedNode(f"{dataset.value}/distribution/{output_format}")
+    for writer in formats.writers(formats.EXPORT):
+        distribution = NamedNode(f"{dataset.value}/distribution/{writer.name}")
         triples += [(dataset, NamedNode(DCAT + "distribution"), distribution),
                     (distribution, _TYPE, NamedNode(DCAT + "Distribution")),
-                    (distribution, NamedNode(DCT + "title"), Literal(title, language="en")),
+                    (distribution, NamedNode(DCT + "title"), Literal(writer.title, language="en")),
                     (distribution, NamedNode(DCT + "description"),
-                     Literal(f"Written by `profgraph export --format {output_format}`.", language="en"))]
+                     Literal(f"Written by `profgraph export --format {writer.name}`.", language="en"))]
+        media_type = formats.FORMATS[writer.name].essence
         if media_type:
             triples.append((distribution, NamedNode(DCAT + "mediaType"),
                             NamedNode(f"https://www.iana.org/assignments/media-types/{media_type}")))

@@ -51,11 +51,12 @@ def regional_wages(region: str, explicit: str | Path | None = None) -> tuple[str
     folder = reference_dir(explicit)
     if folder is None or not (folder / WAGES / WAGES_FILE).is_file():
         where = f" (looked in {folder / WAGES})" if folder else ""
-        raise UsageError(f"--region needs the Kazakhstan wage table {WAGES}/{WAGES_FILE}: set {ENV} to the "
-                         f"reference data folder{where}")
+        raise UsageError("{region} needs the Kazakhstan wage table {table}: set {variable} to the reference data "
+                         "folder{where}", "region", table=f"{WAGES}/{WAGES_FILE}", variable=ENV, where=where)
     wages = _wages(folder.resolve())
     by_key = {region_key(name): name for name in wages}
     name = by_key.get(region_key(region))
     if name is None:
-        raise UsageError(f"unknown --region {region!r}; one of: {', '.join(sorted(by_key))}")
+        raise UsageError("unknown {region} {value!r}; one of: {regions}", "region", value=region,
+                         regions=", ".join(sorted(by_key)))
     return name, wages[name]

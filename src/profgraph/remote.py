@@ -57,7 +57,8 @@ import httpx
 from .errors import ProfgraphError, UsageError, printable, shown
 from .model import Model, Profession, Sector, Skill, Source, Transformation
 from .store import Dataset, StoreError, build_store, cache_dir, fingerprint, open_store
-from .vocab import DCT, ESCO_MATCH_PROPERTY, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT
+from .vocab import (DCT, ESCO_MATCH_PROPERTY, FOAF, PG, RDF, RDFS, SKILL_TYPE_CONCEPT, SKOS, STATUS_CONCEPT,
+                    prefix_declarations)
 
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
 PULL_TIMEOUT = 600.0  # seconds for reading a whole dataset, every request together
@@ -380,16 +381,13 @@ def _parse_triples(body: bytes, url: str) -> list:
         raise RemoteError(f"{_where(url)} answered with malformed N-Triples: {printable(str(error), 200)}") from None
 
 
-def _prologue() -> str:
-    from .vocab import PREFIXES
-
-    return " ".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()) + " "
+_PROLOGUE = " ".join(prefix_declarations()) + " "
 
 
 def _declared(sparql: str) -> str:
     """``sparql`` with the project's prefixes declared in front (the server does not know them), on
     its first line, so that the server's line numbers are the query's own (see :func:`_own_position`)."""
-    return _prologue() + sparql
+    return _PROLOGUE + sparql
 
 
 def _own_position(message: str) -> str:
@@ -397,7 +395,7 @@ def _own_position(message: str) -> str:
     the first line (as Oxigraph writes it: ``at LINE:COLUMN``) made the query's own again."""
     import re
 
-    shift = len(_prologue())
+    shift = len(_PROLOGUE)
 
     def own(found) -> str:  # a column inside the declarations is left as the server wrote it
         column = int(found[1])
@@ -459,9 +457,9 @@ class RemoteDataset(Dataset):
         seconds and ``max_bytes`` of answer; return ``("ok", format, body)`` or ``(status, message)``, as
         :func:`profgraph.web.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
         503 when the deadline passes (the connection to the server is closed), 502 for anything else."""
-        from .web.endpoint import _ACCEPTED, MEDIA_TYPES
+        from .formats import FORMATS, for_media_type
 
-        accept = ", ".join(MEDIA_TYPES[name].split(";")[0] for name in formats) or "*/*"
+        accept = ", ".join(FORMATS[name].essence for name in formats) or "*/*"
         try:
             content_type, body = _exchange(self.endpoint, _form(_declared(sparql), graphs or _named_graph_dataset(self, sparql)),
                                            {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes,
@@ -472,10 +470,10 @@ class RemoteDataset(Dataset):
             return 400, f"the result is larger than {max_bytes} bytes; add a LIMIT"
         except RemoteError as error:
             return (400 if error.status == 400 else 502), _own_position(str(error))
-        output_format = _ACCEPTED.get(content_type.split(";")[0].strip().lower())
-        if output_format is None:
+        served = for_media_type(content_type.split(";")[0].strip().lower())
+        if not served:
             return 502, f"the endpoint answered with an unknown type {shown(content_type)}"
-        return "ok", output_format, body
+        return "ok", served[0], body
 
 
 def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes: int = MAX_ANSWER_BYTES):
@@ -493,7 +491,7 @@ def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes
     from .sparql import QuerySyntaxError, QueryTimeout, query_form
 
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-        raise UsageError("--timeout must be a positive number of seconds")
+        raise UsageError("{timeout} must be a positive number of seconds", "timeout")
     # One type for the form asked: Virtuoso answers a CONSTRUCT asked for SPARQL JSON results in JSON of its own
     accept = {"graph": "application/n-triples", "select": "application/sparql-results+json",
               "ask": "application/sparql-results+json"}.get(query_form(sparql),

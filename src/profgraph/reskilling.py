@@ -200,7 +200,14 @@ def find_paths(model: Model, graph: "nx.DiGraph", origin: str, targets: set[str]
     ``graph`` is a :func:`transition_graph` whose floor is at most the coverage asked.
     Raises ValueError when the graph was built with a higher floor.
 
-    >>> # find_paths(model, transition_graph(model), "cashier", {"e-commerce-manager"}, rules=Rules())
+    >>> import profgraph
+    >>> dataset = profgraph.load()
+    >>> emerging = target_set(dataset.model, status="emerging")
+    >>> paths = find_paths(dataset.model, dataset.graph, "medical-statistics-clerk", emerging, top=2, rules=Rules())
+    >>> [[step.destination for step in path.steps] for path in paths]
+    [['health-data-analyst'], ['health-data-analyst', 'data-analyst']]
+    >>> round(paths[0].score, 2)
+    16.49
     """
     import numpy as np
 

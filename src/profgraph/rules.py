@@ -109,13 +109,13 @@ def make_rules(*, min_coverage: float = DEFAULT_MIN_COVERAGE, max_prep_step: int
     from .sources.kzwages import region_key
 
     if not 0.0 < min_coverage <= 1.0:
-        raise UsageError(f"--min-coverage must be in (0, 1], not {min_coverage}")
+        raise UsageError("{min_coverage} must be in (0, 1], not {value}", "min_coverage", value=min_coverage)
     if not 0.0 <= min_pay_ratio <= 1.0:
-        raise UsageError(f"--min-pay-ratio must be between 0 and 1, not {min_pay_ratio}")
+        raise UsageError("{min_pay_ratio} must be between 0 and 1, not {value}", "min_pay_ratio", value=min_pay_ratio)
     if not 0 <= max_prep_step <= 4:
-        raise UsageError(f"--max-prep-step must be between 0 and 4, not {max_prep_step}")
+        raise UsageError("{max_prep_step} must be between 0 and 4, not {value}", "max_prep_step", value=max_prep_step)
     if risk not in RISKS:
-        raise UsageError(f"--risk must be one of {', '.join(RISKS)}, not {risk!r}")
+        raise UsageError("{risk} must be one of {risks}, not {value!r}", "risk", risks=", ".join(RISKS), value=risk)
     wages = None
     if region is not None and region_key(region) not in NATIONAL:
         from .reference import regional_wages

@@ -1,8 +1,8 @@
 """Skill coverage and similarity between professions, for all pairs at once with sparse matrices.
 
 coverage(A -> B) is the weighted share of B's required skills that a worker in A already
-has. Each of B's skills weighs its relation weight (:data:`ESSENTIAL_WEIGHT` when
-essential, :data:`OPTIONAL_WEIGHT` when optional) times its *specificity*
+has. Each of B's skills weighs its relation weight (:data:`~profgraph.vocab.RELATION_WEIGHT`:
+1 when essential, 0.5 when optional) times its *specificity*
 ``ln(1 + P / df)``, where P is the number of professions and df the number that require
 the skill: sharing attention to detail or teamwork says less about whether a move is
 realistic than sharing geodetic surveying. A worker in A is credited with every skill A
@@ -32,9 +32,6 @@ import numpy as np
 
 from .model import Model
 from .vocab import TRAIT
-
-ESSENTIAL_WEIGHT = 1.0
-OPTIONAL_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,12 +73,9 @@ def skill_matrices(model: Model) -> SkillMatrices:
     rows, cols, weights = [], [], []
     traits = {skill_id for skill_id, skill in model.skills.items() if skill.type == TRAIT}
     for i, profession in enumerate(model.professions.values()):
-        for skill_id in profession.essential:
+        for skill_id, _, relation_weight in profession.requirements():
             if skill_id not in traits:
-                rows.append(i), cols.append(column[skill_id]), weights.append(ESSENTIAL_WEIGHT)
-        for skill_id in profession.optional:
-            if skill_id not in traits:
-                rows.append(i), cols.append(column[skill_id]), weights.append(OPTIONAL_WEIGHT)
+                rows.append(i), cols.append(column[skill_id]), weights.append(relation_weight)
     shape = (len(profession_ids), len(skill_ids))
     weight = sparse.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
     has = weight.copy()
@@ -104,8 +98,7 @@ def pair_coverage(model: Model, specificity: dict[str, float], origin: str, dest
     than the matrices."""
     held = set(model.professions[origin].skills)
     target = model.professions[destination]
-    valued = [(skill, weight * specificity[skill]) for skills, weight in
-              ((target.essential, ESSENTIAL_WEIGHT), (target.optional, OPTIONAL_WEIGHT)) for skill in skills
+    valued = [(skill, weight * specificity[skill]) for skill, _, weight in target.requirements()
               if model.skills[skill].type != TRAIT]
     shared = sum(value for skill, value in valued if skill in held)
     return float(coverage_ratio(shared, sum(value for _, value in valued)))

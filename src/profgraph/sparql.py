@@ -36,16 +36,12 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from . import formats
 from .errors import ProfgraphError, UsageError
-from .vocab import PREFIXES, XSD
+from .vocab import PREFIXES, XSD, compact_iri
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "rdfxml")
-_FORMATS_FOR = {
-    "select": ("table", "csv", "tsv", "json", "xml"),
-    "ask": ("table", "json", "xml"),
-    "graph": ("table", "ttl", "nt", "jsonld", "rdfxml"),
-}
-KIND_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
+DEFAULT_FORMAT = "table"
+
 TABLE_SAMPLE_ROWS = 1000  # the table's column widths are measured on this many first rows
 TABLE_MAX_WIDTH = 60
 MAX_QUERY_DEPTH = 100  # brackets nested deeper are refused; Oxigraph's parser crashes at a few thousand
@@ -70,16 +66,17 @@ class ServiceRefused(UsageError):
     """The query calls a ``SERVICE`` endpoint that is not on the allow-list (:func:`check_query`)."""
 
 
-def check_timeout(seconds, option: str = "--timeout", low: float = 0.0, high: float = math.inf) -> float:
+def check_timeout(seconds, parameter: str = "timeout", low: float = 0.0, high: float = math.inf) -> float:
     """Return ``seconds`` as a float when it is a finite number above ``low`` and at most ``high``;
-    raise :class:`~profgraph.errors.UsageError` naming ``option`` otherwise (nan, inf, zero, negative)."""
+    raise :class:`~profgraph.errors.UsageError` for ``parameter`` otherwise (nan, inf, zero, negative)."""
     try:
         value = float(seconds)
     except (TypeError, ValueError):
         value = math.nan
     if not (math.isfinite(value) and low < value <= high):
         bounds = f"above {low:g}" + ("" if math.isinf(high) else f" and at most {high:g}")
-        raise UsageError(f"{option} must be a finite number of seconds {bounds}, not {seconds}")
+        raise UsageError("{parameter} must be a finite number of seconds {bounds}, not {value}", parameter,
+                         bounds=bounds, value=seconds)
     return value
 
 
@@ -299,48 +296,39 @@ def result_kind(result) -> str:
 
 def check_format(kind: str, output_format: str) -> None:
     """Raise :class:`~profgraph.errors.UsageError` unless ``output_format`` suits a result of ``kind``."""
-    allowed = _FORMATS_FOR[kind]
-    if output_format not in allowed:
-        raise UsageError(f"--format {output_format} does not fit {KIND_NAMES[kind]} queries; "
-                         f"use one of {', '.join(allowed)}")
+    if formats.find_writer(output_format, kind) is None:
+        raise UsageError("{output_format} {value} does not fit {kind} queries; use one of {allowed}", "output_format",
+                         value=output_format, kind=formats.KIND_NAMES[kind], allowed=", ".join(formats.names(kind)))
 
 
-def write_result(result, output: BinaryIO, output_format: str = "table") -> None:
-    """Write the result of :func:`execute` to the binary stream ``output``, as it is produced.
+def write_result(result, output: BinaryIO, output_format: str = DEFAULT_FORMAT) -> None:
+    """Write the result of :func:`execute` to the binary stream ``output``, as it is produced, with
+    the writer :mod:`profgraph.formats` registers for its kind and ``output_format``.
 
     Raises :class:`~profgraph.errors.UsageError` when ``output_format`` does not fit the query
     form (for example ``csv`` for a CONSTRUCT query).
     """
-    from pyoxigraph import QueryResultsFormat
-
     kind = result_kind(result)
     check_format(kind, output_format)
-    if kind == "graph":
-        write_graph(result, output, output_format)
-    elif output_format != "table":
-        result.serialize(output, getattr(QueryResultsFormat, output_format.upper()))
-    elif kind == "ask":
-        output.write(b"true\n" if bool(result) else b"false\n")
-    else:
-        _write_table(result, output)
+    formats.writer(output_format, kind)(result, output, output_format)
 
 
-def write_graph(triples, output: BinaryIO, output_format: str) -> None:
-    """Write ``triples`` to ``output`` in ``output_format``: ``ttl`` (or ``table``), ``nt``, ``jsonld``
-    or ``rdfxml``, streaming, the project's prefixes declared where the format has prefixes."""
-    from pyoxigraph import RdfFormat, serialize
+def write_results(result, output: BinaryIO, output_format: str) -> None:
+    """Write a SELECT or ASK ``result`` in one of the W3C SPARQL 1.1 Query Results formats (``json``,
+    ``xml``, ``csv``, ``tsv``), as Oxigraph writes it."""
+    from pyoxigraph import QueryResultsFormat
 
-    if output_format == "jsonld":
-        from .export import write_jsonld
-
-        write_jsonld(triples, output)
-        return
-    rdf_format = {"nt": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}.get(output_format, RdfFormat.TURTLE)
-    serialize(triples, output, rdf_format, prefixes=None if output_format == "nt" else PREFIXES)
+    result.serialize(output, QueryResultsFormat.from_media_type(formats.FORMATS[output_format].media_type))
 
 
-def _write_table(solutions, output: BinaryIO) -> None:
-    """A plain-text table; widths come from the first rows, later rows stream with the same widths."""
+def write_boolean(result, output: BinaryIO, output_format: str = "table") -> None:
+    """Write an ASK ``result`` for people: ``true`` or ``false`` and a new line."""
+    output.write(b"true\n" if bool(result) else b"false\n")
+
+
+def write_table(solutions, output: BinaryIO, output_format: str = "table") -> None:
+    """Write a SELECT result as a plain-text table; widths come from the first rows, later rows
+    stream with the same widths."""
     variables = [variable.value for variable in solutions.variables]
     rows = iter(solutions)
     sample = [[compact(term) for term in row] for row in itertools.islice(rows, TABLE_SAMPLE_ROWS)]
@@ -368,7 +356,7 @@ def compact(term, max_width: int = TABLE_MAX_WIDTH) -> str:
     if term is None:
         text = ""
     elif isinstance(term, NamedNode):
-        text = _prefixed(term.value)
+        text = compact_iri(term.value, prefixed_name=True)
     elif isinstance(term, Literal) and term.datatype.value in _FLOAT_TYPES and len(term.value) > 8:
         try:
             text = f"{float(term.value):.4f}".rstrip("0").rstrip(".")
@@ -381,21 +369,11 @@ def compact(term, max_width: int = TABLE_MAX_WIDTH) -> str:
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
 
-_LOCAL_NAME = re.compile(r"^[\w][\w.-]*$")
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
-
-def _prefixed(iri: str) -> str:
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]) and not iri.endswith("."):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
-
-
-def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "table",
+def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = DEFAULT_FORMAT,
               timeout: float | None = None, allow_service=()) -> None:
     """Run ``sparql`` on the RDF dataset of ``dataset`` (a :class:`profgraph.store.Dataset`) and write
-    its result to ``output`` in ``output_format`` (one of :data:`FORMATS`), streaming.
+    its result to ``output`` in ``output_format`` (one of the formats of SPARQL results in
+    :mod:`profgraph.formats`), streaming.
 
     With ``timeout`` (seconds) the query runs in a child process that is killed when the time is up,
     or when this process is stopped; its output still streams through this process.
@@ -405,8 +383,10 @@ def run_query(dataset, sparql: str, output: BinaryIO, output_format: str = "tabl
     query or a timeout that is not a positive finite number,
     :class:`~profgraph.errors.ProfgraphError` when the store cannot be read.
     """
-    if output_format not in FORMATS:
-        raise UsageError(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}")
+    known = formats.names(*formats.QUERY_KINDS)
+    if output_format not in known:
+        raise UsageError("unknown {output_format} {value!r}; use one of {formats}", "output_format",
+                         value=output_format, formats=", ".join(known))
     if timeout is not None:
         timeout = check_timeout(timeout)
     if getattr(dataset, "endpoint", None):  # a remote store: the server answers, within the timeout
@@ -478,7 +458,10 @@ def _run_in_child(rdf_folder: Path, sparql: str, output: BinaryIO, output_format
 def _child_error(stderr: str) -> ProfgraphError:
     try:
         report = json.loads(stderr)
-        return _CHILD_ERRORS[report["error"]](report["message"])
+        error_class = _CHILD_ERRORS[report["error"]]
+        if issubclass(error_class, UsageError):
+            return error_class(report["message"], report.get("parameter"), **report.get("values", {}))
+        return error_class(report["message"])
     except (ValueError, KeyError, TypeError):
         last = stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
         return ProfgraphError(f"the query process failed: {last}")
@@ -498,7 +481,10 @@ def _child_main() -> None:
         sys.stdout.buffer.flush()
     except ProfgraphError as error:
         name = type(error).__name__ if type(error).__name__ in _CHILD_ERRORS else "ProfgraphError"
-        sys.stderr.write(json.dumps({"error": name, "message": str(error)}))
+        report = {"error": name, "message": str(error)}
+        if isinstance(error, UsageError):  # the parent names the parameter its own way
+            report.update(message=error.template, parameter=error.parameter, values=error.values)
+        sys.stderr.write(json.dumps(report, default=str))
         sys.exit(1)
 
 

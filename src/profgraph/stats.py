@@ -14,6 +14,11 @@ from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
+# Quoted beside the dataset's own counts (data/SOURCES.md): the Atlas of new professions, 2021, as
+# the source article cites it (source mkru-2021), and the article's share of jobs in Kazakhstan with
+# high or significant exposure to automation (source clrd-national-report-2021; data/observations.csv).
+ATLAS_COUNTS = {"emerging": 239, "transforming": 95, "disappearing": 129}
+ARTICLE_HIGH_EXPOSURE_SHARE = 0.52
 # Each rule on its own beside viability, then all of them: what leaves the most professions stranded.
 RULE_SETS = {
     "viable": {"allow_riskier": True, "allow_lower_pay": True, "allow_stepping_stones": True},

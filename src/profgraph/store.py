@@ -43,7 +43,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import __version__, versions
-from .atomic import write_text_atomic
+from .atomic import remove_abandoned_workspaces, write_text_atomic
 from .errors import ProfgraphError
 from .model import Model, inconsistency
 
@@ -615,8 +615,9 @@ def _legacy_format(folder: Path) -> bool | None:
 
 
 def _remove_legacy(folder: Path, legacy: bool) -> None:
-    """Remove what a format-2 store kept: its views beside the manifest (if ``legacy``) and its
-    abandoned build folders beside ``folder``."""
+    """Remove what older builds left: a format-2 store's views beside the manifest (if ``legacy``), the
+    workspaces of killed builds beside ``folder`` (:func:`~profgraph.atomic.remove_abandoned_workspaces`)
+    and those of format-2 builds, named without a process id, once they are old enough to be abandoned."""
     import shutil
 
     if legacy:
@@ -626,7 +627,8 @@ def _remove_legacy(folder: Path, legacy: bool) -> None:
                 shutil.rmtree(target, ignore_errors=True)
             elif target.exists() or target.is_symlink():
                 target.unlink(missing_ok=True)
-    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(build|old)-[\w.-]+")
+    remove_abandoned_workspaces(folder)
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.build-[a-z0-9_]+")  # tempfile.mkdtemp's names
     try:
         leftovers = [entry for entry in os.scandir(folder.parent) if pattern.fullmatch(entry.name)]
     except OSError:
@@ -709,6 +711,13 @@ def load(store: str | Path | None = None, data: str | Path | None = None, endpoi
 
         return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None,
                            credentials or credentials_from_environment())
+    return load_local(store, data)
+
+
+def load_local(store: str | Path | None = None, data: str | Path | None = None) -> Dataset:
+    """Return the dataset :func:`load` returns when no endpoint is named, whatever
+    ``$PROFGRAPH_ENDPOINT`` says: the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the
+    curated tables in ``data`` (or ``$PROFGRAPH_DATA``; default: the embedded data)."""
     store = store or os.environ.get("PROFGRAPH_STORE")
     if store:
         return open_store(store)

@@ -1,14 +1,23 @@
-"""Plain-text lines of the answers of :mod:`profgraph.answers` for the terminal: every move with why
-it passes (coverage, preparation, pay, risk before -> after), every refusal with what blocks it."""
+"""Plain-text lines of the answers of :mod:`profgraph.answers` (and of the statistics and import
+summaries) for the terminal: every move with why it passes (coverage, preparation, pay, risk before
+-> after), every refusal with what blocks it. Each renderer takes the answer's dict and returns its
+lines; the command line prints them."""
 
 from __future__ import annotations
 
-from .vocab import SKILL_TYPES
+from .rules import MEASURE_NAMES as LONG_MEASURES
+from .vocab import LANGUAGES, SKILL_TYPES
+from .web.i18n import SKILL_TYPE_NAMES as SKILL_TYPE_NAMES_BY_LANGUAGE
 
-SKILL_TYPE_NAMES = {"digital": "digital", "cognitive": "cognitive",
-                    "socio_behavioural": "socio-behavioural", "professional": "professional"}
+SKILL_TYPE_NAMES = SKILL_TYPE_NAMES_BY_LANGUAGE["en"]
 SHORT_MEASURES = {"automation": "automation", "genai": "genAI"}
-LONG_MEASURES = {"automation": "automation risk", "genai": "generative-AI exposure"}
+RULE_SET_NAMES = {"viable": "viable", "viable_desirable": "viable + desirable", "viable_safer": "viable + safer",
+                  "viable_stepping_stones": "viable + stepping stones", "all_rules": "all rules"}
+
+
+def target_name(target: dict) -> str:
+    """Return how a report's ``target`` reads: its status, ``safer`` or the profession's label."""
+    return target.get("status") or target.get("set") or target["profession"]["label"]
 
 
 def measure(summary: dict, name: str) -> str:
@@ -58,12 +67,12 @@ def _checks(path: dict) -> str:
     return ", ".join(said) if said else "flagged"
 
 
-def path_lines(report: dict, target_name: str) -> list[str]:
+def path_lines(report: dict) -> list[str]:
     """Return the text of a reskilling report (:func:`profgraph.answers.reskilling_report_for`)."""
     origin = report["origin"]
     rules = report["rules"]
     lines = [f"From: {origin['label']} ({origin['status'] or 'no status'}; {risks(origin)})",
-             f"To:   {target_name}  (at most {report['settings']['max_steps']} steps)",
+             f"To:   {target_name(report['target'])}  (at most {report['settings']['max_steps']} steps)",
              f"Rules: {rules['text']}"]
     client = report.get("client")
     if client:
@@ -165,3 +174,143 @@ def verdict(move: dict, blocked_by: list[dict]) -> str:
     said = ", ".join(passes) if passes else "passes no rule"
     objections = "; ".join(block["text"] for block in blocked_by)
     return f"{said}{' - ' + objections if objections else ''}  ({move_line(move)})"
+
+
+def card_lines(card: dict) -> list[str]:
+    """Return the text of a profession card (:func:`profgraph.answers.profession_card`): labels in
+    every language, status, sector, ISCO code, measures with their sources, skills by relation and
+    type, personal qualities, and what it transforms into (reachable or not) and from."""
+    lines = [f"{card['label']}  [{card['id']}]"]
+    for lang in LANGUAGES:
+        if lang in card["labels"]:
+            alts = card["alt_labels"].get(lang)
+            lines.append(f"  {lang}: {card['labels'][lang]}" + (f"  (also: {', '.join(alts)})" if alts else ""))
+    lines.append(f"status:   {card['status'] or 'n/a'}")
+    if card["sector"]:
+        lines.append(f"sector:   {card['sector']['label']} ({card['sector']['code']})")
+    lines.append(f"ISCO-08:  {card['isco08'] or 'n/a'}")
+    lines += card_measure_lines(card["measures"])
+    if card["esco_uri"]:
+        match = f"  ({card['esco_match']} match)" if card["esco_match"] else ""
+        lines.append(f"ESCO:     {card['esco_uri']}{match}")
+    for heading, key in (("essential skills", "essential_skills"), ("optional skills", "optional_skills")):
+        lines.append(f"{heading}:")
+        lines += skill_lines(card[key], "  ")
+    if card["traits"]:
+        lines.append(f"personal qualities: {', '.join(card['traits'])}")
+    lines += successor_lines(card["transforms_into"])[1:]  # without the blank line before the heading
+    if card["transforms_from"]:
+        lines.append("takes over from: " + ", ".join(f"{p['label']} ({p['status']})" for p in card["transforms_from"]))
+    return lines
+
+
+def search_lines(hits: list[dict]) -> list[str]:
+    """Return one line per search hit (:func:`profgraph.answers.search_report`): score, kind, label, id,
+    and the text matched when it is not the label."""
+    lines = []
+    for hit in hits:
+        matched = "" if hit["matched"] == hit["label"] else f"  (matched {hit['matched_lang']}: {hit['matched']})"
+        lines.append(f"{hit['score']:5.1f}  {hit['kind']:<10}  {hit['label']}  [{hit['id']}]{matched}")
+    return lines
+
+
+def similar_lines(report: dict) -> list[str]:
+    """Return the text of :func:`profgraph.answers.similar_report`: each profession with its similarity,
+    coverage both ways, shared skills and the rules' verdict on the move there."""
+    origin = report["origin"]
+    lines = [f"Most similar to {origin['label']}  [{origin['id']}]"]
+    for rank, other in enumerate(report["similar"], 1):
+        lines.append(f"{rank:3}  {other['similarity']:.2f}  {other['label']}  [{other['id']}]  coverage "
+                     f"{other['coverage']:.2f} there, {other['coverage_back']:.2f} back, "
+                     f"{other['shared_skills']} shared skills")
+        lines.append(f"       {verdict(other['move'], other['blocked_by'])}")
+    return lines
+
+
+def upskill_lines(report: dict) -> list[str]:
+    """Return the text of :func:`profgraph.answers.upskill_report`: the skill sets to learn, best first,
+    each with the destinations it unlocks, or why none was found."""
+    origin, target, settings = report["origin"], report["target"], report["settings"]
+    lines = [f"From: {origin['label']} ({risks(origin)})",
+             f"To:   {target_name(target)}  ({target.get('count', 1)} professions, {target['eligible']} the rules "
+             f"accept, {target['viable_now']} viable now at coverage >= {settings['min_coverage']:.2f})",
+             f"Rules: {report['rules']['text']}"]
+    if not report["options"]:
+        return lines + ["", f"No set of up to {settings['max_skills']} skills unlocks a new transition. "
+                            "Try --max-skills or --min-coverage."]
+    for option in report["options"]:
+        skills = ", ".join(f"{skill['label']} ({SKILL_TYPE_NAMES[skill['type']]})" for skill in option["skills"])
+        lines += ["", f"#{option['rank']}  learn {skills}",
+                  f"    unlocks {len(option['unlocks'])}: "
+                  + ", ".join(f"{p['label']} ({p['coverage']:.2f})" for p in option["unlocks"])]
+    return lines
+
+
+def stats_lines(result: dict) -> list[str]:
+    """Return the text of :func:`profgraph.stats.dataset_stats`, the Atlas's counts and the article's
+    share of exposed jobs beside the dataset's own figures."""
+    from .stats import ARTICLE_HIGH_EXPOSURE_SHARE, ATLAS_COUNTS
+
+    professions, skills, requirements = result["professions"], result["skills"], result["requirements"]
+    lines = [f"professions: {professions['total']}   (Atlas of new professions, 2021: "
+             f"{ATLAS_COUNTS['emerging']} emerging, {ATLAS_COUNTS['transforming']} transforming, "
+             f"{ATLAS_COUNTS['disappearing']} disappearing)"]
+    for status, count in professions["by_status"].items():
+        atlas = f"   Atlas: {ATLAS_COUNTS[status]}" if status in ATLAS_COUNTS else ""
+        lines.append(f"  {status:<14}{count:>5}{atlas}")
+    lines.append("by sector:")
+    lines += [f"  {sector:<24}{count:>5}" for sector, count in professions["by_sector"].items()]
+    if professions["high_exposure_share"] is not None:
+        lines.append(f"high or significant automation exposure (>= {professions['high_exposure_threshold']}): "
+                     f"{professions['high_exposure_share']:.0%} of {professions['with_exposure']} professions "
+                     f"(article, share of jobs in Kazakhstan: {ARTICLE_HIGH_EXPOSURE_SHARE:.0%})")
+    lines.append(f"skills: {skills['total']}")
+    lines += [f"  {SKILL_TYPE_NAMES[skill_type]:<19}{count:>5}" for skill_type, count in skills["by_type"].items()]
+    lines.append(f"requirements: {requirements['total']} ({requirements['essential']} essential, "
+                 f"{requirements['with_level']} with a level)")
+    if requirements["per_profession"]:
+        for title, key in (("per profession", "per_profession"), ("skills (no traits)", "skills_per_profession"),
+                           ("traits", "traits_per_profession")):
+            spread = requirements[key]
+            lines.append(f"  {title + ':':<21}min {spread['min']}, mean {spread['mean']:.1f}, max {spread['max']}")
+    links, isco, successors = result["links"], result["isco"], result["successors"]
+    stranded, moves = result["stranded"], result["without_moves"]
+    return lines + [
+        f"linked to ESCO: {links['esco_professions']:.0%} of professions "
+        f"({', '.join(f'{n} {match}' for match, n in links['esco_matches'].items())}), "
+        f"{links['esco_skills']:.0%} of skills",
+        f"ISCO-08 against the ESCO occupation's group: {isco['agree']} agree, {isco['explained']} differ with a note, "
+        f"{isco['unexplained']} differ without one, {isco['unknown']} without a code",
+        f"transformations: {result['transformations']}, {successors['directly_viable']} viable in one move, "
+        f"{successors['reachable']} reachable by a path, {successors['unreachable']} not "
+        f"({len(successors['unexplained'])} without a note)",
+        f"traits among skills to learn in {result['paths_checked']} paths from disappearing professions: "
+        f"{result['traits_in_skills_to_learn']}",
+        f"stranded (disappearing, no path to emerging under the rules): {len(stranded)}"
+        + (f": {', '.join(stranded)}" if stranded else ""),
+        f"  rules: {result['rules']['text']}",
+        "  no path to emerging, per rule: " + ", ".join(
+            f"{RULE_SET_NAMES[name]} {entry['count']}" for name, entry in result["stranded_by_rule"].items()),
+        f"professions without a single move: viable {moves['viable']}, viable + desirable {moves['desirable']}, "
+        f"viable + desirable + safer {moves['safe']}",
+    ]
+
+
+def esco_import_lines(summary: dict, manifest: dict, store_path) -> list[str]:
+    """Return the text of an ESCO import's summary (:meth:`profgraph.sources.esco.EscoImport.summary`)
+    into the store at ``store_path`` whose ``manifest`` counts the transitions kept."""
+    reasons = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in summary["links_dropped"].items() if n)
+    lines = [f"Imported ESCO into {store_path}: {summary['professions']} professions, {summary['skills']} skills, "
+             f"{summary['requirements']} requirements from {summary['links_read']} links"
+             + (f" (dropped: {reasons})" if reasons else ""),
+             "skill types: " + ", ".join(f"{SKILL_TYPE_NAMES[t]} {n}" for t, n in summary["skill_types"].items())]
+    if summary["exposure"]:
+        basis = summary["exposure"]
+        lines.append(f"automation risk: {basis['own']} own estimate, {basis['broader']} from a broader occupation, "
+                     f"{basis['skill_profile']} estimated from their skills, {basis['isco']} from the ISCO group, "
+                     f"{basis['none']} none")
+    known = summary["measures"]
+    lines.append(f"other measures: generative-AI exposure {known['genai']}, job zone {known['job_zone']}, "
+                 f"earnings {known['earnings']}, wage {known['wage']}")
+    lines.append(f"transitions with coverage >= {manifest['transitions_floor']}: {manifest['transitions']}")
+    return lines

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from . import formats
 from .errors import UsageError
 from .rules import Rules, facts_of, judge
 
-FORMATS = ("csv", "json", "parquet")
+DEFAULT_FORMAT = "csv"
 COLUMNS = ("origin", "origin_label", "destination", "destination_label", "coverage", "similarity",
            "preparation_from", "preparation_to", "preparation_change", "preparation_scale", "pay_ratio", "pay_basis",
            "automation_risk_from", "automation_risk_to", "automation_risk_change",
@@ -113,40 +114,70 @@ def _csv_cell(column: str, value) -> str:
     return cell if isinstance(cell, str) else f"{cell:g}"
 
 
+def check_format(output_format: str) -> None:
+    """Raise :class:`~profgraph.errors.UsageError` unless ``output_format`` is a format of the
+    transitions table (:mod:`profgraph.formats`: csv, json or parquet)."""
+    known = formats.names(formats.TRANSITIONS)
+    if output_format not in known:
+        raise UsageError("{output_format} must be one of {formats}, not {value!r}", "output_format",
+                         formats=", ".join(known), value=output_format)
+
+
+def move_count(dataset, rows: np.ndarray) -> int:
+    """Return how many moves the store's transitions table lists out of the professions of ``rows``
+    (:func:`origin_rows`): what :func:`write_transitions` writes for them unless the rules' coverage
+    is below the store's floor (a total for progress reports)."""
+    indptr = dataset.transitions["indptr"]
+    return int(sum(indptr[row + 1] - indptr[row] for row in rows.tolist()))
+
+
 def write_transitions(blocks: Iterator[dict], output_format: str, handle, rules: Rules,
                       progress: Callable[[int], None] | None = None) -> int:
     """Write the ``blocks`` (:func:`transition_blocks`) to the binary ``handle`` as ``output_format``
     (csv, json or parquet) and return the number of moves written. ``progress`` is called with the
     number of moves of each block once it is written. Raises :class:`~profgraph.errors.UsageError`
     for an unknown format."""
-    if output_format not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
-    written = 0
-    if output_format == "parquet":
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise UsageError("--format parquet needs pyarrow: pip install 'profgraph[parquet]'") from None
+    check_format(output_format)
+    return formats.writer(output_format, formats.TRANSITIONS)(blocks, handle, output_format, rules, progress)
 
-        schema = pa.schema([(c, pa.string() if c in TEXT else pa.bool_() if c in FLAGS else pa.float64())
-                            for c in COLUMNS], metadata={"profgraph.rules": json.dumps(rules.as_dict())})
-        with pq.ParquetWriter(handle, schema) as writer:
-            for block in blocks:
-                arrays = []
-                for column in COLUMNS:
-                    values = block[column]
-                    if column in FLAGS:
-                        arrays.append(pa.array(values == 1, mask=np.isnan(values)))
-                    elif column in TEXT:
-                        arrays.append(pa.array(values.tolist(), type=pa.string()))
-                    else:
-                        arrays.append(pa.array(values, mask=np.isnan(values)))
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-                written += len(block["origin"])
-                if progress:
-                    progress(len(block["origin"]))
-        return written
+
+def write_parquet(blocks: Iterator[dict], handle, output_format: str, rules: Rules,
+                  progress: Callable[[int], None] | None = None) -> int:
+    """:func:`write_transitions` as Parquet, the rules in the file's metadata. Raises
+    :class:`~profgraph.errors.UsageError` when pyarrow is not installed."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError("{output_format} parquet needs pyarrow: pip install 'profgraph[parquet]'",
+                         "output_format") from None
+
+    written = 0
+    schema = pa.schema([(c, pa.string() if c in TEXT else pa.bool_() if c in FLAGS else pa.float64())
+                        for c in COLUMNS], metadata={"profgraph.rules": json.dumps(rules.as_dict())})
+    with pq.ParquetWriter(handle, schema) as writer:
+        for block in blocks:
+            arrays = []
+            for column in COLUMNS:
+                values = block[column]
+                if column in FLAGS:
+                    arrays.append(pa.array(values == 1, mask=np.isnan(values)))
+                elif column in TEXT:
+                    arrays.append(pa.array(values.tolist(), type=pa.string()))
+                else:
+                    arrays.append(pa.array(values, mask=np.isnan(values)))
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            written += len(block["origin"])
+            if progress:
+                progress(len(block["origin"]))
+    return written
+
+
+def write_text(blocks: Iterator[dict], handle, output_format: str, rules: Rules,
+               progress: Callable[[int], None] | None = None) -> int:
+    """:func:`write_transitions` as ``csv`` (a header, then a row a move) or ``json`` (the rules and
+    the list of moves), streaming."""
+    written = 0
     import csv
     import io
 

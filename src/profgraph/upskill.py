@@ -31,7 +31,8 @@ from .similarity import SkillMatrices, coverage_ratio, coverage_totals
 from .workload import LONG_WORK, SECONDS_PER_CHECK, Progress, Workload
 
 MAX_SKILLS = 3
-MAX_SETS = 20_000_000  # candidate 3-skill sets beyond which --max-skills 3 is refused (time and memory)
+DEFAULT_MAX_SKILLS = 1
+MAX_SETS = 20_000_000  # candidate 3-skill sets beyond which max_skills 3 is refused (time and memory)
 SLACK = 1e-9  # bounds and candidate rules err this much on the generous side of the threshold
 
 
@@ -256,25 +257,31 @@ def _workload(search: _Search, min_coverage: float) -> Workload:
 def _refusal(matrices: SkillMatrices, origin: str, targets: set[str], min_coverage: float, max_skills: int,
              workload: Workload) -> UsageError:
     """The :class:`UsageError` for a search whose ``workload`` does not fit, naming the least
-    ``--min-coverage`` (in steps of 0.05) and the most ``--max-skills`` that fit."""
-    message = (f"--max-skills {max_skills} with --min-coverage {min_coverage:g} means checking about "
-               f"{workload.steps:.1e} skill sets against destinations ({workload.describe()})")
+    ``min_coverage`` (in steps of 0.05) and the most ``max_skills`` that fit."""
+    message = ("{max_skills} {max_skills_given} with {min_coverage} {min_coverage_given:g} means checking about "
+               "{steps:.1e} skill sets against destinations ({workload})")
+    values = {"max_skills_given": max_skills, "min_coverage_given": min_coverage, "steps": workload.steps,
+              "workload": workload.describe()}
     options = []
     for step in range(1, 21):
         coverage = step / 20
         if coverage > min_coverage and _workload(_prepare(matrices, origin, targets, coverage, max_skills),
                                                  coverage).fits():
-            options.append(f"--min-coverage {coverage:.2f} or more")
+            options.append("{min_coverage} {enough:.2f} or more")
+            values["enough"] = coverage
             break
     fewer = next((size for size in range(max_skills - 1, 0, -1)
                   if _workload(_prepare(matrices, origin, targets, min_coverage, size), min_coverage).fits()), None)
     if fewer:
-        options.append(f"--max-skills {fewer}")
-    return UsageError(message + ("; use " + ", or ".join(options) if options else "; it cannot be searched here"))
+        options.append("{max_skills} {fewer}")
+        values["fewer"] = fewer
+    message += "; use " + ", or ".join(options) if options else "; it cannot be searched here"
+    return UsageError(message, "max_skills", **values)
 
 
 def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_coverage: float = DEFAULT_MIN_COVERAGE,
-            max_skills: int = 1, top: int = DEFAULT_TOP, progress: Progress | None = None) -> list[SkillSet]:
+            max_skills: int = DEFAULT_MAX_SKILLS, top: int = DEFAULT_TOP,
+            progress: Progress | None = None) -> list[SkillSet]:
     """Return the ``top`` skill sets that unlock the most destinations in ``targets`` for profession ``origin``.
 
     Sets are ranked by the number of destinations they unlock, then fewer skills first, then
@@ -285,7 +292,8 @@ def upskill(matrices: SkillMatrices, origin: str, targets: set[str], *, min_cove
     for 3-skill sets, their actual number, over :data:`MAX_SETS`) is too large, naming settings that fit.
     """
     if not 1 <= max_skills <= MAX_SKILLS:
-        raise UsageError(f"--max-skills must be between 1 and {MAX_SKILLS}, not {max_skills}")
+        raise UsageError("{max_skills} must be between 1 and {high}, not {value}", "max_skills", high=MAX_SKILLS,
+                         value=max_skills)
     search = _prepare(matrices, origin, targets, min_coverage, max_skills)
     workload = _workload(search, min_coverage)
     if not workload.fits():
@@ -318,8 +326,8 @@ def _search(search: _Search, matrices: SkillMatrices, min_coverage: float, top: 
             last = -sorted(ranked)[top - 1][0] if len(ranked) >= top else 0
             sets = _triple_candidates(gains, base_rows, total_rows, min_coverage, single, last + 1)
             if len(sets) > MAX_SETS:
-                raise UsageError(f"{len(sets)} candidate 3-skill sets are too many here; use --max-skills 2 "
-                                 "or a higher --min-coverage")
+                raise UsageError("{sets} candidate 3-skill sets are too many here; use {max_skills} 2 "
+                                 "or a higher {min_coverage}", "max_skills", sets=len(sets))
             if label:
                 checked = len(rows) * (len(candidates) + _choose(len(candidates), 2))
                 progress.start(checked + len(rows) * len(sets), label)

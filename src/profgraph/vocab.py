@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 BASE = "https://w3id.org/profgraph/"
 PG = BASE + "ontology#"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
@@ -28,18 +30,6 @@ INDICATOR_DATASET = BASE + "dataset/indicators"
 ALL_SECTORS = BASE + "sector/_T"  # the Data Cube code for "all sectors" (SDMX's _T, total)
 ISCO_SCHEME = ESCO + "concept-scheme/isco"
 
-# The formats of `profgraph export`: name -> (title, IANA media type or "" where none is registered).
-EXPORT_FORMATS = {
-    "ttl": ("Turtle", "text/turtle"),
-    "nt": ("N-Triples", "application/n-triples"),
-    "nq": ("N-Quads", "application/n-quads"),
-    "jsonld": ("JSON-LD", "application/ld+json"),
-    "rdfxml": ("RDF/XML", "application/rdf+xml"),
-    "graphml": ("GraphML: professions, skills and sectors as a graph", ""),
-    "gexf": ("GEXF: professions, skills and sectors as a graph", ""),
-    "csv": ("CSV: a folder of tables", "text/csv"),
-}
-
 LANGUAGES = ("kk", "ru", "en")
 
 STATUSES = ("emerging", "transforming", "stable", "disappearing")
@@ -65,6 +55,8 @@ SKILL_TYPE_CONCEPT = {
 }
 
 RELATIONS = ("essential", "optional")
+# What a required skill weighs in coverage, gap and similarity, and on the edges of the exported graph.
+RELATION_WEIGHT = {"essential": 1.0, "optional": 0.5}
 
 # How a profession's ESCO occupation matches it, and the SKOS mapping property that says so:
 # "broad" when the ESCO occupation is broader than the profession, "narrow" when it is narrower.
@@ -112,12 +104,30 @@ PREFIXES = {
 }
 
 _NAMESPACES = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_LOCAL_NAME = re.compile(r"\w[\w.-]*")
 
 
-def compact_iri(iri: str) -> str:
-    """Return ``iri`` as ``prefix:local`` with the longest namespace of :data:`PREFIXES` that
-    starts it (``pg:Profession``), or unchanged when none does."""
+def compact_iri(iri: str, prefixed_name: bool = False) -> str:
+    """Return ``iri`` as ``prefix:local`` with the longest namespace of :data:`PREFIXES` that starts
+    it and leaves a local part that fits (``pg:Profession``), or unchanged when none does.
+
+    Any local part fits a JSON-LD compact IRI but one starting ``//``; with ``prefixed_name``, only
+    one that SPARQL and Turtle read as written: letters, digits, ``_``, ``-`` and ``.``, starting
+    with a letter, digit or ``_`` and not ending with ``.``.
+    """
     for prefix, namespace in _NAMESPACES:
-        if iri.startswith(namespace) and not iri[len(namespace):].startswith("//"):
-            return f"{prefix}:{iri[len(namespace):]}"
+        if not iri.startswith(namespace):
+            continue
+        local = iri[len(namespace):]
+        fits = (_LOCAL_NAME.fullmatch(local) is not None and not local.endswith(".")) if prefixed_name \
+            else not local.startswith("//")
+        if fits:
+            return f"{prefix}:{local}"
     return iri
+
+
+def prefix_declarations(align: int = 0) -> list[str]:
+    """Return the SPARQL ``PREFIX`` declaration of each of :data:`PREFIXES`
+    (``PREFIX pg: <https://w3id.org/profgraph/ontology#>``), the ``name:`` part padded to ``align``
+    characters so that the IRIs line up."""
+    return [f"PREFIX {(prefix + ':').ljust(align)} <{namespace}>" for prefix, namespace in PREFIXES.items()]

@@ -1,6 +1,6 @@
 """Work estimated before it is done: refuse settings whose cost explodes, report progress on long work.
 
-Two searches grow fast as ``--min-coverage`` falls. The path search holds every transition with at
+Two searches grow fast as ``min_coverage`` falls. The path search holds every transition with at
 least that coverage as a networkx graph (about :data:`BYTES_PER_TRANSITION` bytes each): on ESCO,
 coverage 0.01 keeps 2 million transitions, close to 1 GB. The upskill search checks every candidate
 set of skills against every destination it could open: at coverage 0.1 on ESCO, 21 million pairs of
@@ -102,6 +102,7 @@ def check_path_search(dataset, min_coverage: float) -> None:
     # the least coverage, in hundredths, that keeps at most MAX_TRANSITIONS
     cut = float(np.partition(coverage, len(coverage) - MAX_TRANSITIONS - 1)[len(coverage) - MAX_TRANSITIONS - 1])
     bound = math.floor(cut * 100 + 1) / 100
-    raise UsageError(f"--min-coverage {min_coverage:g} keeps {len(coverage):,} transitions on this dataset "
-                     f"(about {size_text(len(coverage) * BYTES_PER_TRANSITION)} to search); use --min-coverage {bound:.2f} or more "
-                     f"(at most {MAX_TRANSITIONS:,} transitions)")
+    raise UsageError("{min_coverage} {given:g} keeps {count:,} transitions on this dataset (about {size} to search); "
+                     "use {min_coverage} {bound:.2f} or more (at most {most:,} transitions)", "min_coverage",
+                     given=min_coverage, count=len(coverage), size=size_text(len(coverage) * BYTES_PER_TRANSITION),
+                     bound=bound, most=MAX_TRANSITIONS)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..measures import isco_skill_level, nesta_category
 from ..model import Measures
+from ..vocab import RELATION_WEIGHT
 from .nesta import OccupationInputs, RiskTable, nearest
 
 _GROUP_BASES = {4: "isco-unit-group", 3: "isco-minor-group"}
@@ -61,8 +62,9 @@ def fit_estimator(risk: RiskTable, profiles: Mapping[str, Mapping[str, float]], 
 
 
 def esco_profiles(folder: Path):
-    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (essential 1,
-    optional 0.5)}, URI -> ISCO-08 code, URI -> its broader occupations' URIs."""
+    """Return, from the ESCO download in ``folder``: occupation URI -> {skill URI: weight (that of
+    :data:`~profgraph.vocab.RELATION_WEIGHT`, the higher for a skill listed twice)}, URI -> ISCO-08
+    code, URI -> its broader occupations' URIs."""
     from .esco import TABLES, _broader_occupations, find_files, read_table
 
     files = find_files([folder])
@@ -72,7 +74,7 @@ def esco_profiles(folder: Path):
     profiles: dict[str, dict[str, float]] = {}
     for occupation, relation, skill in zip(relations["occupationUri"], relations["relationType"], relations["skillUri"]):
         profile = profiles.setdefault(occupation, {})
-        profile[skill] = max(1.0 if relation == "essential" else 0.5, profile.get(skill, 0.0))
+        profile[skill] = max(RELATION_WEIGHT.get(relation, RELATION_WEIGHT["optional"]), profile.get(skill, 0.0))
     return profiles, {uri: code or None for uri, code in zip(occupations["conceptUri"], occupations["iscoGroup"])}, \
         broader
 

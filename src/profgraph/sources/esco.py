@@ -40,8 +40,9 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..model import Model, Profession, Skill, Source
-from ..vocab import ESCO_GRAPH, SKILL_TYPES, iri
+from ..vocab import ESCO_GRAPH, RELATION_WEIGHT, SKILL_TYPES, iri
 
+DEFAULT_LANG = "en"  # the language of the ESCO files read, unless another is asked for
 # logical table -> (file name stem, the columns read)
 TABLES = {
     "occupations": ("occupations", ("conceptUri", "iscoGroup", "preferredLabel", "altLabels")),
@@ -178,7 +179,7 @@ def _pattern(stem: str, lang: str) -> re.Pattern:
     return re.compile(rf"^{stem}(?:_{re.escape(lang)})?\.csv$", re.IGNORECASE)
 
 
-def find_files(paths: Iterable[str | Path], lang: str = "en") -> dict[str, EscoFile]:
+def find_files(paths: Iterable[str | Path], lang: str = DEFAULT_LANG) -> dict[str, EscoFile]:
     """Return where each of :data:`TABLES` is among the zips, CSV files and folders ``paths``.
 
     Raises :class:`DataError` for a path that is missing, not a zip, CSV or folder, or a
@@ -426,7 +427,7 @@ def _broader_occupations(links) -> dict[str, list[str]]:
     return broader
 
 
-def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = "en",
+def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang: str = DEFAULT_LANG,
               progress: Callable[[str], None] | None = None, reference: str | Path | None = None) -> EscoImport:
     """Read the ESCO CSV download in ``paths`` (zips, CSV files, folders) and return the import.
 
@@ -481,8 +482,8 @@ def read_esco(paths: Iterable[str | Path], risk: str | Path | None = None, lang:
                           f"{dropped['unknown_skill']} unknown skills); the tables do not belong together",
                           str(files["relations"]))
     uri_of = dict(zip(skill_ids, skill_uris))
-    profiles = [{**{uri_of[s]: 0.5 for s in optional[i]}, **{uri_of[s]: 1.0 for s in essential[i]}}
-                for i in range(len(occupation_uris))]
+    profiles = [{**{uri_of[s]: RELATION_WEIGHT["optional"] for s in optional[i]},
+                 **{uri_of[s]: RELATION_WEIGHT["essential"] for s in essential[i]}} for i in range(len(occupation_uris))]
     risk_source = _risk_source(Path(risk)) if risk is not None else None
     tables, cited = _reference_tables(None if reference is None else Path(reference), table, risk_source,
                                       _broader_occupations(frames["occupation_broader"]),
@@ -527,7 +528,7 @@ def import_steps(with_risk: bool) -> int:
 
 
 def import_esco(paths: Iterable[str | Path], destination: str | Path, risk: str | Path | None = None,
-                lang: str = "en", progress: Callable[[str], None] | None = None, force: bool = False,
+                lang: str = DEFAULT_LANG, progress: Callable[[str], None] | None = None, force: bool = False,
                 reference: str | Path | None = None):
     """Read ESCO (:func:`read_esco`) and build the store folder ``destination`` from it atomically.
 

@@ -60,8 +60,9 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
 
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-    from .endpoint import MEDIA_TYPES, ProtocolError, choose_format, preferred_formats, prefers_html
-    from ..sparql import write_graph
+    from .endpoint import ProtocolError, choose_format, preferred_formats, prefers_html
+    from ..export import write_triples
+    from ..formats import FORMATS
 
     vary = {"Vary": "Accept, Accept-Language"}
     try:
@@ -80,5 +81,16 @@ def resource(dataset, languages, kind: str, slug: str, accept: str | None, accep
     except ProtocolError as error:
         return PlainTextResponse(str(error), error.status)
     buffer = BytesIO()
-    write_graph(triples, buffer, output_format)
-    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[output_format], headers=vary)
+    write_triples(triples, buffer, output_format)
+    return Response(buffer.getvalue(), media_type=FORMATS[output_format].media_type, headers=vary)
+
+
+def linked_resource(request):
+    """``/{kind}/{slug}`` for each of :data:`KINDS`: the answer of :func:`resource` over the app's
+    dataset, in its languages."""
+    from .context import context_of
+
+    context = context_of(request)
+    kind = request.url.path.split("/")[1]
+    return resource(context.dataset, context.languages, kind, request.path_params["slug"],
+                    request.headers.get("accept"), request.headers.get("accept-language"))

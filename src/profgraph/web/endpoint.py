@@ -35,38 +35,7 @@ import queue
 import threading
 from urllib.parse import parse_qs
 
-from ..sparql import KIND_NAMES
-
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-_ACCEPTED = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/turtle": "ttl",
-    "text/n3": "ttl", "text/rdf+n3": "ttl", "application/n3": "ttl",  # Turtle is N3
-    "application/n-triples": "nt", "text/plain": "nt",
-    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/rdf+xml": "rdfxml",
-}
-# What a generic type means for a graph: JSON is JSON-LD, XML is RDF/XML.
-_FOR_GRAPHS = {"application/json": "jsonld", "application/xml": "rdfxml", "text/xml": "rdfxml"}
-# The ``format`` values of common clients (SPARQLWrapper, Virtuoso's, Fuseki's), beside the names
-# of MEDIA_TYPES and media types themselves.
-_FORMAT_NAMES = {
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "turtle": ("ttl",), "n3": ("ttl",),
-    "ntriples": ("nt",), "n-triples": ("nt",), "json-ld": ("jsonld",), "rdf+xml": ("rdfxml",), "rdf": ("rdfxml",),
-    "text": ("tsv",),
-}
-FITS = {"select": ("json", "xml", "csv", "tsv"), "ask": ("json", "xml"), "graph": ("ttl", "nt", "jsonld", "rdfxml")}
-DEFAULTS = {"select": "json", "ask": "json", "graph": "ttl"}
+from ..formats import FORMATS, KIND_NAMES, W3C_FORMATS, for_media_type, for_name, served
 
 
 class ProtocolError(Exception):
@@ -79,19 +48,14 @@ class ProtocolError(Exception):
 
 def named_formats(values) -> list[str]:
     """Return the result formats named by the ``format`` parameter values ``values``, in order: names
-    of :data:`MEDIA_TYPES`, the names common clients send (``turtle``, ``json-ld``, ``rdf+xml``...)
-    or media types (a comma-separated list of them, as SPARQLWrapper sends). Unknown values are
-    left out, so that the ``Accept`` header decides."""
+    of the formats the endpoint serves (:func:`profgraph.formats.served`), the names common clients
+    send (``turtle``, ``json-ld``, ``rdf+xml``...) or media types (a comma-separated list of them, as
+    SPARQLWrapper sends). Unknown values are left out, so that the ``Accept`` header decides."""
     formats = []
     for value in values:
         for item in value.split(","):
             name = item.split(";")[0].strip().lower()
-            if name in _FORMAT_NAMES:
-                formats.extend(_FORMAT_NAMES[name])
-            elif name in MEDIA_TYPES:
-                formats.append(name)
-            elif name in _ACCEPTED:
-                formats.extend([_ACCEPTED[name], *([_FOR_GRAPHS[name]] if name in _FOR_GRAPHS else [])])
+            formats.extend(for_name(name) or for_media_type(name))
     return list(dict.fromkeys(formats))
 
 
@@ -128,26 +92,25 @@ def preferred_formats(accept: str | None, explicit: list[str] | None = None) -> 
     for quality, position, media in ranked_header(accept):
         if media.endswith("/*"):
             wildcard = True
-        elif media in _ACCEPTED:
-            ranked.append((-quality, position, _ACCEPTED[media]))
-            if media in _FOR_GRAPHS:
-                ranked.append((-quality, position, _FOR_GRAPHS[media]))
+        else:
+            ranked += [(-quality, position, name) for name in for_media_type(media)]
     formats = list(dict.fromkeys(name for _, _, name in sorted(ranked)))
     if not formats and not wildcard:
         raise ProtocolError(406, "none of the accepted media types is available; use "
-                            + ", ".join(media.split(";")[0] for media in MEDIA_TYPES.values()))
+                            + ", ".join(format_.essence for format_ in served()))
     return formats
 
 
 def choose_format(kind: str, formats: list[str], strict: bool = False) -> str:
     """Return the first of ``formats`` that suits a result of ``kind`` (select, ask, graph), else the
-    default. With ``strict`` (the client named the format with ``format=``) a format that does not
-    suit raises :class:`ProtocolError` (406) instead."""
-    chosen = next((name for name in formats if name in FITS[kind]), None)
+    default (:func:`profgraph.formats.served`). With ``strict`` (the client named the format with
+    ``format=``) a format that does not suit raises :class:`ProtocolError` (406) instead."""
+    fitting = [format_.name for format_ in served(kind)]
+    chosen = next((name for name in formats if name in fitting), None)
     if chosen is None and strict:
         raise ProtocolError(406, f"format={formats[0]} does not fit {KIND_NAMES[kind]} queries; "
-                                 f"use one of {', '.join(FITS[kind])}")
-    return chosen or DEFAULTS[kind]
+                                 f"use one of {', '.join(fitting)}")
+    return chosen or fitting[0]
 
 
 async def query_text(request) -> tuple[str, dict, list[str]]:
@@ -459,7 +422,7 @@ class SparqlEndpoint:
         _, output_format, body = reply
         if explicit and output_format not in explicit:  # a remote endpoint chose another format
             return PlainTextResponse(f"format={format_values[0][:40]} does not fit this query's result", 406)
-        return Response(body, media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
+        return Response(body, media_type=FORMATS[output_format].media_type, headers={"Vary": "Accept"})
 
     def describe(self, request):
         """``GET /sparql`` without a query: the query form (HTML) when the client prefers HTML, else
@@ -476,12 +439,12 @@ class SparqlEndpoint:
             return PlainTextResponse(str(error), error.status)
         from io import BytesIO
 
-        from ..sparql import write_graph
+        from ..export import write_triples
 
         buffer = BytesIO()
         endpoint_url = str(request.url.replace(query="", fragment=""))
-        write_graph(service_description(endpoint_url, _named_graphs(self.dataset)), buffer, output_format)
-        return Response(buffer.getvalue(), media_type=MEDIA_TYPES[output_format], headers={"Vary": "Accept"})
+        write_triples(service_description(endpoint_url, _named_graphs(self.dataset)), buffer, output_format)
+        return Response(buffer.getvalue(), media_type=FORMATS[output_format].media_type, headers={"Vary": "Accept"})
 
     def close(self) -> None:
         """Stop the workers, if any started."""
@@ -490,9 +453,6 @@ class SparqlEndpoint:
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-                "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
-                "rdfxml": "RDF_XML"}
 
 
 def prefers_html(accept: str) -> bool:
@@ -501,7 +461,7 @@ def prefers_html(accept: str) -> bool:
     for quality, _, media in ranked_header(accept):
         if media in ("text/html", "application/xhtml+xml"):
             best_html = max(best_html, quality)
-        elif media in _ACCEPTED:
+        elif for_media_type(media):
             best_rdf = max(best_rdf, quality)
     return best_html > best_rdf
 
@@ -515,8 +475,8 @@ def _named_graphs(dataset) -> list[str]:
 
 def service_description(endpoint_url: str, named_graphs: list[str]) -> list:
     """Return the triples of the SPARQL 1.1 Service Description of the endpoint at ``endpoint_url``:
-    SPARQL 1.1 Query, the result formats of :data:`MEDIA_TYPES`, a default graph that is the union
-    of the store's graphs (``sd:UnionDefaultGraph``), and ``named_graphs``."""
+    SPARQL 1.1 Query, the result formats it serves (:func:`profgraph.formats.served`), a default
+    graph that is the union of the store's graphs (``sd:UnionDefaultGraph``), and ``named_graphs``."""
     from pyoxigraph import BlankNode, NamedNode, Triple
 
     from ..vocab import RDF
@@ -529,8 +489,8 @@ def service_description(endpoint_url: str, named_graphs: list[str]) -> list:
                Triple(service, sd("endpoint"), service),
                Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
                Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-               *(Triple(service, sd("resultFormat"), NamedNode("http://www.w3.org/ns/formats/" + name))
-                 for name in _FORMAT_IRIS.values()),
+               *(Triple(service, sd("resultFormat"), NamedNode(W3C_FORMATS + format_.w3c))
+                 for format_ in served()),
                Triple(service, sd("defaultDataset"), dataset),
                Triple(dataset, NamedNode(RDF + "type"), sd("Dataset")),
                Triple(dataset, sd("defaultGraph"), default),
@@ -549,8 +509,8 @@ def query_form() -> str:
 
     from ..vocab import PREFIXES
 
-    options = "".join(f'<option value="{name}">{escape(name)} ({escape(media.split(";")[0])})</option>'
-                      for name, media in MEDIA_TYPES.items())
+    options = "".join(f'<option value="{format_.name}">{escape(format_.name)} ({escape(format_.essence)})</option>'
+                      for format_ in served())
     prefixes = escape(", ".join(f"{name}:" for name in PREFIXES))
     example = "SELECT ?profession ?label WHERE {\n  ?profession a pg:Profession ; skos:prefLabel ?label .\n" \
               "  FILTER(lang(?label) = \"en\")\n} LIMIT 10"

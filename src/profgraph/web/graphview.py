@@ -206,13 +206,15 @@ def build_view(dataset, name: str | None = None, *, profession_id: str | None = 
     for a name that does not resolve.
     """
     if lang not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise UsageError("{lang} must be one of {languages}, not {value!r}", "lang", languages=", ".join(LANGUAGES),
+                         value=lang)
     if not 0 <= depth <= MAX_DEPTH:
-        raise UsageError(f"--depth must be between 0 and {MAX_DEPTH}, not {depth}")
+        raise UsageError("{depth} must be between 0 and {high}, not {value}", "depth", high=MAX_DEPTH, value=depth)
     if not MIN_MAX_NODES <= max_nodes <= MAX_MAX_NODES:
-        raise UsageError(f"--max-nodes must be between {MIN_MAX_NODES} and {MAX_MAX_NODES}, not {max_nodes}")
+        raise UsageError("{max_nodes} must be between {low} and {high}, not {value}", "max_nodes",
+                         low=MIN_MAX_NODES, high=MAX_MAX_NODES, value=max_nodes)
     if to and not (name or profession_id):
-        raise UsageError("--to needs the profession the paths start from (NAME)")
+        raise UsageError("{to} needs the profession the paths start from ({name})", "to")
     model = dataset.model
     words = texts(lang)
     wanted_statuses = _statuses(statuses)
@@ -531,8 +533,9 @@ class _Assembly:
                 self._edge(node_id("profession", pid), node_id("sector", sector), "sector", arrows="",
                            width=1, color={"color": EDGE_COLOURS["sector"]}, title=words["in_sector"])
         skills = set(self.skills)
-        requirements = [(pid, skill, relation) for relation in ("essential", "optional") for pid in self.professions
-                        for skill in getattr(model.professions[pid], relation) if skill in skills]
+        requirements = sorted(((pid, skill, relation) for pid in self.professions
+                               for skill, relation, _ in model.professions[pid].requirements() if skill in skills),
+                              key=lambda edge: edge[2] != "essential")  # the cap drops optional edges first
         room = max(0, max_edges - len(self.edges))
         if len(requirements) > room:
             self.notes.append(words["edges_capped"].format(shown=len(self.edges) + room,

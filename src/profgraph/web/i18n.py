@@ -1,6 +1,7 @@
 """The words of the HTML views (graph pages and the static site) in Kazakh, Russian and English.
 
-Status and skill-type names are the ``skos:prefLabel`` of their concepts in ontology/profgraph.ttl
+Every table is written one way: keyed by what it names, with its texts in kk, ru and en (the
+order of :data:`~profgraph.vocab.LANGUAGES`), and read by language through :func:`by_language`. Status and skill-type names are the ``skos:prefLabel`` of their concepts in ontology/profgraph.ttl
 (tests/test_render.py checks that they agree). Messages with ``{placeholders}`` are filled with
 ``str.format``.
 """
@@ -11,60 +12,64 @@ from ..vocab import LANGUAGES
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
-STATUS_NAMES = {
-    "kk": {"emerging": "жаңа", "transforming": "өзгеретін", "stable": "тұрақты", "disappearing": "жойылатын"},
-    "ru": {"emerging": "новая", "transforming": "трансформирующаяся", "stable": "стабильная",
-           "disappearing": "исчезающая"},
-    "en": {"emerging": "emerging", "transforming": "transforming", "stable": "stable", "disappearing": "disappearing"},
-}
 
-SKILL_TYPE_NAMES = {
-    "kk": {"digital": "цифрлық", "cognitive": "когнитивтік", "socio_behavioural": "әлеуметтік-мінез-құлықтық",
-           "professional": "кәсіби", "trait": "жеке қасиеттер"},
-    "ru": {"digital": "цифровые", "cognitive": "когнитивные", "socio_behavioural": "социально-поведенческие",
-           "professional": "профессиональные", "trait": "личные качества"},
-    "en": {"digital": "digital", "cognitive": "cognitive", "socio_behavioural": "socio-behavioural",
-           "professional": "professional", "trait": "personal qualities"},
-}
+def by_language(table: dict) -> dict[str, dict]:
+    """Return ``table`` (key -> one text per language of :data:`~profgraph.vocab.LANGUAGES`, in
+    that order) as language -> key -> text. Raises ValueError for a row without a text in each
+    language."""
+    for key, row in table.items():
+        if len(row) != len(LANGUAGES):
+            raise ValueError(f"{key!r} has {len(row)} texts for {len(LANGUAGES)} languages")
+    return {lang: {key: row[index] for key, row in table.items()} for index, lang in enumerate(LANGUAGES)}
+
+
+# Every table below is keyed by what it names, with the text in kk, ru and en.
+
+STATUS_NAMES = by_language({
+    "emerging": ("жаңа", "новая", "emerging"),
+    "transforming": ("өзгеретін", "трансформирующаяся", "transforming"),
+    "stable": ("тұрақты", "стабильная", "stable"),
+    "disappearing": ("жойылатын", "исчезающая", "disappearing"),
+})
+
+SKILL_TYPE_NAMES = by_language({
+    "digital": ("цифрлық", "цифровые", "digital"),
+    "cognitive": ("когнитивтік", "когнитивные", "cognitive"),
+    "socio_behavioural": ("әлеуметтік-мінез-құлықтық", "социально-поведенческие", "socio-behavioural"),
+    "professional": ("кәсіби", "профессиональные", "professional"),
+    "trait": ("жеке қасиеттер", "личные качества", "personal qualities"),
+})
 
 # The plain levels of a risk: the skos:prefLabel of pg:LowLevel, pg:MediumLevel, pg:HighLevel.
-LEVEL_NAMES = {
-    "kk": {"low": "төмен", "medium": "орташа", "high": "жоғары"},
-    "ru": {"low": "низкий", "medium": "средний", "high": "высокий"},
-    "en": {"low": "low", "medium": "medium", "high": "high"},
-}
+LEVEL_NAMES = by_language({
+    "low": ("төмен", "низкий", "low"),
+    "medium": ("орташа", "средний", "medium"),
+    "high": ("жоғары", "высокий", "high"),
+})
 
 # How a measure was obtained (profgraph.measures.BASES).
-BASIS_NAMES = {
-    "kk": {"esco-occupation": "байланысқан ESCO кәсібінің өз мәні",
-           "esco-broader": "жалпылама ESCO кәсібінің мәні",
-           "skill-profile": "кәсіптің дағдылары бойынша бағаланған",
-           "isco-unit-group": "ISCO-08 бастапқы тобының мәні",
-           "isco-minor-group": "ISCO-08 кіші тобының мәні",
-           "isco-major-group": "ISCO-08 негізгі тобының мәні"},
-    "ru": {"esco-occupation": "собственное значение связанной профессии ESCO",
-           "esco-broader": "значение более общей профессии ESCO",
-           "skill-profile": "оценено по навыкам профессии",
-           "isco-unit-group": "значение начальной группы ISCO-08",
-           "isco-minor-group": "значение малой группы ISCO-08",
-           "isco-major-group": "значение основной группы ISCO-08"},
-    "en": {"esco-occupation": "the linked ESCO occupation's own value",
-           "esco-broader": "the value of a broader ESCO occupation",
-           "skill-profile": "estimated from the profession's skills",
-           "isco-unit-group": "the value of its ISCO-08 unit group",
-           "isco-minor-group": "the value of its ISCO-08 minor group",
-           "isco-major-group": "the value of its ISCO-08 major group"},
-}
+BASIS_NAMES = by_language({
+    "esco-occupation": ("байланысқан ESCO кәсібінің өз мәні", "собственное значение связанной профессии ESCO",
+                        "the linked ESCO occupation's own value"),
+    "esco-broader": ("жалпылама ESCO кәсібінің мәні", "значение более общей профессии ESCO",
+                     "the value of a broader ESCO occupation"),
+    "skill-profile": ("кәсіптің дағдылары бойынша бағаланған", "оценено по навыкам профессии",
+                      "estimated from the profession's skills"),
+    "isco-unit-group": ("ISCO-08 бастапқы тобының мәні", "значение начальной группы ISCO-08",
+                        "the value of its ISCO-08 unit group"),
+    "isco-minor-group": ("ISCO-08 кіші тобының мәні", "значение малой группы ISCO-08",
+                         "the value of its ISCO-08 minor group"),
+    "isco-major-group": ("ISCO-08 негізгі тобының мәні", "значение основной группы ISCO-08",
+                         "the value of its ISCO-08 major group"),
+})
 
 # The transition rules (profgraph.rules), named where a move breaks one.
-RULE_NAMES = {
-    "kk": {"viable": "ықтимал емес", "desirable": "жалақы төмен", "safer": "қауіпсізірек емес",
-           "stepping_stone": "аралық қадам жарамсыз"},
-    "ru": {"viable": "переход невозможен", "desirable": "оплата ниже", "safer": "не безопаснее",
-           "stepping_stone": "неподходящий промежуточный шаг"},
-    "en": {"viable": "not viable", "desirable": "pays less", "safer": "not safer",
-           "stepping_stone": "unsuitable stepping stone"},
-}
+RULE_NAMES = by_language({
+    "viable": ("ықтимал емес", "переход невозможен", "not viable"),
+    "desirable": ("жалақы төмен", "оплата ниже", "pays less"),
+    "safer": ("қауіпсізірек емес", "не безопаснее", "not safer"),
+    "stepping_stone": ("аралық қадам жарамсыз", "неподходящий промежуточный шаг", "unsuitable stepping stone"),
+})
 
 _TEXTS = {
     "graph": ("Кәсіптер графы", "Граф профессий", "Profession graph"),
@@ -263,7 +268,7 @@ _TEXTS = {
                      "The address is too long (the query is over {limit} bytes): list fewer skills or start again."),
 }
 
-TEXTS = {lang: {key: values[index] for key, values in _TEXTS.items()} for index, lang in enumerate(LANGUAGES)}
+TEXTS = by_language(_TEXTS)
 for _lang in LANGUAGES:  # the named values, for the templates: words.levels.high, words.bases[...], words.rules[...]
     TEXTS[_lang].update(levels=LEVEL_NAMES[_lang], bases=BASIS_NAMES[_lang], rules=RULE_NAMES[_lang])
 
@@ -281,7 +286,7 @@ def level_name(level: str | None, lang: str) -> str:
 
 # Short names of the sources figures cite, in each language (proper names stay as they are);
 # a source not listed is named by its publisher, else its title.
-SOURCE_NAMES = {
+SOURCE_NAMES = by_language({
     "profgraph-team": ("profgraph жобасының командасы", "команда проекта profgraph", "the profgraph team"),
     "nesta-mcc-isco4": ("Nesta: ISCO-08 топтары бойынша автоматтандыру қаупі (2020)",
                         "Nesta: риск автоматизации по группам ISCO-08 (2020)",
@@ -305,16 +310,13 @@ SOURCE_NAMES = {
     "bns-kz-wages-2022": ("ҚР Ұлттық статистика бюросы: жалақы (2022)",
                           "Бюро национальной статистики РК: заработная плата (2022)",
                           "Bureau of National Statistics of Kazakhstan: wages (2022)"),
-}
+})
 
 
 def source_name(source, lang: str) -> str:
     """Return the short name of ``source`` (a :class:`profgraph.model.Source`) in ``lang``:
     from :data:`SOURCE_NAMES`, else its publisher, else its title."""
-    names = SOURCE_NAMES.get(source.id)
-    if names:
-        return names[LANGUAGES.index(lang)]
-    return source.publisher or source.title
+    return SOURCE_NAMES[lang].get(source.id) or source.publisher or source.title
 
 
 def other_languages(lang: str) -> tuple[str, ...]:

@@ -14,9 +14,10 @@ from ..answers import reskilling_report
 from ..rules import Rules
 
 PLAN_PATHS = 3  # the paths a plan shows: what fits two A4 pages
+DEFAULT_TARGET = "emerging"  # what a plan looks for paths to
 
 
-def plan_context(dataset, name: str, *, to: str = "emerging", lang: str = "ru", rules: Rules | None = None,
+def plan_context(dataset, name: str, *, to: str = DEFAULT_TARGET, lang: str = "ru", rules: Rules | None = None,
                  have=(), lack=(), profile: dict | None = None, today: datetime.date | None = None) -> dict:
     """Return what the plan template needs: ``report`` (the :data:`PLAN_PATHS` best paths from the
     profession ``name`` to ``to`` for the client's skills), ``status``, ``skill_type_names``,

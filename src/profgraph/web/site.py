@@ -32,10 +32,10 @@ from ..errors import UsageError
 from .i18n import LANGUAGE_NAMES, SKILL_TYPE_NAMES, other_languages, sort_key, source_name, status_name, texts
 from ..lookup import folding_tables, names_of, search_key
 from ..model import Model, label
-from .templating import OWN_ASSETS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
+from .templating import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, RelativeUrls, asset_path, page_name, page_path, render
 from ..reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP
 from ..rules import DEFAULT_MIN_COVERAGE, Rules
-from .graphview import build_view
+from .graphview import build_view, footer
 from ..vocab import LANGUAGES, LEARNABLE_SKILL_TYPES, SKILL_TYPES, STATUSES, TRAIT
 
 PATHS_TO = "emerging"  # profession pages show the best paths to this status
@@ -99,16 +99,11 @@ def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> 
     write("index.html", "site/languages.html", RelativeUrls("index.html", languages[0], languages, "home"),
           **languages_context(languages))
     for lang in languages:
-        common = {"lang": lang, "words": texts(lang), "language_names": LANGUAGE_NAMES,
-                  "footer": _footer(model, lang)}
-        for kind, template, context in (("index", "site/index.html", index_context),
-                                        ("sectors", "site/sectors.html", sectors_context),
-                                        ("skills", "site/skills.html", skills_context)):
+        common = page_values(model, lang)
+        for kind in PAGE_KINDS:
             page = page_path(lang, kind)
-            write(page, template, RelativeUrls(page, lang, languages, kind), **common, **context(model, lang))
-        page = page_path(lang, "graph")
-        urls = RelativeUrls(page, lang, languages, "graph")
-        write(page, "site/graph.html", urls, **common, **graph_context(dataset, lang, urls))
+            urls = RelativeUrls(page, lang, languages, kind)
+            write(page, f"site/{kind}.html", urls, **common, **list_context(dataset, kind, lang, urls))
         for profession_id in model.professions:
             page = page_path(lang, "profession", profession_id)
             urls = RelativeUrls(page, lang, languages, "profession", profession_id)
@@ -121,10 +116,18 @@ def _write_site(dataset, folder: Path, languages: tuple[str, ...], top: int) -> 
     return written
 
 
-def _footer(model: Model, lang: str) -> str:
-    from .graphview import footer
+def page_values(model: Model, lang: str) -> dict:
+    """Return what every page in ``lang`` shows, whoever serves it: ``lang``, ``words``,
+    ``language_names`` and the ``footer`` line (:func:`profgraph.web.graphview.footer`)."""
+    return {"lang": lang, "words": texts(lang), "language_names": LANGUAGE_NAMES, "footer": footer(model, lang)}
 
-    return footer(model, lang)
+
+def list_context(dataset, kind: str, lang: str, urls) -> dict:
+    """Return the context of the list page ``kind`` (a key of
+    :data:`~profgraph.web.templating.PAGE_KINDS`: index, skills, sectors or graph) in ``lang``."""
+    if kind == "graph":
+        return graph_context(dataset, lang, urls)
+    return {"index": index_context, "sectors": sectors_context, "skills": skills_context}[kind](dataset.model, lang)
 
 
 def page_links(urls) -> Callable[[str, str], str]:
@@ -225,10 +228,8 @@ def needed_by(model: Model) -> dict[str, dict[str, list[str]]]:
     """Return, for every skill id, the ids of the professions that need it as ``essential`` and ``optional``."""
     needed: dict[str, dict[str, list[str]]] = {skill: {"essential": [], "optional": []} for skill in model.skills}
     for pid, profession in model.professions.items():
-        for skill in profession.essential:
-            needed[skill]["essential"].append(pid)
-        for skill in profession.optional:
-            needed[skill]["optional"].append(pid)
+        for skill, relation, _ in profession.requirements():
+            needed[skill][relation].append(pid)
     return needed
 
 

@@ -285,6 +285,22 @@ def test_a_bearer_token_is_sent_with_every_request(curated_lines):
         assert "answered 401" in line and "were refused" in line
 
 
+def test_credentials_do_not_follow_a_redirect_to_another_origin():
+    from hostile_http import Link, _head
+
+    with HostileServer("html_not_found") as elsewhere:
+        def redirect(link: Link) -> None:
+            link.send(_head("307 Temporary Redirect", "text/plain",
+                            f"Location: http://127.0.0.1:{elsewhere.port}/query\r\nContent-Length: 0\r\n"))
+
+        with HostileServer(redirect) as server:
+            for env in ({"PROFGRAPH_TOKEN": "t0ken-1"}, {"PROFGRAPH_USER": "reader", "PROFGRAPH_PASSWORD": "x"}):
+                line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", server.url], env=env))
+                assert "answered 404" in line
+        assert "Authorization: Bearer t0ken-1" in server.requests[0]
+        assert elsewhere.requests and not any("Authorization" in request for request in elsewhere.requests)
+
+
 @pytest.mark.parametrize("env, message", [
     ({"PROFGRAPH_USER": "reader", "PROFGRAPH_PASSWORD": "x", "PROFGRAPH_TOKEN": "t"}, "not both"),
     ({"PROFGRAPH_USER": "reader"}, "no password for user 'reader': set PROFGRAPH_PASSWORD"),

@@ -144,7 +144,7 @@ def credentials_from_environment(user: str | None = None, ask_password=None) -> 
 
 
 class _BearerAuth(httpx.Auth):
-    """``Authorization: Bearer TOKEN`` on every request."""
+    """``Authorization: Bearer TOKEN`` on every request (httpx drops it from a redirect to another origin)."""
 
     def __init__(self, token: str):
         self._header = f"Bearer {token}"
@@ -156,8 +156,8 @@ class _BearerAuth(httpx.Auth):
 
 class _PasswordAuth(httpx.Auth):
     """A user name and password in the scheme the server's first 401 asks for: Digest (preferred when
-    offered) or Basic; nothing is sent to a server that does not ask. Request bodies are bytes, so a
-    request refused for want of credentials can be sent again."""
+    offered) or Basic; nothing is sent to a server that does not ask. Request bodies can be sent
+    again (bytes, or :class:`profgraph.push` chunks), so a request refused for want of credentials is."""
 
     def __init__(self, user: str, password: str):
         self._schemes = {"digest": httpx.DigestAuth(user, password), "basic": httpx.BasicAuth(user, password)}

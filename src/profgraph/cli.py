@@ -789,10 +789,11 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
 @_STORE
 @handle_errors
 def push(store_url, graph, user, store):
-    """Upload the local dataset to a SPARQL server, replacing its graph (HTTP PUT, then POSTs of 8 MB).
+    """Upload the local dataset to a SPARQL server, replacing its graph.
 
     The dataset sent is the store of --store (env PROFGRAPH_STORE), else the embedded curated data;
     --endpoint names where it goes, so PROFGRAPH_ENDPOINT, which names a dataset to read, does not apply.
+    It goes in chunks: an HTTP PUT that empties the graph, then POSTs of 8 MB of N-Triples.
 
     \b
     Example:

@@ -25,8 +25,14 @@ def _head(status: str = "200 OK", content_type: str = "application/sparql-result
     return f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nConnection: close\r\n{extra}\r\n".encode()
 
 
-def _whole(body: bytes, status: str = "200 OK", content_type: str = "application/sparql-results+json") -> bytes:
-    return _head(status, content_type, f"Content-Length: {len(body)}\r\n") + body
+def _whole(body: bytes, status: str = "200 OK", content_type: str = "application/sparql-results+json",
+           extra: str = "") -> bytes:
+    return _head(status, content_type, f"Content-Length: {len(body)}\r\n{extra}") + body
+
+
+def _count_json(count: int) -> bytes:
+    return json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
+        "type": "literal", "value": str(count), "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
 
 
 def _counted(query: str) -> bool:
@@ -72,6 +78,16 @@ class Link:
 
         body = self.request.split("\r\n\r\n", 1)[-1]
         return (parse_qs(body).get("query") or [body])[0]
+
+    @property
+    def method(self) -> str:
+        return self.request.split(" ", 1)[0]
+
+    def header(self, name: str) -> str:
+        """The value of the request's header ``name`` (case-insensitive), empty if absent."""
+        head = self.request.split("\r\n\r\n", 1)[0]
+        return next((line.split(":", 1)[1].strip() for line in head.split("\r\n")[1:]
+                     if line.split(":", 1)[0].strip().lower() == name.lower()), "")
 
 
 def trickle(link: Link) -> None:
@@ -179,7 +195,7 @@ def bad_ntriples(link: Link) -> None:
 def foreign_triples(link: Link) -> None:
     """A good count and good N-Triples that are not a profgraph dataset."""
     if _counted(link.query):
-        link.send(_whole(COUNT_JSON))
+        link.send(_whole(_count_json(1)))
     else:
         triple = b"<http://example.org/s> <http://example.org/p> \"o\" .\n"
         link.send(_whole(triple, content_type="application/n-triples"))
@@ -188,7 +204,7 @@ def foreign_triples(link: Link) -> None:
 def broken_profgraph(link: Link) -> None:
     """A count, then a profgraph skill with no type: triples of the right vocabulary in a wrong shape."""
     if _counted(link.query):
-        link.send(_whole(COUNT_JSON))
+        link.send(_whole(_count_json(2)))
         return
     body = (b"<https://w3id.org/profgraph/skill/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
             b"<https://w3id.org/profgraph/ontology#Skill> .\n"
@@ -229,19 +245,21 @@ def proxy_refusal(link: Link) -> None:
     link.send(_whole(b"<html>proxy: no such host</html>", "502 Bad Gateway", "text/html"))
 
 
-def serving_dataset(lines: list[bytes], then):
-    """A behaviour that answers profgraph's count and page pulls with the N-Triples ``lines`` (so that
-    ``--endpoint`` loads a real dataset) and every other query with the behaviour ``then``."""
+def serving_dataset(lines: list[bytes], then, max_rows: int | None = None):
+    """A behaviour that answers profgraph's count and ``CONSTRUCT`` of the graph with the N-Triples
+    ``lines`` (so that ``--endpoint`` loads a real dataset; at most ``max_rows`` per answer, as
+    Virtuoso's result limit cuts them, with ``LIMIT``/``OFFSET`` pages honoured) and every other query
+    with the behaviour ``then``."""
     import re
 
     def behaviour(link: Link) -> None:
         query = link.query
         if _counted(query):
-            count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
-                "type": "literal", "value": str(len(lines))}}]}}).encode()
-            link.send(_whole(count))
-        elif query.startswith("CONSTRUCT { ?s ?p ?o }") and "OFFSET" in query:
-            limit, offset = (int(number) for number in re.search(r"LIMIT (\d+) OFFSET (\d+)", query).groups())
+            link.send(_whole(_count_json(len(lines))))
+        elif query.startswith("CONSTRUCT { ?s ?p ?o }"):
+            paged = re.search(r"LIMIT (\d+) OFFSET (\d+)", query)
+            limit, offset = (int(number) for number in paged.groups()) if paged else (len(lines), 0)
+            limit = min(limit, max_rows or limit)
             link.send(_whole(b"".join(lines[offset:offset + limit]), content_type="application/n-triples"))
         else:
             BEHAVIOURS[then](link) if isinstance(then, str) else then(link)
@@ -250,10 +268,63 @@ def serving_dataset(lines: list[bytes], then):
     return behaviour
 
 
+def unstable_pages(link: Link) -> None:
+    """A count of 10, then at most 4 triples per answer, and pages that repeat the first ones: a
+    server whose paging is not stable."""
+    if _counted(link.query):
+        link.send(_whole(_count_json(10)))
+        return
+    lines = b"".join(b"<http://example.org/s> <http://example.org/p> \"%d\" .\n" % number for number in range(4))
+    link.send(_whole(lines, content_type="application/n-triples"))
+
+
+def login_required(expected: str, then):
+    """A behaviour that answers 401 (asking for HTTP Basic credentials) unless the request's
+    ``Authorization`` header is ``expected``, and otherwise behaves as ``then``."""
+
+    def behaviour(link: Link) -> None:
+        if link.header("Authorization") != expected:
+            link.send(_whole(b"<html><body>401 Unauthorized</body></html>", "401 Unauthorized", "text/html",
+                             'WWW-Authenticate: Basic realm="sparql"\r\n'))
+        else:
+            BEHAVIOURS[then](link) if isinstance(then, str) else then(link)
+
+    behaviour.__name__ = f"login_then_{then if isinstance(then, str) else then.__name__}"
+    return behaviour
+
+
+def graph_store(link: Link) -> None:
+    """A Graph Store endpoint that takes every PUT and POST (204, nothing kept but what the server
+    records) and says it is an Oxigraph server."""
+    link.send(_whole(b"", "204 No Content", "text/plain", "Server: Oxigraph/0.0-test\r\n"))
+
+
+def graph_store_with_etag(graph: dict):
+    """An Oxigraph-like server holding ``graph["lines"]`` (N-Triples) under the ETag ``graph["etag"]``
+    (the test may change both): it answers the count, and the Graph Store GET of its default graph
+    with the ETag, or 304 Not Modified when the request's If-None-Match names it."""
+
+    def behaviour(link: Link) -> None:
+        server, lines, etag = "Server: Oxigraph/0.0-test\r\n", graph["lines"], graph["etag"]
+        if link.method == "GET" and "/store?default" in link.request.split("\r\n", 1)[0]:
+            if link.header("If-None-Match") == etag:
+                link.send(_whole(b"", "304 Not Modified", "application/n-triples", f"{server}ETag: {etag}\r\n"))
+            else:
+                link.send(_whole(b"".join(lines), content_type="application/n-triples",
+                                 extra=f"{server}ETag: {etag}\r\n"))
+        elif _counted(link.query):
+            link.send(_whole(_count_json(len(lines)), extra=server))
+        else:
+            html_not_found(link)
+
+    return behaviour
+
+
 BEHAVIOURS = {function.__name__: function for function in (
     trickle, trickle_status, silent, garbage, truncated, truncated_chunked, endless, endless_ntriples,
     huge_declared, gzip_bomb, endless_headers, json_list, json_not_json, bad_ntriples, foreign_triples,
-    broken_profgraph, html_error, html_not_found, bad_request, redirect_loop, wrong_type, proxy_refusal)}
+    broken_profgraph, html_error, html_not_found, bad_request, redirect_loop, wrong_type, proxy_refusal,
+    unstable_pages, graph_store)}
 
 
 class HostileServer:

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from profgraph import answers, export, remote, rules, sparql
+from profgraph import answers, export, push, rules, sparql
 from profgraph.cli import LibraryDefault, main
 from profgraph.sources import esco
 from profgraph.web import app, graphview, plan, site
@@ -35,7 +35,7 @@ LIBRARY = {
     "render": [graphview.build_view],
     "site": [site.build_site],
     "serve": [app.ServerSettings, app.serve],
-    "push": [remote.push],
+    "push": [push.push],
     "sparql": [sparql.run_query],
     "prefixes": [],
     "export": [export.export],

@@ -15,6 +15,8 @@ from profgraph.cli import main
 from profgraph.errors import UsageError
 
 from conftest import free_port, serving
+from remote_checks import COMMANDS, remote_answer, run, same_answer, same_card
+from test_example_queries import CHECKS, QUERIES, tables  # noqa: F401 - tables: the checks' fixture
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 if not Path(OXIGRAPH).exists():
@@ -29,22 +31,6 @@ def oxigraph(tmp_path_factory):
     with serving([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
                   "--bind", base.removeprefix("http://")], f"{base}/query?query=ASK%7B%7D", timeout=30):
         yield base
-
-
-def skill_order_free(value):
-    """``value`` with every list of strings sorted: a remote graph keeps no order of a profession's skills."""
-    if isinstance(value, dict):
-        return {key: skill_order_free(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [skill_order_free(item) for item in value]
-        return sorted(items) if all(isinstance(item, str) for item in items) else items
-    return value
-
-
-def run(*args) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture(scope="module")
@@ -70,25 +56,33 @@ def test_remote_model_equals_the_embedded_one(pushed, curated):
     assert sorted(remote.transformations, key=repr) == sorted(local.transformations, key=repr)
 
 
-@pytest.mark.parametrize("args", [
-    ["path", "кассир", "--to", "emerging", "--format", "json"],
-    ["path", "cashier", "--to", "safer", "--format", "json", "--lang", "kk"],
-    ["search", "аналитик", "--format", "json"],
-    ["similar", "кассир", "--format", "json"],
-])
+@pytest.mark.parametrize("args", COMMANDS)
 def test_commands_answer_the_same_through_the_endpoint(pushed, args):
-    local = json.loads(run(*args))
-    remote = json.loads(run(*args, "--endpoint", pushed))
-    assert skill_order_free(remote) == skill_order_free(local)
+    same_answer(args, pushed)
 
 
 def test_show_gives_the_same_card(pushed):
-    local = json.loads(run("show", "кассир", "--format", "json"))
-    remote = json.loads(run("show", "кассир", "--format", "json", "--endpoint", pushed))
-    for card in (local, remote):  # nor of transformations
-        for key in ("transforms_into", "transforms_from"):
-            card[key].sort(key=lambda entry: entry["id"] if "id" in entry else entry["profession"]["id"])
-    assert skill_order_free(remote) == skill_order_free(local)
+    same_card(pushed)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[path.stem for path in QUERIES])
+def test_example_queries_sent_to_the_server_agree_with_pandas(pushed, tables, path):  # noqa: F811
+    CHECKS[path.stem](remote_answer(pushed, path.read_text(encoding="utf-8")), tables)
+
+
+def test_export_through_the_endpoint_builds_the_rdf_from_the_model_read(pushed, curated, tmp_path):
+    from pyoxigraph import RdfFormat, parse
+
+    from profgraph.remote import open_remote
+
+    assert open_remote(pushed).manifest["rdf"] == "from-model"  # the cached store holds no RDF of its own
+    run("export", "--format", "nt", "-o", str(tmp_path / "remote.nt"), "--endpoint", pushed)
+    kinds = {}
+    for quad in parse(path=str(tmp_path / "remote.nt"), format=RdfFormat.N_TRIPLES):
+        if quad.predicate.value.endswith("#type"):
+            kinds.setdefault(quad.object.value, set()).add(quad.subject.value)
+    assert kinds["https://w3id.org/profgraph/ontology#Profession"] == {p.iri for p in curated.model.professions.values()}
+    assert kinds["https://w3id.org/profgraph/ontology#Skill"] == {s.iri for s in curated.model.skills.values()}
 
 
 def test_served_sparql_goes_to_the_endpoint(pushed, curated):
@@ -105,16 +99,51 @@ def test_served_sparql_goes_to_the_endpoint(pushed, curated):
     assert client.get("/api/path", params={"from": "кассир", "to": "emerging"}).status_code == 200
 
 
-def test_named_graph_push_and_the_cache_probe(oxigraph, curated, monkeypatch):
+def test_named_graph_push_and_the_cache(oxigraph, curated, monkeypatch):
     from profgraph.remote import count_triples, open_remote
 
     graph = "https://example.org/graph/profgraph-test"
     run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
     assert count_triples(f"{oxigraph}/query", graph) == sum(1 for _ in curated.rdf)
     first = open_remote(f"{oxigraph}/query", graph)
-    assert open_remote(f"{oxigraph}/query", graph).manifest["built"] == first.manifest["built"]
+    assert first.manifest["source"] == f"{oxigraph}/store?graph=https%3A%2F%2Fexample.org%2Fgraph%2Fprofgraph-test"
+    again = open_remote(f"{oxigraph}/query", graph)  # the same N-Triples: the cached store, not a new one
+    assert (again.path, again.manifest["current"]) == (first.path, first.manifest["current"])
     monkeypatch.setenv("PROFGRAPH_GRAPH", graph)
     assert json.loads(run("search", "кассир", "--format", "json", "--endpoint", f"{oxigraph}/query"))[0]["id"] == "cashier"
+
+
+def test_a_changed_value_is_seen_though_the_triple_count_is_the_same(oxigraph, curated):
+    import urllib.request
+
+    from profgraph.remote import count_triples
+
+    graph = "https://example.org/graph/profgraph-changed"
+    run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    query_url, env = f"{oxigraph}/query", {"PROFGRAPH_GRAPH": graph}
+    path = ["path", "кассир", "--to", "safer", "--format", "json", "--endpoint", query_url]
+    before = json.loads(run(*path, env=env))["origin"]["automation_exposure"]
+    assert before == curated.model.professions["cashier"].measures.automation_percentile != 0.5
+    count = count_triples(query_url, graph)
+    measure = "https://w3id.org/profgraph/measure/cashier/automation"
+    update = (f"PREFIX pg: <https://w3id.org/profgraph/ontology#> WITH <{graph}> "
+              f"DELETE {{ <{measure}> pg:percentile ?old }} INSERT {{ <{measure}> pg:percentile 0.5 }} "
+              f"WHERE {{ <{measure}> pg:percentile ?old }}")
+    request = urllib.request.Request(f"{oxigraph}/update", data=update.encode(),
+                                     headers={"Content-Type": "application/sparql-update"})
+    urllib.request.urlopen(request, timeout=30).read()
+    assert count_triples(query_url, graph) == count
+    assert json.loads(run(*path, env=env))["origin"]["automation_exposure"] == 0.5
+
+
+def test_push_in_small_chunks_sends_every_triple(oxigraph, curated):
+    from profgraph.push import push
+    from profgraph.remote import count_triples
+
+    graph = "https://example.org/graph/profgraph-chunks"
+    result = push(curated, f"{oxigraph}/store", graph, chunk_bytes=256 * 1024)
+    assert result.triples == len(curated.rdf) == count_triples(f"{oxigraph}/query", graph)
+    assert (result.graph, result.note) == (graph, "")
 
 
 def test_push_sends_the_local_dataset_whatever_profgraph_endpoint_says(oxigraph, curated, monkeypatch):

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.remote import (AnswerTooLarge, RemoteDataset, RemoteError, RemoteTimeout, count_triples,
-                              execute_remote, RemoteEndpoint, pull_triples)
+                              execute_remote, RemoteEndpoint, read_graph)
 from profgraph.sparql import QuerySyntaxError, QueryTimeout
 
 from conftest import free_port
-from hostile_http import HostileServer
+from hostile_http import HostileServer, graph_store_with_etag, login_required, serving_dataset
 
 RUNNER = CliRunner()
 
@@ -62,10 +62,10 @@ def test_the_size_cap_stops_reading_as_the_bytes_arrive():
         assert server.bytes_sent < 16 << 20  # what the socket buffers held, not what the server could send
 
 
-def test_a_pull_is_capped_across_its_pages():
+def test_a_graph_read_is_capped():
     with HostileServer("endless_ntriples") as server:
         with pytest.raises(AnswerTooLarge, match="larger than 2097152 bytes of N-Triples"):
-            pull_triples(server.url, max_bytes=2 << 20, timeout=20)
+            read_graph(server.url, max_bytes=2 << 20, timeout=20)
         assert server.bytes_sent < 32 << 20
 
 
@@ -92,7 +92,8 @@ def test_declared_and_compressed_sizes_count_against_the_cap(behaviour, message)
     ("html_error", "answered 500 Internal Server Error: Oops Internal \\x1b[2J\\x1b[31mServer Error stack frame"),
     ("html_not_found", "answered 404 Not Found: 404 Not Found nginx"),
     ("redirect_loop", "redirects too many times"),
-    ("wrong_type", "gave an unreadable count"),
+    ("wrong_type", "answered with a web page, not SPARQL results"),
+    ("unstable_pages", "its pages held 4 different triples of the 10 it counted"),
 ])
 def test_bad_answers_to_a_reading_command_are_one_line(behaviour, message):
     with HostileServer(behaviour) as server:
@@ -226,3 +227,141 @@ def test_a_non_finite_timeout_is_refused_before_asking():
     with pytest.raises(QueryTimeout):
         with HostileServer("silent") as server:
             execute_remote(RemoteEndpoint(server.url), "ASK {}", timeout=0.5)
+
+
+# ----------------------------------------------------------------------------- bad input, push and reading alike
+# Every remote operation stops within PROFGRAPH_REMOTE_TIMEOUT (3 s here) with one error line.
+
+READING = ["search", "кассир", "--endpoint", "{url}"]
+PUSHING = ["push", "--endpoint", "{store}", "--graph", "https://example.org/graph/x"]
+
+
+@pytest.mark.parametrize("command", [READING, PUSHING], ids=["reading", "push"])
+@pytest.mark.parametrize("situation, exit_code, message", [
+    ("unreachable", 1, "cannot reach"),
+    ("silent", 3, "did not finish answering within 3 s"),
+    ("wrong_type", 1, "with a web page"),
+    ("garbage", 1, "gave a broken HTTP answer"),
+    ("wrong password", 1, "answered 401 Unauthorized: 401 Unauthorized; the user name and password, or the token, "
+                          "were refused"),
+    ("no password", 1, "answered 401 Unauthorized: 401 Unauthorized; the server asks for credentials: --user NAME "
+                       "with PROFGRAPH_PASSWORD, or a token in PROFGRAPH_TOKEN"),
+])
+def test_bad_input_is_one_line_within_the_deadline(command, situation, exit_code, message):
+    env = {"PROFGRAPH_REMOTE_TIMEOUT": "3"}
+    behaviour = {"unreachable": "silent", "wrong password": login_required("Basic eDp5", "graph_store"),
+                 "no password": login_required("Basic eDp5", "graph_store")}.get(situation, situation)
+    args = list(command)
+    if situation == "wrong password":
+        args += ["--user", "reader"]
+        env["PROFGRAPH_PASSWORD"] = "wrong"
+    with HostileServer(behaviour) as server:
+        url = server.url if situation != "unreachable" else f"http://127.0.0.1:{free_port()}/query"
+        args = [part.replace("{url}", url).replace("{store}", url.replace("/query", "/store")) for part in args]
+        started = time.monotonic()
+        line = one_error_line(RUNNER.invoke(main, args, env=env), exit_code)
+        assert time.monotonic() - started < 4.5
+    assert message in line
+
+
+def test_credentials_go_only_to_a_server_that_asks_and_in_its_scheme(curated_lines):
+    basic = "Basic cmVhZGVyOnMzY3JldCDQv9Cw0YDQvtC70Yw="  # reader:s3cret пароль, UTF-8
+    with HostileServer(login_required(basic, serving_dataset(curated_lines, "html_not_found"))) as server:
+        result = RUNNER.invoke(main, ["search", "кассир", "--format", "json", "--endpoint", server.url, "--user",
+                                      "reader"], env={"PROFGRAPH_PASSWORD": "s3cret пароль"})
+        assert result.exit_code == 0, result.output
+        assert "Authorization" not in server.requests[0]  # nothing is sent before the server asks
+        assert all(f"Authorization: {basic}" in request for request in server.requests[1:])
+
+
+def test_a_bearer_token_is_sent_with_every_request(curated_lines):
+    with HostileServer(login_required("Bearer t0ken-1", serving_dataset(curated_lines, "html_not_found"))) as server:
+        result = RUNNER.invoke(main, ["search", "кассир", "--format", "json", "--endpoint", server.url],
+                               env={"PROFGRAPH_TOKEN": "t0ken-1"})
+        assert result.exit_code == 0, result.output
+        assert all("Authorization: Bearer t0ken-1" in request for request in server.requests)
+        line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", server.url],
+                                            env={"PROFGRAPH_TOKEN": "wrong"}))
+        assert "answered 401" in line and "were refused" in line
+
+
+def test_credentials_do_not_follow_a_redirect_to_another_origin():
+    from hostile_http import Link, _head
+
+    with HostileServer("html_not_found") as elsewhere:
+        def redirect(link: Link) -> None:
+            link.send(_head("307 Temporary Redirect", "text/plain",
+                            f"Location: http://127.0.0.1:{elsewhere.port}/query\r\nContent-Length: 0\r\n"))
+
+        with HostileServer(redirect) as server:
+            for env in ({"PROFGRAPH_TOKEN": "t0ken-1"}, {"PROFGRAPH_USER": "reader", "PROFGRAPH_PASSWORD": "x"}):
+                line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", server.url], env=env))
+                assert "answered 404" in line
+        assert "Authorization: Bearer t0ken-1" in server.requests[0]
+        assert elsewhere.requests and not any("Authorization" in request for request in elsewhere.requests)
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"PROFGRAPH_USER": "reader", "PROFGRAPH_PASSWORD": "x", "PROFGRAPH_TOKEN": "t"}, "not both"),
+    ({"PROFGRAPH_USER": "reader"}, "no password for user 'reader': set PROFGRAPH_PASSWORD"),
+    ({"PROFGRAPH_USER": "a:b", "PROFGRAPH_PASSWORD": "x"}, "not a usable user name"),
+    ({"PROFGRAPH_TOKEN": "two words"}, "PROFGRAPH_TOKEN must be one word"),
+])
+def test_unusable_credentials_are_usage_errors(env, message):
+    for args in (["search", "кассир", "--endpoint", "http://127.0.0.1:9/query"],
+                 ["push", "--endpoint", "http://127.0.0.1:9/store"]):
+        assert message in one_error_line(RUNNER.invoke(main, args, env=env, input=""), 2)
+
+
+@pytest.fixture(scope="module")
+def curated_lines(curated) -> list[bytes]:
+    """The curated dataset as N-Triples lines, as a server holding it sends them."""
+    from pyoxigraph import RdfFormat, serialize
+
+    return serialize([quad.triple for quad in curated.rdf], format=RdfFormat.N_TRIPLES).splitlines(keepends=True)
+
+
+def test_a_server_that_cuts_answers_short_is_read_in_pages(curated, curated_lines):
+    from profgraph.remote import open_remote
+
+    with HostileServer(serving_dataset(curated_lines, "html_not_found", max_rows=10_000)) as server:
+        dataset = open_remote(server.url)
+        pages = [request for request in server.requests if "OFFSET" in request]
+    assert dataset.manifest["triples"] == len(curated_lines)
+    assert len(pages) == -(-len(curated_lines) // 10_000) and not any("ORDER" in page for page in pages)
+    assert dataset.model.professions.keys() == curated.model.professions.keys()
+
+
+def test_an_etag_spares_sending_the_graph_again(curated, curated_lines):
+    from profgraph.remote import open_remote
+
+    graph = {"lines": curated_lines, "etag": '"v1"'}
+    with HostileServer(graph_store_with_etag(graph)) as server:
+        first = open_remote(server.url)
+        sent = server.bytes_sent
+        again = open_remote(server.url)
+        assert server.bytes_sent - sent < 10_000  # a count and a 304, not the graph
+        assert 'If-None-Match: "v1"' in server.requests[-1]
+        assert (again.manifest["current"], again.manifest["etag"]) == (first.manifest["current"], '"v1"')
+        graph["lines"] = [line.replace(b'"0.9311616472"', b'"0.5"') for line in curated_lines]
+        assert graph["lines"] != curated_lines
+        graph["etag"] = '"v2"'
+        changed = open_remote(server.url)
+    assert changed.manifest["current"] != first.manifest["current"] and changed.manifest["etag"] == '"v2"'
+    assert changed.model.professions["cashier"].measures.automation_percentile == 0.5
+
+
+def test_push_sends_bounded_chunks_that_add_up_to_the_dataset(curated):
+    from pyoxigraph import RdfFormat, parse
+
+    from profgraph.push import push
+
+    with HostileServer("graph_store") as server:
+        result = push(curated, server.url.replace("/query", "/store"), chunk_bytes=64 * 1024)
+    methods = [request.split(" ", 1)[0] for request in server.requests]
+    assert methods[0] == "PUT" and set(methods[1:]) == {"POST"} and len(methods) > 100
+    assert all("no_transaction" in request.split("\r\n", 1)[0] for request in server.requests[1:])
+    bodies = [request.split("\r\n\r\n", 1)[1].encode() for request in server.requests]
+    assert bodies[0] == b"" and max(len(body) for body in bodies) <= 64 * 1024
+    sent = {quad.triple for body in bodies for quad in parse(body, format=RdfFormat.N_TRIPLES)}
+    assert result.triples == len(sent) == len(curated.rdf) and sent == {quad.triple for quad in curated.rdf}

@@ -58,9 +58,17 @@ _ENDPOINT = click.option("--endpoint", "endpoint", envvar="PROFGRAPH_ENDPOINT",
                               "graph: env PROFGRAPH_GRAPH), instead of a local store.")
 
 
+_USER_HELP = ("Log in to the SPARQL server as USER (env PROFGRAPH_USER), with the password of env "
+              "PROFGRAPH_PASSWORD or one asked for; a bearer token instead: env PROFGRAPH_TOKEN.")
+# --user rides along with --endpoint: _load reads it from the context, so no command signature changes.
+_USER = click.option("--user", envvar="PROFGRAPH_USER", expose_value=False,
+                     callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.remote.user", value),
+                     help=_USER_HELP)
+
+
 def DATASET(command):
-    """The --store and --endpoint options of every command that reads the dataset (see :func:`_load`)."""
-    return _STORE(_ENDPOINT(command))
+    """The --store, --endpoint and --user options of every command that reads the dataset (see :func:`_load`)."""
+    return _STORE(_ENDPOINT(_USER(command)))
 
 
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -186,15 +194,32 @@ def _load(store, endpoint, queries_only: bool = False):
     """Return the dataset of --store / --endpoint (:func:`profgraph.datasets.load`: an endpoint wins);
     with ``queries_only``, an endpoint is only asked queries (:class:`~profgraph.remote.RemoteEndpoint`),
     not pulled."""
+    credentials = None
+    if endpoint:
+        context = click.get_current_context(silent=True)
+        credentials = _credentials(context.meta.get("profgraph.remote.user") if context else None)
     if endpoint and queries_only:
         import os
 
         from .remote import RemoteEndpoint
 
-        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
+        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None, credentials)
     from .datasets import load
 
-    return load(store, endpoint=endpoint)
+    return load(store, endpoint=endpoint, credentials=credentials)
+
+
+def _credentials(user):
+    """The credentials for a SPARQL server: ``user`` (or PROFGRAPH_USER) with PROFGRAPH_PASSWORD, or a
+    password asked for on a terminal; or PROFGRAPH_TOKEN; None when none is given."""
+    from .remote import credentials_from_environment
+
+    def ask(name: str):
+        if not sys.stdin.isatty():
+            return None
+        return click.prompt(f"Password for {name}", hide_input=True, err=True)
+
+    return credentials_from_environment(user, ask)
 
 
 def _progress_bar():
@@ -757,27 +782,36 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
 @main.command()
 @click.option("--endpoint", "store_url", required=True,
               help="The Graph Store endpoint to write to (SPARQL 1.1 Graph Store HTTP Protocol), e.g. "
-                   "http://host:7878/store.")
-@click.option("--graph", help="The named graph to replace (default: the default graph).")
+                   "http://host:7878/store (Oxigraph) or http://host:8890/sparql-graph-crud-auth (Virtuoso, with --user).")
+@click.option("--graph", help="The named graph to replace (default: the default graph; Virtuoso has none "
+                              "there, so the dataset's own named graph, as the output says).")
+@click.option("--user", envvar="PROFGRAPH_USER", help=_USER_HELP)
 @_STORE
 @handle_errors
-def push(store_url, graph, store):
-    """Upload the local dataset to a SPARQL server, replacing its graph (HTTP PUT).
+def push(store_url, graph, user, store):
+    """Upload the local dataset to a SPARQL server, replacing its graph.
 
     The dataset sent is the store of --store (env PROFGRAPH_STORE), else the embedded curated data;
     --endpoint names where it goes, so PROFGRAPH_ENDPOINT, which names a dataset to read, does not apply.
+    It goes in chunks: an HTTP PUT that empties the graph, then POSTs of 8 MB of N-Triples.
 
     \b
     Example:
       oxigraph serve --location db --bind 127.0.0.1:7878 &
       profgraph push --endpoint http://127.0.0.1:7878/store
       profgraph path "кассир" --to emerging --endpoint http://127.0.0.1:7878/query
+      PROFGRAPH_PASSWORD=... profgraph push --endpoint http://host:8890/sparql-graph-crud-auth --user writer \\
+          --graph https://w3id.org/profgraph/graph/data
     """
     from .datasets import load_local
-    from .remote import push as push_dataset
+    from .push import push as push_dataset
 
-    count = push_dataset(load_local(store), store_url, graph)
-    click.echo(f"Sent {count} triples to {store_url} ({'graph ' + graph if graph else 'default graph'})")
+    result = push_dataset(load_local(store), store_url, graph, credentials=_credentials(user),
+                          progress=_progress_bar())
+    if result.note:
+        click.echo(f"Note: {result.note}", err=True)
+    click.echo(f"Sent {result.triples} triples to {store_url} "
+               f"({'graph ' + result.graph if result.graph else 'default graph'})")
 
 
 # ----------------------------------------------------------------------------- researchers: SPARQL and exports

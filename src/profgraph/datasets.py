@@ -7,16 +7,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .remote import open_remote
+from .remote import Credentials, credentials_from_environment, open_remote
 from .store import Dataset, curated_store, open_store
 
 _OPENED: dict = {}  # store version folder -> its Dataset, whose RDF store stays open between calls
 OPENED_KEPT = 4
 
 
-def load(store: str | Path | None = None, data: str | Path | None = None, endpoint: str | None = None) -> Dataset:
+def load(store: str | Path | None = None, data: str | Path | None = None, endpoint: str | None = None,
+         credentials: Credentials | None = None) -> Dataset:
     """Return the dataset to work on: the one at the SPARQL endpoint ``endpoint`` (or
-    ``$PROFGRAPH_ENDPOINT``, graph ``$PROFGRAPH_GRAPH``; see :mod:`profgraph.remote`) if given, else
+    ``$PROFGRAPH_ENDPOINT``, graph ``$PROFGRAPH_GRAPH``; see :mod:`profgraph.remote`), read with the
+    :class:`~profgraph.remote.Credentials` ``credentials`` (default: those the environment gives), if given, else
     the store folder ``store`` (or ``$PROFGRAPH_STORE``), else the curated tables in ``data`` (or
     ``$PROFGRAPH_DATA``; default: the embedded data), built and cached on first use.
 
@@ -26,7 +28,8 @@ def load(store: str | Path | None = None, data: str | Path | None = None, endpoi
     """
     endpoint = endpoint or os.environ.get("PROFGRAPH_ENDPOINT")
     if endpoint:
-        return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None)
+        return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None,
+                           credentials or credentials_from_environment())
     return load_local(store, data)
 
 

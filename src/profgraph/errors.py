@@ -121,12 +121,12 @@ class ServiceRefused(UsageError):
 
 class RemoteError(ProfgraphError):
     """The SPARQL server could not be reached, refused a request or gave an answer that cannot be
-    used. ``status`` is the HTTP status it answered with, if it answered one, and ``detail`` the start
-    of the page that came with it, as one line of text."""
+    used. ``status`` is the HTTP status it answered with, if it answered one, ``detail`` the start
+    of the page that came with it, as one line of text, and ``server`` its ``Server`` header."""
 
-    def __init__(self, message: str, status: int | None = None, detail: str = ""):
+    def __init__(self, message: str, status: int | None = None, detail: str = "", server: str = ""):
         super().__init__(message)
-        self.status, self.detail = status, detail
+        self.status, self.detail, self.server = status, detail, server
 
 
 class RemoteTimeout(RemoteError):

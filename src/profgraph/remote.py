@@ -1,13 +1,28 @@
-"""A dataset on an external SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB), and
-``push``, which uploads one there with the SPARQL 1.1 Graph Store HTTP Protocol.
+"""A dataset on an external SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB): reading
+it, asking it queries, and the HTTP exchange with it that :mod:`profgraph.push` uploads through too.
 
-:func:`open_remote` pulls the triples of the dataset's graph in bounded pages (CONSTRUCT over an
-ordered SELECT with LIMIT/OFFSET), reads them back into a :class:`~profgraph.model.Model`
-(:func:`profgraph.rdf.model_from_triples`) and builds an ordinary store from it in the cache
-folder, keyed by endpoint and graph. The next time a cheap probe (the graph's triple count) decides whether the cached
-copy is still good. Names, paths and similarity are then computed locally, exactly as for the
-embedded store; SPARQL queries from ``sparql`` and ``serve`` go straight to the endpoint
+:func:`open_remote` reads the triples of the dataset's graph with one request, parsed as they stream
+in: the SPARQL 1.1 Graph Store Protocol GET of the graph on a server known to offer one beside its
+query endpoint (:func:`graph_store_url`: Oxigraph's ``/store``, Virtuoso's ``/sparql-graph-crud``),
+else one ``CONSTRUCT``. A server that cuts the answer short (Virtuoso returns at most
+``ResultSetMaxRows`` triples, 10,000 in Debian's configuration, without saying so) is noticed by the
+graph's triple count, asked first, and then read in unsorted pages of the size it allowed, checked
+to add up to that count (sorting, as ``ORDER BY`` with ``OFFSET`` would, is what Virtuoso refuses
+past 10,000 rows). The model read back (:func:`model_from_facts`) becomes an ordinary store in the
+cache folder, keyed by endpoint, graph and user; its RDF view is built from the model only when a
+command needs it (SPARQL goes to the server). The cache is validated by the server's ETag when it
+gives one (a conditional GET: 304 means the cached store is current, without the graph being sent)
+and otherwise by the SHA-256 of the N-Triples as the server sent them: a change of any triple, not
+only of their number, makes a new store; the same graph sent in another order costs one needless
+rebuild, never a stale answer. Names, paths and similarity are then computed locally, exactly as
+for the embedded store; SPARQL queries from ``sparql`` and ``serve`` go straight to the endpoint
 (:func:`execute_remote`, :meth:`RemoteDataset.answer`).
+
+Authentication (:class:`Credentials`): a user name and password, sent in the scheme the server
+asks for (HTTP Digest, as Virtuoso's ``/sparql-auth`` and ``/sparql-graph-crud-auth`` ask, or
+Basic) and only once it asks, or a bearer token sent with every request. The password and the token
+come from the environment (``PROFGRAPH_PASSWORD``, ``PROFGRAPH_TOKEN``) or a prompt, never from the
+command line.
 
 A server is not trusted to behave. Every operation has one total deadline, from resolving the
 host name to the last byte of the answer (not a timeout per read: an answer trickled one byte at a
@@ -15,7 +30,8 @@ time still stops on time), and every answer a size cap checked as the bytes arri
 running httpx's asynchronous client under :func:`asyncio.timeout` on a private event loop: httpx has
 no total deadline of its own, and cancelling the task closes the connection, which is all a client
 can do to stop a query (the SPARQL 1.1 Protocol has no cancel). Every bad answer (not HTTP, cut
-short, not the format asked for, an error page) becomes one :class:`RemoteError` line.
+short, not the format asked for, an error page, a refused password) becomes one
+:class:`RemoteError` line whose ``status`` is the HTTP status, if there was one.
 
 Nothing a user types is pasted into a query: the only value that enters one is the graph IRI,
 checked by :func:`check_iri`.
@@ -28,23 +44,120 @@ import contextlib
 import hashlib
 import json
 import math
+import os
+import queue
+import threading
 import urllib.parse
+from collections import defaultdict
+from collections.abc import AsyncIterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import httpx
 
 from .errors import (AnswerTooLarge, QuerySyntaxError, QueryTimeout, RemoteError, RemoteTimeout, UsageError, printable,
                      shown)
-from .rdf import model_from_triples
-from .store import Dataset, StoreError, build_store, cache_dir, open_store
+from .rdf import model_from_facts
+from .store import Dataset, StoreError, build_store, cache_dir, fingerprint, open_store
 from .vocab import prefix_declarations
 
-PAGE = 10_000  # triples per request
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
-PULL_TIMEOUT = 600.0  # seconds for pulling a whole dataset, every page together
+PULL_TIMEOUT = 600.0  # seconds for reading a whole dataset, every request together
 PUSH_TIMEOUT = 600.0  # seconds for uploading a dataset
 TIMEOUT_VARIABLE = "PROFGRAPH_REMOTE_TIMEOUT"  # seconds, instead of each of the three above
-MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest answer read, and the most one pull reads in all
+USER_VARIABLE, PASSWORD_VARIABLE, TOKEN_VARIABLE = "PROFGRAPH_USER", "PROFGRAPH_PASSWORD", "PROFGRAPH_TOKEN"
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # the largest answer read, and the most one read of a graph takes in all
 SMALL_ANSWER_BYTES = 1024 * 1024  # a count, or the server's reply to an upload
 ERROR_DETAIL = 200  # characters of an error page quoted in a message
+PARSED_BLOCK = 1024 * 1024  # bytes of N-Triples parsed at a time as they arrive
+PARSE_QUEUE = 8  # blocks received and waiting to be parsed
+N_TRIPLES_TYPES = ("application/n-triples", "text/plain")  # text/plain: N-Triples' type before RDF 1.1
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\r\n')
+_RDF_BUILD = threading.Lock()  # one in-memory RDF view built at a time
+_NOT_OFFERED = (400, 404, 405, 406, 415, 501)  # a Graph Store GET the server does not do: CONSTRUCT instead
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to authenticate to a SPARQL server: a ``user`` name and ``password`` (HTTP Digest or Basic,
+    whichever the server asks for, sent only once it asks) or a bearer ``token`` (sent with every
+    request)."""
+
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    def auth(self):
+        """Return a fresh httpx authentication for one operation (a Digest challenge is remembered
+        across its requests), or None when there is nothing to send."""
+        if self.token:
+            return _BearerAuth(self.token)
+        if self.user is not None:
+            return _PasswordAuth(self.user, self.password or "")
+        return None
+
+
+def credentials_from_environment(user: str | None = None, ask_password=None) -> Credentials | None:
+    """Return the :class:`Credentials` for a server: ``user`` (else ``$PROFGRAPH_USER``) with the
+    password of ``$PROFGRAPH_PASSWORD``, else the one ``ask_password(user)`` returns (a prompt), or the
+    bearer token of ``$PROFGRAPH_TOKEN``; None when none is set. Raises
+    :class:`~profgraph.errors.UsageError` for a user with no password to be had, a user together with a
+    token, or a name or token that cannot go in an HTTP header."""
+    user = user or os.environ.get(USER_VARIABLE) or None
+    token = os.environ.get(TOKEN_VARIABLE) or None
+    if user is not None and token is not None:
+        raise UsageError(f"give either a user name (--user, {USER_VARIABLE}) or a token ({TOKEN_VARIABLE}), not both")
+    if token is not None:
+        if any(not char.isprintable() or char.isspace() for char in token) or not token.isascii():
+            raise UsageError(f"{TOKEN_VARIABLE} must be one word of printable ASCII characters")
+        return Credentials(token=token)
+    if user is None:
+        return None
+    if ":" in user or any(not char.isprintable() for char in user):
+        raise UsageError(f"not a usable user name: {shown(user)} (no colon, no control characters)")
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None and ask_password is not None:
+        password = ask_password(user)
+    if password is None:
+        raise UsageError(f"no password for user {shown(user)}: set {PASSWORD_VARIABLE} "
+                         "(a password is never read from the command line)")
+    return Credentials(user=user, password=password)
+
+
+class _BearerAuth(httpx.Auth):
+    """``Authorization: Bearer TOKEN`` on every request (httpx drops it from a redirect to another origin)."""
+
+    def __init__(self, token: str):
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request):
+        request.headers["Authorization"] = self._header
+        yield request
+
+
+class _PasswordAuth(httpx.Auth):
+    """A user name and password in the scheme the server's first 401 asks for: Digest (preferred when
+    offered) or Basic; nothing is sent to a server that does not ask. Request bodies can be sent
+    again (bytes, or :class:`profgraph.push` chunks), so a request refused for want of credentials is."""
+
+    def __init__(self, user: str, password: str):
+        self._schemes = {"digest": httpx.DigestAuth(user, password), "basic": httpx.BasicAuth(user, password)}
+        self._chosen = None
+
+    def auth_flow(self, request):
+        if self._chosen is not None:
+            yield from self._chosen.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        offered = {value.split(None, 1)[0].lower() for value in response.headers.get_list("www-authenticate")
+                   if value.strip()}
+        scheme = next((name for name in ("digest", "basic") if name in offered), None)
+        if scheme is None:
+            return
+        self._chosen = self._schemes[scheme]
+        yield from self._chosen.auth_flow(request)
 
 
 def check_iri(iri: str) -> str:
@@ -105,28 +218,59 @@ def _form(query: str, graphs: dict | None = None) -> bytes:
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
+async def _answer(client, url: str, body: bytes | AsyncIterable[bytes] | None, headers: dict, method: str = "POST"):
+    """Send one request with the httpx ``client`` and return the response as it starts (status and
+    headers read, body not), to be read in an ``async with``. Raises :class:`RemoteError` for an
+    HTTP error status (with the start of its page, as text, and the server's ``Server`` header); a
+    ``304 Not Modified`` is returned, not raised."""
+    headers = {**headers, "Accept-Encoding": "identity"}
+    request = client.build_request(method, url, content=body, headers=headers)
+    response = await client.send(request, stream=True)
+    if response.status_code >= 300 and response.status_code != 304:
+        try:
+            detail = await _error_detail(response)
+        finally:
+            await response.aclose()
+        raise RemoteError(f"{_where(url)} answered {response.status_code} {response.reason_phrase}"
+                          + (f": {detail}" if detail else ""), response.status_code, detail,
+                          response.headers.get("Server", ""))
+    return response
+
+
+async def _chunks(response, url: str, max_bytes: int):
+    """Yield the body of ``response`` as it arrives; raise :class:`AnswerTooLarge` as soon as it
+    passes ``max_bytes`` (or declares it will)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise AnswerTooLarge(f"the answer of {_where(url)} is {int(declared)} bytes, over the cap of {max_bytes}")
+    size = 0
+    async with contextlib.aclosing(response.aiter_bytes()) as chunks:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise AnswerTooLarge(f"the answer of {_where(url)} passed the cap of {max_bytes} bytes; "
+                                     "reading stopped there")
+            yield chunk
+
+
+async def _fetch_with_headers(client, url: str, body: bytes | AsyncIterable[bytes] | None, headers: dict,
+                              method: str = "POST",
+                              max_bytes: int = MAX_ANSWER_BYTES) -> tuple:
+    """Send one request with the httpx ``client``; return the answer's ``(headers, body)``. Raises as
+    :func:`_answer` does, and :class:`AnswerTooLarge` as soon as the body passes ``max_bytes``."""
+    response = await _answer(client, url, body, headers, method)
+    async with contextlib.aclosing(response):
+        data = bytearray()
+        async for chunk in _chunks(response, url, max_bytes):
+            data += chunk
+        return response.headers, bytes(data)
+
+
 async def _fetch(client, url: str, body: bytes | None, headers: dict, method: str = "POST",
                  max_bytes: int = MAX_ANSWER_BYTES) -> tuple[str, bytes]:
-    """Send one request with the httpx ``client``; return the answer's ``(content type, body)``.
-    Raises :class:`RemoteError` for an HTTP error status (with the start of its page, as text) and
-    :class:`AnswerTooLarge` as soon as the body passes ``max_bytes``."""
-    headers = {**headers, "Accept-Encoding": "identity"}
-    async with client.stream(method, url, content=body, headers=headers) as response:
-        if response.status_code >= 300:
-            detail = await _error_detail(response)
-            raise RemoteError(f"{_where(url)} answered {response.status_code} {response.reason_phrase}"
-                              + (f": {detail}" if detail else ""), response.status_code, detail)
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise AnswerTooLarge(f"the answer of {_where(url)} is {int(declared)} bytes, over the cap of {max_bytes}")
-        data = bytearray()
-        async with contextlib.aclosing(response.aiter_bytes()) as chunks:
-            async for chunk in chunks:
-                data += chunk
-                if len(data) > max_bytes:
-                    raise AnswerTooLarge(f"the answer of {_where(url)} passed the cap of {max_bytes} bytes; "
-                                         "reading stopped there")
-        return response.headers.get("Content-Type", ""), bytes(data)
+    """:func:`_fetch_with_headers`, returning the answer's ``(content type, body)``."""
+    answer_headers, data = await _fetch_with_headers(client, url, body, headers, method, max_bytes)
+    return answer_headers.get("Content-Type", ""), data
 
 
 async def _error_detail(response) -> str:
@@ -145,26 +289,43 @@ async def _error_detail(response) -> str:
     return printable(text, ERROR_DETAIL)
 
 
-def _run(operation, url: str, timeout: float):
-    """Run ``await operation(client)`` with a fresh httpx ``AsyncClient``, all of it within ``timeout``
-    seconds, on a private event loop (so it works from any thread, in a server's worker thread too).
-    Returns what the operation returns. Raises :class:`RemoteTimeout` when the deadline passes (the
-    connection is closed), :class:`RemoteError` for every failure to get a usable answer, and
-    :class:`~profgraph.errors.UsageError` for a URL that cannot be asked."""
-    import httpx
+def _refusal_hint(status: int | None, credentials: Credentials | None) -> str:
+    """What to do about an answer refusing access, by its status; empty for any other."""
+    if status == 401:
+        if credentials is None:
+            return (f"; the server asks for credentials: --user NAME with {PASSWORD_VARIABLE}, "
+                    f"or a token in {TOKEN_VARIABLE}")
+        return "; the user name and password, or the token, were refused"
+    if status == 403:
+        return "; this account may not do that here (Virtuoso: grant its user SPARQL_UPDATE to upload)"
+    return ""
 
+
+def _run(operation, url: str, timeout: float, credentials: Credentials | None = None):
+    """Run ``await operation(client)`` with a fresh httpx ``AsyncClient`` (authenticating with
+    ``credentials``, if given), all of it within ``timeout`` seconds, on a private event loop (so it
+    works from any thread, in a server's worker thread too). Returns what the operation returns.
+    Raises :class:`RemoteTimeout` when the deadline passes (the connection is closed),
+    :class:`RemoteError` for every failure to get a usable answer (a refusal of access saying what to
+    do), and :class:`~profgraph.errors.UsageError` for a URL that cannot be asked."""
     where = _where(url)
     if not (timeout > 0 and math.isfinite(timeout)):
         raise UsageError(f"a timeout must be a positive number of seconds, not {timeout}")
 
     async def main():
         async with asyncio.timeout(timeout):
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
+            async with httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5,
+                                         auth=credentials.auth() if credentials else None) as client:
                 return await operation(client)
 
     loop = asyncio.new_event_loop()
     try:
         return loop.run_until_complete(main())
+    except RemoteError as error:
+        hint = _refusal_hint(error.status, credentials)
+        if not hint:
+            raise
+        raise type(error)(f"{error}{hint}", error.status, error.detail, error.server) from None
     except (TimeoutError, httpx.TimeoutException):
         raise RemoteTimeout(f"{where} did not finish answering within {timeout:g} s; the request was stopped") from None
     except (httpx.UnsupportedProtocol, httpx.InvalidURL, UnicodeError) as error:
@@ -184,12 +345,12 @@ def _run(operation, url: str, timeout: float):
 
 
 def _exchange(url: str, body: bytes | None, headers: dict, method: str = "POST", timeout: float | None = None,
-              max_bytes: int = MAX_ANSWER_BYTES) -> tuple[str, bytes]:
+              max_bytes: int = MAX_ANSWER_BYTES, credentials: Credentials | None = None) -> tuple[str, bytes]:
     """Send one request and return the answer's ``(content type, body)``, within ``timeout`` seconds
     (default :func:`operation_timeout` of :data:`TIMEOUT`) in all and ``max_bytes`` of body (see
     :func:`_run` and :func:`_fetch` for what it raises)."""
     return _run(lambda client: _fetch(client, url, body, headers, method, max_bytes), url,
-                operation_timeout(TIMEOUT, timeout))
+                operation_timeout(TIMEOUT, timeout), credentials)
 
 
 def _parse_triples(body: bytes, url: str) -> list:
@@ -200,23 +361,6 @@ def _parse_triples(body: bytes, url: str) -> list:
         return list(parse(body, format=RdfFormat.N_TRIPLES))
     except (SyntaxError, ValueError) as error:
         raise RemoteError(f"{_where(url)} answered with malformed N-Triples: {printable(str(error), 200)}") from None
-
-
-def push(dataset, store_url: str, graph: str | None = None, timeout: float | None = None) -> int:
-    """Upload the RDF of ``dataset`` (data and ontology) to the Graph Store endpoint ``store_url``,
-    replacing the graph ``graph`` (default: the default graph) with HTTP PUT, within ``timeout``
-    seconds (default :func:`operation_timeout` of :data:`PUSH_TIMEOUT`). Returns the number of triples
-    sent. Raises :class:`~profgraph.errors.UsageError` for an unusable URL or graph IRI,
-    :class:`RemoteError` when the server refuses or cannot be reached."""
-    from pyoxigraph import RdfFormat, serialize
-
-    target = urllib.parse.urlencode({"graph": check_iri(graph)}) if graph else "default"
-    url = f"{check_endpoint(store_url)}{'&' if '?' in store_url else '?'}{target}"
-    triples = [quad.triple for quad in dataset.rdf]
-    body = serialize(triples, format=RdfFormat.N_TRIPLES)
-    _exchange(url, body, {"Content-Type": "application/n-triples"}, "PUT", operation_timeout(PUSH_TIMEOUT, timeout),
-              SMALL_ANSWER_BYTES)
-    return len(triples)
 
 
 _PROLOGUE = " ".join(prefix_declarations()) + " "
@@ -283,16 +427,41 @@ class EndpointQueries:
 
 
 class RemoteEndpoint(EndpointQueries):
-    """A SPARQL query endpoint (and graph) to send queries to, without pulling its dataset: what
-    ``sparql --endpoint`` needs. :func:`profgraph.sparql.run_query` sends its queries there."""
+    """A SPARQL query endpoint (and graph) to send queries to, without reading its dataset: what
+    ``sparql --endpoint`` needs. :func:`profgraph.sparql.run_query` sends its queries there, with
+    ``credentials`` if given."""
 
-    def __init__(self, endpoint: str, graph_iri: str | None = None):
-        self.endpoint, self.graph_iri = check_endpoint(endpoint), graph_iri
+    def __init__(self, endpoint: str, graph_iri: str | None = None, credentials: Credentials | None = None):
+        self.endpoint, self.graph_iri, self.credentials = check_endpoint(endpoint), graph_iri, credentials
 
 
 class RemoteDataset(EndpointQueries, Dataset):
     """A :class:`~profgraph.store.Dataset` built from a SPARQL endpoint's graph and cached; it keeps
-    the ``endpoint`` and ``graph_iri`` so that SPARQL goes to the server."""
+    the ``endpoint``, ``graph_iri`` and ``credentials`` so that SPARQL goes to the server."""
+
+    endpoint: str
+    graph_iri: str | None = None
+    credentials: Credentials | None = None
+
+    @cached_property
+    def rdf(self):
+        """The RDF of the model read from the server, as an in-memory :class:`pyoxigraph.Store` built
+        on first use (the cached store leaves its RDF view empty: queries go to the server, and only
+        ``export``, ``validate`` and a served IRI's description read this)."""
+        if self.manifest.get("rdf") != "from-model":
+            return super().rdf
+        with _RDF_BUILD:
+            from pyoxigraph import NamedNode, RdfFormat, Store
+
+            from .rdf import model_quads
+            from .resources import ontology_dir
+            from .vocab import ONTOLOGY_GRAPH
+
+            store = Store()
+            store.load(path=str(ontology_dir() / "profgraph.ttl"), format=RdfFormat.TURTLE,
+                       to_graph=NamedNode(ONTOLOGY_GRAPH))
+            store.bulk_extend(model_quads(self.model))
+            return store
 
     def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None,
                strict: bool = False, workers=None) -> tuple:
@@ -305,7 +474,8 @@ class RemoteDataset(EndpointQueries, Dataset):
         accept = ", ".join(FORMATS[name].essence for name in formats) or "*/*"
         try:
             content_type, body = _exchange(self.endpoint, _form(_declared(sparql), graphs or _named_graph_dataset(self, sparql)),
-                                           {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes)
+                                           {**_FORM, "Accept": accept}, timeout=timeout, max_bytes=max_bytes,
+                                           credentials=self.credentials)
         except RemoteTimeout:
             return 503, f"the query ran longer than the {timeout:g} s timeout and was stopped"
         except AnswerTooLarge:
@@ -333,14 +503,19 @@ def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes
     cannot be asked or its answer cannot be read."""
     from pyoxigraph import QuerySolutions, QueryResultsFormat, parse_query_results
 
+    from .sparql import query_form
+
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise UsageError("{timeout} must be a positive number of seconds", "timeout")
-    accept = "application/sparql-results+json, application/n-triples;q=0.9"
+    # One type for the form asked: Virtuoso answers a CONSTRUCT asked for SPARQL JSON results in JSON of its own
+    accept = {"graph": "application/n-triples", "select": "application/sparql-results+json",
+              "ask": "application/sparql-results+json"}.get(query_form(sparql) or "",
+                                                            "application/sparql-results+json, application/n-triples;q=0.9")
     timeout = operation_timeout(TIMEOUT, timeout)
     form = _form(_declared(sparql), graphs or _named_graph_dataset(dataset, sparql))
     try:
         content_type, body = _exchange(dataset.endpoint, form, {**_FORM, "Accept": accept}, timeout=timeout,
-                                       max_bytes=max_bytes)
+                                       max_bytes=max_bytes, credentials=getattr(dataset, "credentials", None))
     except RemoteTimeout:
         raise QueryTimeout(f"query stopped after the {timeout:g} s timeout "
                            f"(the connection to {_where(dataset.endpoint)} was closed)") from None
@@ -368,44 +543,17 @@ def _graph_pattern(graph: str | None) -> str:
     return f"GRAPH <{check_iri(graph)}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
 
 
-def pull_triples(endpoint: str, graph: str | None = None, page: int = PAGE, timeout: float | None = None,
-                 max_bytes: int = MAX_ANSWER_BYTES) -> list:
-    """Return every triple of ``graph`` (default graph if None) at ``endpoint``, read in pages of
-    ``page`` triples ordered by subject, predicate, object: all pages within ``timeout`` seconds
-    (default :func:`operation_timeout` of :data:`PULL_TIMEOUT`) and ``max_bytes`` of N-Triples
-    together. Raises :class:`RemoteError` (:class:`RemoteTimeout`, :class:`AnswerTooLarge`) when the
-    server cannot be read, answers too slowly or too much, or sends something that is not N-Triples."""
-    pattern = _graph_pattern(graph)
-
-    async def pull(client) -> list:
-        triples: list = []
-        offset, budget = 0, max_bytes
-        while True:
-            query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ {pattern} }} "
-                     f"ORDER BY ?s ?p ?o LIMIT {int(page)} OFFSET {int(offset)} }} }}")
-            try:
-                _, body = await _fetch(client, endpoint, _form(query), {**_FORM, "Accept": "application/n-triples"},
-                                       max_bytes=budget)
-            except AnswerTooLarge:
-                raise AnswerTooLarge(f"the dataset at {_where(endpoint)} is larger than {max_bytes} bytes of "
-                                     "N-Triples; reading stopped there") from None
-            budget -= len(body)
-            batch = _parse_triples(body, endpoint)
-            triples += batch
-            if len(batch) < page:
-                return triples
-            offset += page
-
-    return _run(pull, check_endpoint(endpoint), operation_timeout(PULL_TIMEOUT, timeout))
-
-
-def count_triples(endpoint: str, graph: str | None = None, timeout: float | None = None) -> int:
-    """Return the number of triples in ``graph`` at ``endpoint`` (the cache's change probe), asked
-    within ``timeout`` seconds (default :func:`operation_timeout` of :data:`TIMEOUT`). Raises
-    :class:`RemoteError` when the answer is not a count."""
+async def _count(client, endpoint: str, graph: str | None) -> tuple[int, str]:
+    """Ask ``endpoint`` for the number of triples in ``graph``; return it with the server's ``Server``
+    header. Raises :class:`RemoteError` when the answer is not a count."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {_graph_pattern(graph)} }}"
-    _, body = _exchange(check_endpoint(endpoint), _form(query), {**_FORM, "Accept": "application/sparql-results+json"},
-                        timeout=timeout, max_bytes=SMALL_ANSWER_BYTES)
+    headers, body = await _fetch_with_headers(client, endpoint, _form(query),
+                                              {**_FORM, "Accept": "application/sparql-results+json"},
+                                              max_bytes=SMALL_ANSWER_BYTES)
+    media = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media in ("text/html", "application/xhtml+xml"):
+        raise RemoteError(f"{_where(endpoint)} answered with a web page, not SPARQL results: is it a SPARQL query "
+                          "endpoint?", server=headers.get("Server", ""))
     try:
         count = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError, TypeError) as error:
@@ -413,33 +561,272 @@ def count_triples(endpoint: str, graph: str | None = None, timeout: float | None
                           f"({type(error).__name__}: {printable(str(error), 80)})") from None
     if count < 0:
         raise RemoteError(f"{_where(endpoint)} gave a negative count")
+    return count, headers.get("Server", "")
+
+
+def count_triples(endpoint: str, graph: str | None = None, timeout: float | None = None,
+                  credentials: Credentials | None = None) -> int:
+    """Return the number of triples in ``graph`` (default graph if None) at ``endpoint``, asked within
+    ``timeout`` seconds (default :func:`operation_timeout` of :data:`TIMEOUT`). Raises
+    :class:`RemoteError` when the answer is not a count."""
+    count, _ = _run(lambda client: _count(client, endpoint, graph), check_endpoint(endpoint),
+                    operation_timeout(TIMEOUT, timeout), credentials)
     return count
 
 
-def open_remote(endpoint: str, graph: str | None = None) -> RemoteDataset:
-    """Return the dataset in ``graph`` (default graph if None) at the SPARQL query endpoint
-    ``endpoint``, from the cache when the server's triple count has not changed since it was pulled.
-    Raises :class:`RemoteError` when the server cannot be reached or answers with something that is
-    not a profgraph dataset, :class:`~profgraph.errors.UsageError` for an unusable URL."""
-    check_endpoint(endpoint)
-    key = hashlib.sha256(f"{endpoint}\n{graph or ''}".encode()).hexdigest()[:16]
-    folder = cache_dir() / f"remote-{key}"
-    stamp = f"{endpoint}|{graph or ''}|{count_triples(endpoint, graph)}"
-    try:
-        dataset = open_store(folder)
-        if dataset.manifest.get("fingerprint") != stamp:
-            raise StoreError("stale")
-    except StoreError:
-        triples = pull_triples(endpoint, graph)
+def graph_store_url(endpoint: str, graph: str | None, server: str) -> str | None:
+    """Return the SPARQL 1.1 Graph Store Protocol URL of ``graph`` (the default graph if None) on the
+    server whose query endpoint is ``endpoint`` and whose ``Server`` header is ``server``, for the
+    servers known to offer one beside it: Oxigraph (``/query`` beside ``/store``) and Virtuoso
+    (``/sparql`` beside ``/sparql-graph-crud``, ``/sparql-auth`` beside ``/sparql-graph-crud-auth``;
+    named graphs only: Virtuoso's has no default graph). None for any other."""
+    parts = urllib.parse.urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    if parts.query or parts.fragment:
+        return None
+    if server.startswith("Oxigraph/") and path.endswith("/query"):
+        path = path.removesuffix("query") + "store"
+    elif server.startswith("Virtuoso/") and graph and path.endswith(("/sparql", "/sparql-auth")):
+        path = path.replace("/sparql", "/sparql-graph-crud") if path.endswith("/sparql") else \
+            path.removesuffix("/sparql-auth") + "/sparql-graph-crud-auth"
+    else:
+        return None
+    target = urllib.parse.urlencode({"graph": check_iri(graph)}) if graph else "default"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, target, ""))
+
+
+@dataclass
+class GraphRead:
+    """A graph read from a server: its triples gathered by subject and predicate (``facts``: subject
+    IRI -> predicate IRI -> objects), how many arrived (``triples``), the SHA-256 of the N-Triples as
+    they arrived (``content``), the URL they came from (``source``) and the ETag the server gave for
+    them, if any."""
+
+    facts: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    triples: int = 0
+    content: str = ""
+    source: str = ""
+    etag: str | None = None
+
+
+class _NTriplesStream:
+    """N-Triples arriving in pieces: hashed as they arrive, and parsed by a thread of its own a block of
+    whole lines at a time (a line never holds a newline of its own) while the next bytes arrive,
+    into a :class:`GraphRead`. :meth:`close` stops the thread."""
+
+    def __init__(self, where: str, max_bytes: int):
+        self.read, self.where, self.cap, self.left = GraphRead(), where, max_bytes, max_bytes
+        self._digest = hashlib.sha256()
+        self._blocks: queue.Queue = queue.Queue(PARSE_QUEUE)
+        self._handed = self._parsed = 0
+        self._error: RemoteError | None = None
+        self._thread = threading.Thread(target=self._parse_all, name="profgraph-ntriples", daemon=True)
+        self._thread.start()
+
+    async def take(self, response, url: str) -> int:
+        """Read the body of ``response`` (from ``url``); return the number of triples it held, once
+        parsed. Raises :class:`AnswerTooLarge` once the stream passes its cap, :class:`RemoteError` for
+        an answer that is not N-Triples."""
+        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media not in N_TRIPLES_TYPES:
+            raise RemoteError(f"{_where(url)} answered with the type {shown(media)}, not N-Triples",
+                              server=response.headers.get("Server", ""))
+        await self._settle()
+        before, pending = self.read.triples, bytearray()
         try:
-            model = model_from_triples(triples)
+            async for chunk in _chunks(response, url, self.left):
+                self.left -= len(chunk)
+                self._digest.update(chunk)
+                pending += chunk
+                if len(pending) >= PARSED_BLOCK:  # one parser per block: a server may send a chunk per line
+                    cut = pending.rfind(b"\n") + 1
+                    if cut:
+                        await self._hand(bytes(pending[:cut]))
+                        del pending[:cut]
+        except AnswerTooLarge:
+            raise AnswerTooLarge(f"the graph at {self.where} is larger than {self.cap} bytes of N-Triples; "
+                                 "reading stopped there") from None
+        if pending.strip():
+            await self._hand(bytes(pending))
+        await self._settle()
+        self.read.content = self._digest.hexdigest()
+        return self.read.triples - before
+
+    def close(self) -> None:
+        """Stop the parsing thread (the blocks not parsed yet are dropped)."""
+        self._error = self._error or RemoteError("stopped")
+        with contextlib.suppress(queue.Full):
+            self._blocks.put_nowait(None)
+        self._thread.join(5)
+
+    async def _hand(self, block: bytes) -> None:
+        while True:
+            if self._error:
+                raise self._error
+            try:
+                self._blocks.put_nowait(block)
+                self._handed += 1
+                return
+            except queue.Full:
+                await asyncio.sleep(0.002)
+
+    async def _settle(self) -> None:
+        """Wait until every block handed over is parsed; raise what the parser met."""
+        while self._parsed < self._handed and not self._error:
+            await asyncio.sleep(0.002)
+        if self._error:
+            raise self._error
+
+    def _parse_all(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if not self._error:
+                try:
+                    self._parse(block)
+                except RemoteError as error:
+                    self._error = error
+            self._parsed += 1
+
+    def _parse(self, block: bytes) -> None:
+        from pyoxigraph import RdfFormat, parse
+
+        facts, count = self.read.facts, 0
+        try:
+            for quad in parse(block, format=RdfFormat.N_TRIPLES):
+                facts[quad.subject.value][quad.predicate.value].append(quad.object)
+                count += 1
+        except (SyntaxError, ValueError) as error:
+            raise RemoteError(f"{self.where} answered with malformed N-Triples: {printable(str(error), 200)}") from None
+        finally:
+            self.read.triples += count
+
+
+async def _stream_graph(client, stream: _NTriplesStream, url: str, body: bytes | None, headers: dict,
+                        method: str) -> tuple[int, httpx.Headers] | None:
+    """Send one request for N-Triples and feed its answer into ``stream``; return the number of
+    triples it held and the answer's headers, or None when the server answered 304 Not Modified."""
+    response = await _answer(client, url, body, {**headers, "Accept": ", ".join(N_TRIPLES_TYPES[:1])}, method)
+    async with contextlib.aclosing(response):
+        if response.status_code == 304:
+            return None
+        return await stream.take(response, url), response.headers
+
+
+def read_graph(endpoint: str, graph: str | None = None, credentials: Credentials | None = None,
+               known: tuple[str, str] | None = None, timeout: float | None = None,
+               max_bytes: int = MAX_ANSWER_BYTES) -> GraphRead | None:
+    """Read every triple of ``graph`` (the default graph if None) at the query endpoint ``endpoint``:
+    its count first, then the graph with one request (:func:`graph_store_url`'s Graph Store GET, else a
+    ``CONSTRUCT``), parsed as it streams in; if fewer triples came than counted, in unsorted pages of
+    the size the server allowed. ``known`` is the ``(source URL, ETag)`` of an earlier read: when the
+    server answers its conditional GET with 304 Not Modified, None is returned. All of it within
+    ``timeout`` seconds (default :func:`operation_timeout` of :data:`PULL_TIMEOUT`) and ``max_bytes`` of
+    N-Triples. Raises :class:`RemoteError` (:class:`RemoteTimeout`, :class:`AnswerTooLarge`) when the
+    server cannot be read, answers too slowly or too much, or sends something that is not N-Triples,
+    or pages that do not add up to the graph."""
+    where = _where(endpoint)
+    construct = _form(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_graph_pattern(graph)} }}")
+
+    async def read(client) -> GraphRead | None:
+        count, server = await _count(client, endpoint, graph)
+        source, got = graph_store_url(endpoint, graph, server), None
+        with _parsing(where, max_bytes) as stream:
+            if source:
+                conditional = {"If-None-Match": known[1]} if known and known[0] == source and known[1] else {}
+                try:
+                    got = await _stream_graph(client, stream, source, None, conditional, "GET")
+                except RemoteError as error:  # refused before any triple came: the stream is still empty
+                    if error.status not in _NOT_OFFERED:
+                        raise
+                else:
+                    if got is None:
+                        return None
+            if got is None:
+                source = endpoint
+                got = await _stream_graph(client, stream, endpoint, construct, _FORM, "POST")
+            received, headers = got if got is not None else (0, httpx.Headers())  # 304 to a POST: nothing came
+            if received >= count:
+                stream.read.source, stream.read.etag = source, headers.get("ETag") if source != endpoint else None
+                return stream.read
+        # cut short by the server's cap on results: read it in pages that size
+        with _parsing(where, max_bytes) as stream:
+            await _read_pages(client, stream, endpoint, graph, received, count)
+            stream.read.source = endpoint
+            return stream.read
+
+    return _run(read, check_endpoint(endpoint), operation_timeout(PULL_TIMEOUT, timeout), credentials)
+
+
+@contextlib.contextmanager
+def _parsing(where: str, max_bytes: int):
+    """A :class:`_NTriplesStream` for the ``with`` block, its thread stopped at the end."""
+    stream = _NTriplesStream(where, max_bytes)
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+async def _read_pages(client, stream: _NTriplesStream, endpoint: str, graph: str | None, page: int,
+                      count: int) -> None:
+    """Read the ``count`` triples of ``graph`` at ``endpoint`` into ``stream`` in pages of ``page``
+    triples, unsorted (``LIMIT``/``OFFSET`` without ``ORDER BY``). Raises :class:`RemoteError` when
+    the pages do not hold exactly ``count`` different triples (the graph changed meanwhile, or the
+    server does not page in a stable order)."""
+    where = _where(endpoint)
+    if page <= 0:
+        raise RemoteError(f"{where} sent no triple of the {count} it counted")
+    for offset in range(0, count, page):
+        query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ {_graph_pattern(graph)} }} "
+                 f"LIMIT {int(page)} OFFSET {int(offset)} }} }}")
+        got = await _stream_graph(client, stream, endpoint, _form(query), _FORM, "POST")
+        if got is None or got[0] == 0:
+            break
+    distinct = sum(len(set(objects)) for predicates in stream.read.facts.values() for objects in predicates.values())
+    if not stream.read.triples == distinct == count:
+        raise RemoteError(f"{where} sends at most {page} triples per answer, and its pages held {distinct} different "
+                          f"triples of the {count} it counted: the graph changed while it was read, or the server "
+                          "does not page in a stable order; try again, or raise its result limit (Virtuoso: "
+                          "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+
+
+def open_remote(endpoint: str, graph: str | None = None, credentials: Credentials | None = None) -> RemoteDataset:
+    """Return the dataset in ``graph`` (default graph if None) at the SPARQL query endpoint
+    ``endpoint``, read with :func:`read_graph` (authenticating with ``credentials``, if given): from the
+    cache when the server answers the cached copy's ETag with 304 Not Modified, or sends N-Triples of
+    the same SHA-256 as the cached copy's; else built into the cache anew. Raises
+    :class:`RemoteError` when the server cannot be read or holds something that is not a profgraph
+    dataset, :class:`~profgraph.errors.UsageError` for an unusable URL."""
+    check_endpoint(endpoint)
+    user = credentials.user if credentials and credentials.user else ""
+    key = hashlib.sha256(f"{endpoint}\n{graph or ''}\n{user}".encode()).hexdigest()[:16]
+    folder = cache_dir() / f"remote-{key}"
+    code = fingerprint([])  # the building code: a store built by other code is not reused
+    cached: Dataset | None
+    try:
+        cached = open_store(folder)
+        if cached.manifest.get("code") != code:
+            cached = None
+    except StoreError:
+        cached = None
+    known = (cached.manifest.get("source", ""), cached.manifest.get("etag") or "") if cached else None
+    read = read_graph(endpoint, graph, credentials, known)
+    if cached is not None and (read is None or cached.manifest.get("content") == read.content):
+        dataset = cached  # 304 Not Modified, or the same triples
+    elif read is None:
+        raise RemoteError(f"{_where(endpoint)} answered Not Modified to a read that asked for the whole graph")
+    else:
+        try:
+            model = model_from_facts(read.facts)
         except (KeyError, TypeError, ValueError, AttributeError) as error:  # triples of another shape
             raise RemoteError(f"{_where(endpoint)} holds triples that are not a profgraph dataset "
                               f"({type(error).__name__}: {printable(str(error), 120)})") from None
         if not model.professions:
             raise RemoteError(f"{_where(endpoint)} holds no profgraph professions"
                               + (f" in graph {shown(graph)}" if graph else "")) from None
-        dataset = build_store(model, folder, stamp, details={"endpoint": endpoint, "graph": graph})
+        details = {"endpoint": endpoint, "graph": graph, "code": code, "content": read.content,
+                   "source": read.source, "etag": read.etag, "triples": read.triples, "rdf": "from-model"}
+        dataset = build_store(model, folder, f"{endpoint}|{graph or ''}|sha256:{read.content}", details=details,
+                              rdf=False)
     remote = RemoteDataset(dataset.path, dataset.manifest, dataset.lease)
-    remote.endpoint, remote.graph_iri = endpoint, graph
+    remote.endpoint, remote.graph_iri, remote.credentials = endpoint, graph, credentials
     return remote

@@ -198,6 +198,15 @@ def names_dataset(sparql: str) -> bool:
     return any(match.lastgroup == "name" and match.group().upper() == "FROM" for match in _TOKENS.finditer(sparql))
 
 
+def query_form(sparql: str) -> str | None:
+    """Return the kind of result ``sparql`` asks for, as :func:`result_kind` names them (``"select"``,
+    ``"ask"``, ``"graph"`` for CONSTRUCT and DESCRIBE), read from its first query keyword; None when
+    it has none (an update, or not SPARQL)."""
+    forms = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+    return next((forms[match.group().upper()] for match in _TOKENS.finditer(sparql)
+                 if match.lastgroup == "name" and match.group().upper() in forms), None)
+
+
 def dataset_options(sparql: str, default_graphs=None, named_graphs=None) -> dict:
     """Return the keyword arguments of :meth:`pyoxigraph.Store.query` that give ``sparql`` its RDF
     dataset, as SPARQL 1.1 says:
@@ -544,7 +553,13 @@ def query(sparql: str, dataset, allow_service=(), default_graphs=None, named_gra
     >>> int(frame.n[0]) > 0
     True
     """
-    result = dataset.execute(sparql, allow_service, default_graphs, named_graphs)
+    return as_answer(dataset.execute(sparql, allow_service, default_graphs, named_graphs))
+
+
+def as_answer(result):
+    """Return a result of :func:`execute` (or of :func:`profgraph.remote.execute_remote`) as :func:`query`
+    answers: a DataFrame for SELECT (:func:`to_dataframe`), a ``bool`` for ASK, a DataFrame of
+    ``subject``, ``predicate``, ``object`` strings for CONSTRUCT and DESCRIBE."""
     kind = result_kind(result)
     if kind == "ask":
         return bool(result)

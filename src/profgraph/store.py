@@ -477,11 +477,12 @@ def fingerprint(inputs: list[Path]) -> str:
 
 
 def build_store(model: Model, destination: Path, fingerprint_value: str = "", ontology: Path | None = None,
-                progress=None, details: dict | None = None, force: bool = False) -> Dataset:
+                progress=None, details: dict | None = None, force: bool = False, rdf: bool = True) -> Dataset:
     """Build every view of ``model`` into the store folder ``destination`` and return it opened.
 
     ``progress``, if given, is called with the name of each view when it is built;
-    ``details`` go into the manifest as they are. A store of this format gets a new version beside
+    ``details`` go into the manifest as they are; with ``rdf`` False the RDF view is left empty (for
+    a reader that builds it from the model when it needs it, as a remote dataset's does). A store of this format gets a new version beside
     its current one: readers of an older version keep it, and it is removed once none holds it. Any
     other ``destination`` must be new, empty or a store of an older format, or ``force`` given; the
     store is then built beside it and swapped in whole (:class:`~profgraph.atomic.OutputFolder`). On
@@ -494,14 +495,14 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
     destination = Path(destination)
     if _legacy_format(destination) is False and not check_output_folder(destination, "store", force=force):
         with versions.build_lock(destination) as locked:
-            return _build(model, destination, fingerprint_value, ontology, progress, details, locked)
+            return _build(model, destination, fingerprint_value, ontology, progress, details, locked, rdf)
     with OutputFolder(destination, "store", force=force) as output:
-        _build(model, output.workspace, fingerprint_value, ontology, progress, details, locked=True)
+        _build(model, output.workspace, fingerprint_value, ontology, progress, details, locked=True, rdf=rdf)
     return open_store(destination)
 
 
 def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Path | None, progress,
-           details: dict | None, locked: bool) -> Dataset:
+           details: dict | None, locked: bool, rdf: bool = True) -> Dataset:
     """:func:`build_store` into a store of this format, for a caller that took the build lock of
     ``destination`` (``locked`` says whether it holds it: see :func:`~profgraph.versions.build_lock`)."""
     import msgspec
@@ -529,13 +530,14 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
         np.savez(workspace / TRANSITIONS_FILE, **transitions)
         if progress:
             progress("transitions")
-        rdf = Store(str(workspace / RDF_FOLDER))
-        ontology_file = (ontology or ontology_dir()) / "profgraph.ttl"
-        rdf.load(path=str(ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_GRAPH))
-        rdf.bulk_extend(model_quads(model))
-        rdf.flush()
-        rdf.optimize()
-        del rdf
+        triples = Store(str(workspace / RDF_FOLDER))
+        if rdf:
+            ontology_file = (ontology or ontology_dir()) / "profgraph.ttl"
+            triples.load(path=str(ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_GRAPH))
+            triples.bulk_extend(model_quads(model))
+        triples.flush()
+        triples.optimize()
+        del triples
         if progress:
             progress("rdf")
         files = _file_list(workspace)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from profgraph.model import label  # noqa: E402
-from profgraph.reskilling import find_paths, target_set, transition_graph  # noqa: E402
+from profgraph.reskilling import adjacency_of, find_paths, target_set  # noqa: E402
 from profgraph.rules import Rules  # noqa: E402
 from profgraph.stats import RULE_SETS, stranded  # noqa: E402
 from profgraph.sources.curated import TABLES, read_curated  # noqa: E402
@@ -46,26 +46,26 @@ def first_paths(folder: Path, rules: Rules, exposure_weight: float = 5.0) -> tup
     """Return the model of ``folder`` and, per disappearing profession, its best path to an emerging
     one under ``rules`` (or None)."""
     model = read_curated(folder)
-    graph = _graph(model, rules)
+    adjacency = _adjacency(model, rules)
     emerging = target_set(model, status="emerging")
     best = {}
     for pid, profession in model.professions.items():
         if profession.status == "disappearing":
-            found = find_paths(model, graph, pid, emerging - {pid}, top=1, exposure_weight=exposure_weight,
+            found = find_paths(model, adjacency, pid, emerging - {pid}, top=1, exposure_weight=exposure_weight,
                                rules=rules)
             best[pid] = found[0] if found else None
     return model, best
 
 
-def _graph(model, rules: Rules):
-    return transition_graph(model, floor=min(rules.min_coverage, 0.2))
+def _adjacency(model, rules: Rules):
+    return adjacency_of(model, floor=min(rules.min_coverage, 0.2))
 
 
 def stranded_counts(model, rules: Rules) -> dict[str, int]:
     """Per rule set of ``profgraph stats`` (each rule alone beside viability, then all), how many
     disappearing professions have no path to an emerging one."""
-    graph = _graph(model, rules)
-    return {name: len(stranded(model, graph, rules=replace(rules, **allowed))) for name, allowed in RULE_SETS.items()}
+    adjacency = _adjacency(model, rules)
+    return {name: len(stranded(model, adjacency, rules=replace(rules, **allowed))) for name, allowed in RULE_SETS.items()}
 
 
 def route(model, path, lang: str) -> str:

@@ -23,7 +23,7 @@ from math import log
 
 import pytest
 
-from profgraph.reskilling import find_paths, target_set, transition_graph
+from profgraph.reskilling import GRAPH_FLOOR, adjacency_of, find_paths, target_set
 from profgraph.similarity import coverage_matrix, skill_matrices
 
 S4, S2, S1 = log(1 + 6 / 4), log(1 + 6 / 2), log(1 + 6 / 1)
@@ -50,7 +50,7 @@ def test_coverage_weights_relation_and_specificity(tiny):
 
 def test_ranked_paths_to_emerging(tiny):
     model = tiny.model
-    paths = find_paths(model, tiny.graph, "clerk", target_set(model, status="emerging"))
+    paths = find_paths(model, tiny.adjacency(GRAPH_FLOOR), "clerk", target_set(model, status="emerging"))
     assert [p.destination for p in paths] == ["analyst", "operator"]
     assert [p.score for p in paths] == [pytest.approx(4.5), pytest.approx(6.0)]
     analyst = paths[0]
@@ -64,8 +64,8 @@ def test_ranked_paths_to_emerging(tiny):
 
 def test_lower_threshold_admits_designer_and_a_direct_analyst(tiny):
     model = tiny.model
-    graph = transition_graph(model, floor=0.2)
-    paths = find_paths(model, graph, "clerk", target_set(model, status="emerging"), min_coverage=0.2)
+    adjacency = adjacency_of(model, floor=0.2)
+    paths = find_paths(model, adjacency, "clerk", target_set(model, status="emerging"), min_coverage=0.2)
     assert [p.destination for p in paths] == ["analyst", "designer", "operator"]
     assert [p.score for p in paths] == [pytest.approx(3.5), pytest.approx(5.0), pytest.approx(6.0)]
     assert len(paths[0].steps) == 1
@@ -74,23 +74,24 @@ def test_lower_threshold_admits_designer_and_a_direct_analyst(tiny):
 def test_max_steps_and_top_bound_the_answer(tiny):
     model = tiny.model
     emerging = target_set(model, status="emerging")
-    assert [p.destination for p in find_paths(model, tiny.graph, "clerk", emerging, max_steps=1)] == ["operator"]
-    assert len(find_paths(model, tiny.graph, "clerk", emerging, top=1)) == 1
+    stored = tiny.adjacency(GRAPH_FLOOR)
+    assert [p.destination for p in find_paths(model, stored, "clerk", emerging, max_steps=1)] == ["operator"]
+    assert len(find_paths(model, stored, "clerk", emerging, top=1)) == 1
 
 
 def test_exposure_weight_changes_the_ranking(tiny):
     model = tiny.model
     emerging = target_set(model, status="emerging")
     # without the exposure term the one-step operator (cost 2) beats the two-step analyst (cost 4)
-    paths = find_paths(model, tiny.graph, "clerk", emerging, exposure_weight=0.0)
+    paths = find_paths(model, tiny.adjacency(GRAPH_FLOOR), "clerk", emerging, exposure_weight=0.0)
     assert [p.destination for p in paths] == ["operator", "analyst"]
 
 
-def test_graph_with_higher_floor_is_refused(tiny):
-    graph = transition_graph(tiny.model, floor=0.6)
+def test_transitions_with_a_higher_floor_are_refused(tiny):
+    adjacency = adjacency_of(tiny.model, floor=0.6)
     with pytest.raises(ValueError):
-        find_paths(tiny.model, graph, "clerk", {"analyst"}, min_coverage=0.4)
+        find_paths(tiny.model, adjacency, "clerk", {"analyst"}, min_coverage=0.4)
 
 
 def test_unreachable_target_gives_no_path(tiny):
-    assert find_paths(tiny.model, tiny.graph, "clerk", {"island"}) == []
+    assert find_paths(tiny.model, tiny.adjacency(GRAPH_FLOOR), "clerk", {"island"}) == []

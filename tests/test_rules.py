@@ -155,8 +155,8 @@ def test_unknown_risk_of_the_origin_is_said(tiny):
             self.model, self.names, self.transitions = model, tiny.names, tiny.transitions
             self.skill_matrices, self.specificity = tiny.skill_matrices, tiny.specificity
 
-        def transition_graph(self, min_coverage):
-            return tiny.transition_graph(min_coverage)
+        def adjacency(self, min_coverage):
+            return tiny.adjacency(min_coverage)
 
     report = reskilling_report_for(Dataset(), "clerk", status="emerging")
     assert report["paths"] == []

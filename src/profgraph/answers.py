@@ -250,8 +250,8 @@ def reskilling_report_for(dataset, origin: str, *, status: str | None = None, de
     model = dataset.model
     targets, target = _targets(model, origin, lang, status, destination)
     check_path_search(dataset, rules.min_coverage)
-    graph = dataset.transition_graph(rules.min_coverage)
-    paths = find_paths(model, graph, origin, targets, top=top, max_steps=max_steps, rules=rules)
+    paths = find_paths(model, dataset.adjacency(rules.min_coverage), origin, targets, top=top, max_steps=max_steps,
+                       rules=rules)
     answer = {
         "origin": profession_summary(model, origin, lang),
         "target": target,
@@ -300,7 +300,7 @@ def no_path_report(dataset, origin: str, targets: set[str], rules: Rules, max_st
     viable_only = replace(relaxed, min_coverage=rules.min_coverage, max_prep_step=rules.max_prep_step)
     found = []
     for search in (viable_only, relaxed):
-        found += find_paths(model, dataset.transition_graph(search.min_coverage), origin, targets, top=20,
+        found += find_paths(model, dataset.adjacency(search.min_coverage), origin, targets, top=20,
                             max_steps=max_steps, rules=search)
     nearest: dict[str, dict] = {}
     for path in found:
@@ -336,7 +336,7 @@ def successor_reports(dataset, origin: str, rules: Rules, *, max_steps: int = DE
 
     reach = replace(rules, allow_riskier=True, allow_lower_pay=True)
     reached = {path.destination: path for path in find_paths(
-        model, dataset.transition_graph(rules.min_coverage), origin, set(successors), top=len(successors),
+        model, dataset.adjacency(rules.min_coverage), origin, set(successors), top=len(successors),
         max_steps=max_steps, rules=reach)}
     moves = _moves(model, rules, [(origin, pid, pair_coverage(model, dataset.specificity, origin, pid))
                                   for pid in successors])

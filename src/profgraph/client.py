@@ -31,7 +31,6 @@ from .model import Model, label
 from .vocab import TRAIT
 
 if TYPE_CHECKING:  # for annotations; the methods import these where they use them
-    import networkx as nx
     from scipy import sparse
 
     from .similarity import SkillMatrices
@@ -175,12 +174,12 @@ def with_client(dataset, report: dict, lang: str = "en") -> dict:
 
 class ClientDataset:
     """A view of ``dataset`` in which the origin profession of ``client`` requires exactly the client's
-    skills: its model, skill matrices (specificity kept from the whole dataset) and transition graphs
+    skills: its model, skill matrices (specificity kept from the whole dataset) and transitions
     (the origin's moves recomputed from the client's skills). Everything else is the dataset's."""
 
     def __init__(self, dataset, client: ClientSkills):
         self._dataset, self.client = dataset, client
-        self._graphs: dict[float, nx.DiGraph] = {}
+        self._adjacencies: dict[float, object] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._dataset, name)
@@ -225,23 +224,28 @@ class ClientDataset:
 
         return coverage_from(self.skill_matrices, self._dataset.skill_matrices.rows[self.client.origin])
 
-    def transition_graph(self, min_coverage: float) -> nx.DiGraph:
-        """Return the dataset's transition graph for ``min_coverage`` with the origin's moves replaced by
-        the client's: every profession the client's skills cover at least ``min_coverage`` of, with its gap."""
-        if min_coverage in self._graphs:
-            return self._graphs[min_coverage]
+    def adjacency(self, min_coverage: float):
+        """Return the dataset's :class:`~profgraph.reskilling.Adjacency` for ``min_coverage`` with the
+        origin's moves replaced by the client's: every profession the client's skills cover at least
+        ``min_coverage`` of, with its gap."""
+        if min_coverage in self._adjacencies:
+            return self._adjacencies[min_coverage]
         from .similarity import requirement_totals
 
         matrices = self.skill_matrices
         origin = self.client.origin
-        graph = self._dataset.transition_graph(min_coverage).copy()
-        graph.remove_edges_from(list(graph.out_edges(origin)))
         held = np.asarray((matrices.weight @ self._client_row.T).todense()).ravel()
         gap = requirement_totals(matrices) - held
         coverage = self.client_coverage
-        for index in np.nonzero(coverage >= min_coverage)[0].tolist():
-            pid = matrices.profession_ids[index]
-            if pid != origin:
-                graph.add_edge(origin, pid, coverage=float(coverage[index]), gap=float(gap[index]))
-        self._graphs[min_coverage] = graph
-        return graph
+        moves = {matrices.profession_ids[index]: (float(coverage[index]), float(gap[index]))
+                 for index in np.nonzero(coverage >= min_coverage)[0].tolist()
+                 if matrices.profession_ids[index] != origin}
+        adjacency = self._dataset.adjacency(min_coverage).with_moves(origin, moves)
+        self._adjacencies[min_coverage] = adjacency
+        return adjacency
+
+    def transition_graph(self, min_coverage: float):
+        """Return :meth:`adjacency` as a networkx graph (:func:`profgraph.reskilling.graph_of`)."""
+        from .reskilling import graph_of
+
+        return graph_of(self.adjacency(min_coverage))

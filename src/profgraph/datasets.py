@@ -7,8 +7,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .remote import Credentials, credentials_from_environment, open_remote
+from typing import TYPE_CHECKING
+
 from .store import Dataset, curated_store, open_store
+
+if TYPE_CHECKING:  # imported where used: httpx and asyncio cost a cold path query 60 ms
+    from .remote import Credentials
 
 _OPENED: dict = {}  # store version folder -> its Dataset, whose RDF store stays open between calls
 OPENED_KEPT = 4
@@ -28,6 +32,8 @@ def load(store: str | Path | None = None, data: str | Path | None = None, endpoi
     """
     endpoint = endpoint or os.environ.get("PROFGRAPH_ENDPOINT")
     if endpoint:
+        from .remote import credentials_from_environment, open_remote
+
         return open_remote(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None,
                            credentials or credentials_from_environment())
     return load_local(store, data)

@@ -8,15 +8,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from statistics import mean
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from .model import Model
 from .reskilling import DEFAULT_MAX_STEPS, DEFAULT_TOP, ReskillingPath, find_paths, target_set
 from .rules import Rules
 from .vocab import ESCO_MATCHES, SKILL_TYPES, STATUSES, TRAIT
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 HIGH_EXPOSURE = 0.5  # "high or significant": riskier than half of the occupations assessed
 # Quoted beside the dataset's own counts (data/SOURCES.md): the Atlas of new professions, 2021, as
@@ -44,7 +41,7 @@ RULE_SETS: dict[str, Allowances] = {
 }
 
 
-def stranded(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing", target_status: str = "emerging",
+def stranded(model: Model, adjacency, origin_status: str = "disappearing", target_status: str = "emerging",
              max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> list[str]:
     """Return the ids of professions of ``origin_status`` with no path to ``target_status`` under
     ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
@@ -52,7 +49,7 @@ def stranded(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing
     targets = target_set(model, status=target_status)
     return [pid for pid, profession in model.professions.items()
             if profession.status == origin_status
-            and not find_paths(model, graph, pid, targets - {pid}, top=1, max_steps=max_steps, rules=rules)]
+            and not find_paths(model, adjacency, pid, targets - {pid}, top=1, max_steps=max_steps, rules=rules)]
 
 
 def stranded_by_rule(dataset, rules: Rules | None = None) -> dict[str, list[str]]:
@@ -62,8 +59,8 @@ def stranded_by_rule(dataset, rules: Rules | None = None) -> dict[str, list[str]
     model = dataset.model
     if not any(p.status == "emerging" for p in model.professions.values()):
         return {name: [] for name in RULE_SETS}
-    graph = dataset.transition_graph(rules.min_coverage)
-    return {name: stranded(model, graph, rules=replace(rules, **allowed)) for name, allowed in RULE_SETS.items()}
+    adjacency = dataset.adjacency(rules.min_coverage)
+    return {name: stranded(model, adjacency, rules=replace(rules, **allowed)) for name, allowed in RULE_SETS.items()}
 
 
 def without_moves(dataset, rules: Rules | None = None) -> dict[str, int]:
@@ -75,14 +72,13 @@ def without_moves(dataset, rules: Rules | None = None) -> dict[str, int]:
     return {name: int((values == 0).sum()) for name, values in counts.items()}
 
 
-def best_paths(model: Model, graph: nx.DiGraph, origin_status: str = "disappearing", target_status: str = "emerging",
-               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS,
-               rules: Rules | None = None) -> dict[str, list[ReskillingPath]]:
+def best_paths(model: Model, adjacency, origin_status: str = "disappearing", target_status: str = "emerging",
+               top: int = DEFAULT_TOP, max_steps: int = DEFAULT_MAX_STEPS, rules: Rules | None = None) -> dict[str, list]:
     """Return, for each profession of ``origin_status``, its ``top`` reskilling paths to ``target_status``
     under ``rules`` (default: :class:`~profgraph.rules.Rules`)."""
     rules = rules or Rules()
     targets = target_set(model, status=target_status)
-    return {pid: find_paths(model, graph, pid, targets - {pid}, top=top, max_steps=max_steps, rules=rules)
+    return {pid: find_paths(model, adjacency, pid, targets - {pid}, top=top, max_steps=max_steps, rules=rules)
             for pid, profession in model.professions.items() if profession.status == origin_status}
 
 
@@ -147,7 +143,7 @@ def dataset_stats(dataset) -> dict:
     isco = isco_agreement(model)
     successors = successor_reachability(dataset)
     # traits among the skills to learn, checked on the paths the most permissive rules find
-    paths = (best_paths(model, dataset.transition_graph(Rules().min_coverage), rules=replace(Rules(), **RULE_SETS["viable"]))
+    paths = (best_paths(model, dataset.adjacency(Rules().min_coverage), rules=replace(Rules(), **RULE_SETS["viable"]))
              if by_status.get("emerging") else {})
     return {
         "dataset": model.name,

@@ -8,8 +8,8 @@ and SHA-256. A version holds
 - ``model.json``: the :class:`~profgraph.model.Model` and its :class:`~profgraph.lookup.NameIndex`,
   as JSON;
 - ``transitions.npz``: every transition with coverage >= :data:`~profgraph.reskilling.GRAPH_FLOOR` as
-  numpy arrays (read with ``allow_pickle=False``; the networkx graph is built from it on demand,
-  for the coverage asked);
+  numpy arrays (read with ``allow_pickle=False``; the adjacency lists a path search reads and the
+  networkx graph are built from it on demand, for the coverage asked);
 - ``oxigraph/``: the RDF dataset (Oxigraph on RocksDB), for SPARQL.
 
 Nothing read from a store is ever executed, so a store folder received from someone else is safe to
@@ -63,7 +63,7 @@ FORMAT = 3
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.json", "transitions.npz", "oxigraph"
 _BUILD_CODE = ("model.py", "measures.py", "vocab.py", "rdf.py", "similarity.py", "reskilling.py", "lookup.py", "store.py", "versions.py",
                "sources/curated.py")
-GRAPHS_KEPT = 4  # transition graphs kept per dataset, one per min_coverage asked for
+GRAPHS_KEPT = 4  # adjacencies and graphs kept per dataset, one per min_coverage asked for
 MANIFEST_LIMIT = 1 << 20
 VERIFIED_FILE, VERIFIED_KEPT = "verified.json", 32  # RDF folders hashed before, in the user's cache
 _LISTED = re.compile(rf"{re.escape(MODEL_FILE)}|{re.escape(TRANSITIONS_FILE)}|{RDF_FOLDER}/[A-Za-z0-9][\w.-]{{0,100}}")
@@ -125,8 +125,10 @@ class Dataset:
         self.version = self.path / manifest["current"]
         self.lease = lease
         self.repair: Callable[[StoreDamaged | None], Dataset] | None = None
-        self._graphs: OrderedDict[float, nx.DiGraph] = OrderedDict()  # least recently used first
-        self._graphs_lock, self._build_lock = threading.Lock(), threading.Lock()
+        # Per min_coverage asked for, least recently used first: adjacency lists, networkx graphs.
+        self._adjacencies: OrderedDict[float, object] = OrderedDict()
+        self._graphs: OrderedDict[float, object] = OrderedDict()
+        self._views_lock, self._build_lock = threading.Lock(), threading.RLock()  # a graph builds its adjacency
 
     def _load(self, read: Callable[[], _Loaded]) -> _Loaded:
         """Return ``read()``; when it finds the store damaged, repair it and read again, if this store can be repaired."""
@@ -223,29 +225,42 @@ class Dataset:
         """The transition graph at the stored floor (:func:`profgraph.reskilling.transition_graph`)."""
         return self.transition_graph(float(self.transitions["floor"]))
 
-    def transition_graph(self, min_coverage: float) -> nx.DiGraph:
-        """Return a transition graph holding every edge with coverage >= ``min_coverage``. The last
-        :data:`GRAPHS_KEPT` graphs asked for are kept; one graph is built at a time, so threads
-        asking for many values at once cannot hold many graphs in memory."""
-        with self._graphs_lock:
-            if min_coverage in self._graphs:
-                self._graphs.move_to_end(min_coverage)
-                return self._graphs[min_coverage]
-        with self._build_lock:
-            with self._graphs_lock:
-                if min_coverage in self._graphs:
-                    return self._graphs[min_coverage]
-            from .reskilling import graph_from_table, transition_graph
+    def adjacency(self, min_coverage: float):
+        """Return the :class:`~profgraph.reskilling.Adjacency` of every transition with coverage >=
+        ``min_coverage``: what a path search reads. The last :data:`GRAPHS_KEPT` asked for are kept."""
+        from .reskilling import Adjacency, adjacency_of
 
+        def build():
             if min_coverage >= float(self.transitions["floor"]):
-                graph = graph_from_table(self.transitions, min_coverage)
-            else:
-                graph = transition_graph(self.model, floor=min_coverage)
-            with self._graphs_lock:
-                self._graphs[min_coverage] = graph
-                while len(self._graphs) > GRAPHS_KEPT:
-                    self._graphs.popitem(last=False)
-        return graph
+                return Adjacency.from_table(self.transitions, min_coverage)
+            return adjacency_of(self.model, floor=min_coverage)
+
+        return self._kept(self._adjacencies, min_coverage, build)
+
+    def transition_graph(self, min_coverage: float):
+        """Return a networkx graph holding every transition with coverage >= ``min_coverage``
+        (:func:`profgraph.reskilling.graph_of`). The last :data:`GRAPHS_KEPT` graphs asked for are kept."""
+        from .reskilling import graph_of
+
+        return self._kept(self._graphs, min_coverage, lambda: graph_of(self.adjacency(min_coverage)))
+
+    def _kept(self, kept: OrderedDict, min_coverage: float, build):
+        """Return ``kept[min_coverage]``, built with ``build()`` if missing; keep the last :data:`GRAPHS_KEPT`.
+        One view is built at a time, so threads asking for many values at once cannot hold many in memory."""
+        with self._views_lock:
+            if min_coverage in kept:
+                kept.move_to_end(min_coverage)
+                return kept[min_coverage]
+        with self._build_lock:
+            with self._views_lock:
+                if min_coverage in kept:
+                    return kept[min_coverage]
+            view = build()
+            with self._views_lock:
+                kept[min_coverage] = view
+                while len(kept) > GRAPHS_KEPT:
+                    kept.popitem(last=False)
+        return view
 
     @cached_property
     def specificity(self) -> dict[str, float]:

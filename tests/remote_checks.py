@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from profgraph.cli import main
+from conftest import run_ok
 
 # The reading commands compared, by their JSON output.
 COMMANDS = [
@@ -18,13 +16,6 @@ COMMANDS = [
     ["search", "аналитик", "--format", "json"],
     ["similar", "кассир", "--format", "json"],
 ]
-
-
-def run(*args, env: dict | None = None) -> str:
-    """Run profgraph with ``args``; return its output, failing the test unless it exits 0."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def skill_order_free(value):
@@ -39,15 +30,15 @@ def skill_order_free(value):
 
 def same_answer(args: list[str], endpoint: str, env: dict | None = None) -> None:
     """Assert that the command ``args`` answers the same JSON through ``endpoint`` as from the embedded store."""
-    local = json.loads(run(*args))
-    remote = json.loads(run(*args, "--endpoint", endpoint, env=env))
+    local = json.loads(run_ok(*args))
+    remote = json.loads(run_ok(*args, "--endpoint", endpoint, env=env))
     assert skill_order_free(remote) == skill_order_free(local)
 
 
 def same_card(endpoint: str, env: dict | None = None) -> None:
     """Assert that ``show кассир`` gives the same card through ``endpoint`` (transformations in any order)."""
-    local = json.loads(run("show", "кассир", "--format", "json"))
-    remote = json.loads(run("show", "кассир", "--format", "json", "--endpoint", endpoint, env=env))
+    local = json.loads(run_ok("show", "кассир", "--format", "json"))
+    remote = json.loads(run_ok("show", "кассир", "--format", "json", "--endpoint", endpoint, env=env))
     for card in (local, remote):
         for key in ("transforms_into", "transforms_from"):
             card[key].sort(key=lambda entry: entry["id"] if "id" in entry else entry["profession"]["id"])

@@ -19,7 +19,7 @@ import pytest
 from profgraph.web.graphview import DIMMED_OPACITY, build_view, write_graph_page
 from profgraph.resources import data_dir
 
-from conftest import edit_csv
+from conftest import curated_rows, edit_csv
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
@@ -44,8 +44,8 @@ CANVAS_INK = """() => {
 
 
 def table(name: str) -> dict[str, dict]:
-    with (data_dir() / f"{name}.csv").open(encoding="utf-8") as handle:
-        return {row["id"]: row for row in csv.DictReader(handle)}
+    """The rows of the curated table ``data/NAME.csv`` by id."""
+    return {row["id"]: row for row in curated_rows(name)}
 
 
 @pytest.fixture(scope="module")

@@ -14,26 +14,9 @@ from profgraph.client import client_skills
 from profgraph.web.i18n import texts
 from profgraph.answers import reskilling_report_for
 
+from conftest import routes, run
 from test_browser import Tab, browser  # noqa: F401,F811  (browser is a fixture)
-from test_browser_server import ServerTab
-
-
-
-@pytest.fixture(scope="module")
-def origin(path_origin):
-    """The profession the client comes from: the one with the most paths to emerging professions."""
-    return path_origin.id
-
-
-def routes(report: dict) -> list[list[str]]:
-    return [[path["steps"][0]["from"]["id"]] + [step["to"]["id"] for step in path["steps"]] for path in report["paths"]]
-
-
-@pytest.fixture
-def server_tab(browser, live_server):  # noqa: F811
-    tab = ServerTab(browser, live_server)
-    yield tab
-    tab.page.close()
+from test_browser_server import ServerTab, server_tab  # noqa: F401  (server_tab is a fixture)
 
 
 def shown_routes(page) -> list[list[str]]:
@@ -97,13 +80,9 @@ def test_an_over_long_url_state_gets_414_and_the_page_says_so(browser, live_serv
 def test_a_printed_plan_fits_two_a4_pages_without_a_graph(browser, tmp_path, curated, origin, lang):  # noqa: F811
     import io
 
-    from click.testing import CliRunner
-
-    from profgraph.cli import main
-
     pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (pip install '.[test]')")
     written = tmp_path / f"plan-{lang}.html"
-    result = CliRunner().invoke(main, ["plan", origin, "--lang", lang, "-o", str(written)])
+    result = run("plan", origin, "--lang", lang, "-o", str(written))
     assert result.exit_code == 0, result.output
     report = reskilling_report_for(curated, origin, status="emerging", top=3, lang=lang)
     tab = Tab(browser)

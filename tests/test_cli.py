@@ -7,19 +7,11 @@ import json
 import math
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.resources import data_dir
 from profgraph.vocab import LEARNABLE_SKILL_TYPES, SKILL_TYPES
 
-from conftest import curated_exposures
-
-RUNNER = CliRunner()
-
-
-def run(*args):
-    return RUNNER.invoke(main, list(args), catch_exceptions=False)
+from conftest import curated_exposures, run
 
 
 def independent_coverage():
@@ -118,7 +110,7 @@ def test_path_to_a_named_profession(curated, path_origin):
 
 
 def test_unknown_name_exits_2_with_suggestions(curated):
-    result = RUNNER.invoke(main, ["path", "кассирша-астронавт", "--to", "emerging"])
+    result = run("path", "кассирша-астронавт", "--to", "emerging")
     assert result.exit_code == 2
     assert "Error: no profession matches" in result.output
     assert "Traceback" not in result.output
@@ -130,7 +122,7 @@ def test_unknown_name_exits_2_with_suggestions(curated):
     (["path", "кассир", "--to", "кассир"], "same profession"),
 ])
 def test_bad_options_exit_2(curated, args, message):
-    result = RUNNER.invoke(main, args)
+    result = run(*args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
@@ -155,7 +147,7 @@ def test_search(curated):
     result = run("search", "кассир", "--format", "json")
     hits = json.loads(result.output)
     assert hits[0]["id"] == "cashier" and hits[0]["kind"] == "profession"
-    result = RUNNER.invoke(main, ["search", "zzzzqqqq"])
+    result = run("search", "zzzzqqqq")
     assert result.exit_code == 1 and "Nothing matches" in result.output
 
 

@@ -8,16 +8,14 @@ import inspect
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from profgraph import answers, export, push, rules, sparql
 from profgraph.cli import LibraryDefault, main
 from profgraph.sources import esco
 from profgraph.web import app, graphview, plan, site
 
-from conftest import free_port
+from conftest import free_port, run
 
-RUNNER = CliRunner()
 
 # The library functions each command hands its options to.
 LIBRARY = {
@@ -84,7 +82,7 @@ def test_option_defaults_are_the_librarys(name, command):
 
 @pytest.mark.parametrize("name, command", list(commands()))
 def test_help_shows_the_library_defaults(name, command):
-    result = RUNNER.invoke(main, [*name.split(), "--help"])
+    result = run(*name.split(), "--help")
     assert result.exit_code == 0
     assert "LibraryDefault" not in result.output and "(dynamic)" not in result.output
     for option in command.params:
@@ -121,7 +119,7 @@ def test_every_command_that_reads_the_dataset_takes_store_and_endpoint():
 def test_endpoint_is_read_by_every_reader(tmp_path, name):
     unreachable = f"http://127.0.0.1:{free_port()}/query"
     args = [part.format(tmp=tmp_path, port=free_port()) for part in READERS[name]]
-    result = RUNNER.invoke(main, [name, *args, "--endpoint", unreachable])
+    result = run(name, *args, "--endpoint", unreachable)
     assert result.exit_code == 1, result.output
     assert result.output.strip().splitlines()[-1].startswith(f"Error: cannot reach {unreachable}: ")
 
@@ -129,7 +127,7 @@ def test_endpoint_is_read_by_every_reader(tmp_path, name):
 def test_push_reads_the_local_dataset_not_profgraph_endpoint(monkeypatch):
     source, target = f"http://127.0.0.1:{free_port()}/query", f"http://127.0.0.1:{free_port()}/store"
     monkeypatch.setenv("PROFGRAPH_ENDPOINT", source)
-    result = RUNNER.invoke(main, ["push", "--endpoint", target])
+    result = run("push", "--endpoint", target)
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: cannot reach {target}: ")  # the target, never the source
     assert "--endpoint" not in {opt for param in main.commands["push"].params if param.name != "store_url"

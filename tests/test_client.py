@@ -4,38 +4,25 @@ client has, checked against an independent recomputation from the CSV tables; th
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.client import client_skills
 from profgraph.answers import reskilling_report_for
 from profgraph.resources import data_dir
 
+from conftest import app_client, curated_rows, routes, run
 from rules_reference import Reference
-
-RUNNER = CliRunner()
-
-
-def table(name: str) -> list[dict]:
-    with (data_dir() / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def required(profession: str) -> list[str]:
     """The skills ``profession`` requires, as data/requirements.csv lists them, traits left out (a
     client neither has nor lacks a trait)."""
-    traits = {row["id"] for row in table("skills.csv") if row["type"] == "trait"}
-    return [row["skill"] for row in table("requirements.csv")
+    traits = {row["id"] for row in curated_rows("skills") if row["type"] == "trait"}
+    return [row["skill"] for row in curated_rows("requirements")
             if row["profession"] == profession and row["skill"] not in traits]
-
-
-def routes(report: dict) -> list[list[str]]:
-    return [[path["steps"][0]["from"]["id"]] + [step["to"]["id"] for step in path["steps"]] for path in report["paths"]]
 
 
 def client_reference(origin: str, skills) -> Reference:
@@ -47,14 +34,8 @@ def client_reference(origin: str, skills) -> Reference:
 
 
 @pytest.fixture(scope="module")
-def origin(path_origin):
-    """The profession the client comes from: the one with the most paths to emerging professions."""
-    return path_origin.id
-
-
-@pytest.fixture(scope="module")
 def emerging():
-    return {row["id"] for row in table("professions.csv") if row["status"] == "emerging"}
+    return {row["id"] for row in curated_rows("professions") if row["status"] == "emerging"}
 
 
 @pytest.fixture(scope="module")
@@ -117,21 +98,21 @@ def test_a_skill_from_elsewhere_raises_coverage(curated, emerging, origin):
 
 def test_the_cli_takes_skills_by_name_in_any_language(curated, changed_by_lacking, origin):
     lacking, _, report = changed_by_lacking
-    labels = {row["id"]: row for row in table("skills.csv")}
+    labels = {row["id"]: row for row in curated_rows("skills")}
     for lang in ("kk", "ru", "en"):
         names = ",".join(labels[skill][f"label_{lang}"] for skill in lacking)
-        result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lack", names, "--format", "json"])
+        result = run("path", origin, "--to", "emerging", "--lack", names, "--format", "json")
         assert result.exit_code == 0, result.output
         assert routes(json.loads(result.output)) == routes(report)
-    text = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lack", ",".join(lacking), "--lang", "en"]).output
+    text = run("path", origin, "--to", "emerging", "--lack", ",".join(lacking), "--lang", "en").output
     first = report["client"]["destinations"][0]
     assert f"you have {first['have']} of {first['of']} skills ({first['percent']}%)" in text
 
 
 def test_unknown_skills_are_listed_with_suggestions_and_exit_2(origin):
-    starting = [row["label_ru"] for row in table("skills.csv") if row["label_ru"].startswith("работа ")]
+    starting = [row["label_ru"] for row in curated_rows("skills") if row["label_ru"].startswith("работа ")]
     assert len(starting) > 1  # "работа" alone names several skills
-    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--have", "фывапролдж,работа", "--lack", "qwxzv"])
+    result = run("path", origin, "--to", "emerging", "--have", "фывапролдж,работа", "--lack", "qwxzv")
     assert result.exit_code == 2
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     assert "'фывапролдж'" in result.output and "'qwxzv'" in result.output
@@ -151,58 +132,54 @@ def test_unknown_skills_are_listed_with_suggestions_and_exit_2(origin):
 def test_a_malformed_profile_is_one_line_naming_the_file(tmp_path, content, problem, origin):
     profile = tmp_path / "client.json"
     profile.write_bytes(content)
-    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(profile)])
+    result = run("path", origin, "--to", "emerging", "--profile", str(profile))
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert str(profile) in result.output and problem in result.output
 
 
 def test_a_missing_profile_and_a_profile_without_skills(tmp_path, origin):
-    missing = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(tmp_path / "none.json")])
+    missing = run("path", origin, "--to", "emerging", "--profile", str(tmp_path / "none.json"))
     assert missing.exit_code == 2 and "cannot read the profile" in missing.output
     empty = tmp_path / "empty.json"
     empty.write_text('{"have": []}', encoding="utf-8")
-    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(empty)])
+    result = run("path", origin, "--to", "emerging", "--profile", str(empty))
     assert result.exit_code == 2 and "no skills" in result.output
     everything = ",".join(required(origin))
-    result = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lack", everything])
+    result = run("path", origin, "--to", "emerging", "--lack", everything)
     assert result.exit_code == 2 and "no skills" in result.output
 
 
 def test_the_standard_profile_round_trips(tmp_path, curated, changed_by_lacking, origin):
     lacking, standard, report = changed_by_lacking
     written = tmp_path / "client.json"
-    result = RUNNER.invoke(main, ["profile", origin, "--lang", "kk", "-o", str(written)])
+    result = run("profile", origin, "--lang", "kk", "-o", str(written))
     assert result.exit_code == 0, result.output
     document = json.loads(written.read_text(encoding="utf-8"))
-    labels = {row["id"]: row["label_kk"] for row in table("skills.csv")}
-    rows = [row for row in table("requirements.csv") if row["profession"] == origin and row["skill"] in required(origin)]
-    assert document == {"profession": next(row["label_kk"] for row in table("professions.csv") if row["id"] == origin),
+    labels = {row["id"]: row["label_kk"] for row in curated_rows("skills")}
+    rows = [row for row in curated_rows("requirements") if row["profession"] == origin and row["skill"] in required(origin)]
+    assert document == {"profession": next(row["label_kk"] for row in curated_rows("professions") if row["id"] == origin),
                         "have": [labels[row["skill"]] for relation in ("essential", "optional")
                                  for row in rows if row["relation"] == relation],
                         "lack": []}
-    as_given = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(written),
-                                               "--format", "json"]).output)
+    as_given = json.loads(run("path", origin, "--to", "emerging", "--profile", str(written),
+                              "--format", "json").output)
     assert routes(as_given) == routes(standard) and as_given["client"]["removed"] == []
     assert [path["score"] for path in as_given["paths"]] == [path["score"] for path in standard["paths"]]
     document["have"] = [labels[skill] for skill in required(origin) if skill not in lacking]
     written.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    edited = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--profile", str(written),
-                                             "--format", "json"]).output)
+    edited = json.loads(run("path", origin, "--to", "emerging", "--profile", str(written),
+                            "--format", "json").output)
     assert routes(edited) == routes(report)
 
 
 def test_the_api_answers_what_the_cli_answers(curated, changed_by_lacking, emerging, origin):
-    from starlette.testclient import TestClient
-
-    from profgraph.web.app import create_app
-
     lacking, _, _ = changed_by_lacking
     extra = next(skill for skill in required(sorted(emerging)[0]) if skill not in required(origin))
-    cli = RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--lang", "ru", "--format", "json",
-                               "--have", extra, "--lack", ",".join(lacking)])
+    cli = run("path", origin, "--to", "emerging", "--lang", "ru", "--format", "json",
+              "--have", extra, "--lack", ",".join(lacking))
     assert cli.exit_code == 0, cli.output
-    with TestClient(create_app(curated), base_url="http://127.0.0.1") as client:
+    with app_client(curated) as client:
         response = client.get("/api/path", params={"from": origin, "to": "emerging", "lang": "ru",
                                                    "have": extra, "lack": ",".join(lacking)})
         assert response.status_code == 200
@@ -216,7 +193,7 @@ def test_the_plan_shows_the_client_paths_and_what_they_have(tmp_path, changed_by
 
     lacking, _, report = changed_by_lacking
     written = tmp_path / "plan.html"
-    result = RUNNER.invoke(main, ["plan", origin, "--lang", "en", "--lack", ",".join(lacking), "-o", str(written)])
+    result = run("plan", origin, "--lang", "en", "--lack", ",".join(lacking), "-o", str(written))
     assert result.exit_code == 0, result.output
     html = written.read_text(encoding="utf-8")
     assert html.count('<li class="path">') == min(3, len(report["paths"]))
@@ -231,6 +208,6 @@ def test_the_plan_refuses_bad_input_and_writes_nothing(tmp_path, origin):
     bad.write_text("{", encoding="utf-8")
     written = tmp_path / "plan.html"
     for args in (["--profile", str(bad)], ["--have", "qwxzv"], ["--region", "nowhere-at-all"]):
-        result = RUNNER.invoke(main, ["plan", origin, "-o", str(written), *args])
+        result = run("plan", origin, "-o", str(written), *args)
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, args
         assert not written.exists()

@@ -7,16 +7,13 @@ import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import DataError
 from profgraph.sources.curated import read_curated
 from profgraph.sources.nesta import read_risk_table
 
-from conftest import NESTA_RISK, TINY, edit_csv
+from conftest import NESTA_RISK, TINY, edit_csv, run
 
-RUNNER = CliRunner()
 CSV_FIELD_LIMIT = 131072  # Python's default, which profgraph keeps
 
 
@@ -137,7 +134,7 @@ def test_risk_table_faults_name_file_line_and_column(tmp_path, row, line, column
 
 def test_a_huge_risk_field_through_the_import_command_is_one_line(tmp_path):
     path = write_risk(tmp_path / "risk.csv", ["http://x/a,4110,3.1," + "y" * 200_000])
-    result = RUNNER.invoke(main, ["import", "esco", str(tmp_path), "--risk", str(path), "--store", str(tmp_path / "s")])
+    result = run("import", "esco", str(tmp_path), "--risk", str(path), "--store", str(tmp_path / "s"))
     assert result.exit_code == 1 and "Traceback" not in result.output
     error = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert error == [f"Error: {path}:2, column 'label': a cell is longer than 131072 characters"]
@@ -147,7 +144,7 @@ def test_a_huge_risk_field_through_the_import_command_is_one_line(tmp_path):
 def test_a_data_folder_fault_through_the_cli(tiny_copy, monkeypatch):
     edit_csv(tiny_copy / "skills.csv", "e,digital,", "e,digital,\x1b]0;owned\x07")
     monkeypatch.setenv("PROFGRAPH_DATA", str(tiny_copy))
-    result = RUNNER.invoke(main, ["search", "clerk"])
+    result = run("search", "clerk")
     assert result.exit_code == 1 and "\x1b" not in result.output and "\x07" not in result.output
     assert result.output.startswith(f"Error: {tiny_copy / 'skills.csv'}:6, column 'label_kk':")
     assert len(result.output.splitlines()) == 1

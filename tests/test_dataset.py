@@ -11,12 +11,11 @@ import zipfile
 import pandas as pd
 import pytest
 
-from profgraph.resources import data_dir
 from profgraph.stats import dataset_stats
 from profgraph.validate import table_findings
 from profgraph.vocab import LANGUAGES
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, curated_table
 
 REQUIRED_SECTORS = {"construction", "ict", "agriculture", "education", "health", "trade", "mining",
                     "metallurgy", "oil-gas", "energy", "transport", "manufacturing", "finance",
@@ -25,12 +24,8 @@ TRANSVERSAL = {"systems-thinking", "cross-industry-communication", "environmenta
                "customer-focus", "learning-agility"}
 
 
-def table(name: str) -> pd.DataFrame:
-    return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
 def test_counts_by_status_and_sector():
-    professions = table("professions")
+    professions = curated_table("professions")
     assert len(professions) >= 300
     by_status = professions["status"].value_counts()
     assert by_status["emerging"] >= 130
@@ -38,14 +33,14 @@ def test_counts_by_status_and_sector():
     assert by_status["disappearing"] >= 75
     assert by_status["stable"] >= 1
     assert REQUIRED_SECTORS <= set(professions["sector"])
-    assert len(table("skills")) >= 400
+    assert len(curated_table("skills")) >= 400
 
 
 def test_every_profession_requires_six_skills_with_an_essential_one():
-    requirements = table("requirements")
+    requirements = curated_table("requirements")
     counts = requirements.groupby("profession").size()
     essential = requirements[requirements["relation"] == "essential"].groupby("profession").size()
-    professions = set(table("professions")["id"])
+    professions = set(curated_table("professions")["id"])
     assert set(counts.index) == professions
     assert counts.min() >= 6
     assert set(essential.index) == professions
@@ -53,7 +48,7 @@ def test_every_profession_requires_six_skills_with_an_essential_one():
 
 def test_labels_complete_in_three_languages_and_unique():
     for name in ("professions", "skills", "sectors", "indicators", "areas", "units"):
-        frame = table(name)
+        frame = curated_table(name)
         for lang in LANGUAGES:
             column = frame[f"label_{lang}"].str.strip()
             assert (column != "").all(), f"{name}: empty {lang} label"
@@ -66,32 +61,32 @@ def test_kazakh_labels_are_cyrillic_kazakh():
     cyrillic = re.compile(r"[а-яәғқңөұүһі]", re.IGNORECASE)
     kazakh_letters = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
     for name in ("professions", "skills"):
-        labels = table(name)["label_kk"]
+        labels = curated_table(name)["label_kk"]
         assert labels.map(lambda text: bool(cyrillic.search(text))).mean() >= 0.97
         # Kazakh, not Russian: a good share carries letters Russian does not have
         assert labels.map(lambda text: bool(kazakh_letters.search(text))).mean() >= 0.5
 
 
 def test_no_dangling_references():
-    professions, skills = set(table("professions")["id"]), set(table("skills")["id"])
-    sources, sectors = set(table("sources")["id"]), set(table("sectors")["id"])
-    requirements = table("requirements")
+    professions, skills = set(curated_table("professions")["id"]), set(curated_table("skills")["id"])
+    sources, sectors = set(curated_table("sources")["id"]), set(curated_table("sectors")["id"])
+    requirements = curated_table("requirements")
     assert set(requirements["profession"]) <= professions
     assert set(requirements["skill"]) <= skills
     assert set(requirements["relation"]) <= {"essential", "optional"}
-    transformations = table("transformations")
+    transformations = curated_table("transformations")
     assert set(transformations["from"]) | set(transformations["to"]) <= professions
     assert set(transformations["source"]) <= sources
-    assert set(table("professions")["sector"]) <= sectors
-    observations = table("observations")
-    assert set(observations["indicator"]) <= set(table("indicators")["id"])
+    assert set(curated_table("professions")["sector"]) <= sectors
+    observations = curated_table("observations")
+    assert set(observations["indicator"]) <= set(curated_table("indicators")["id"])
     assert set(observations["source"]) <= sources
 
 
 def test_measures_in_range_and_sourced():
-    measures = table("profession_measures")
-    assert sorted(measures["profession"]) == sorted(table("professions")["id"])
-    sources = set(table("sources")["id"])
+    measures = curated_table("profession_measures")
+    assert sorted(measures["profession"]) == sorted(curated_table("professions")["id"])
+    sources = set(curated_table("sources")["id"])
     for value, source in (("automation_risk", "automation_source"), ("genai_score", "genai_source"),
                           ("skill_level", "skill_level_source"), ("job_zone", "occupation_source"),
                           ("wage_kzt", "wage_source")):
@@ -105,7 +100,7 @@ def test_measures_in_range_and_sourced():
 
 
 def test_every_indicator_figure_is_sourced_in_the_rdf(curated):
-    observations = table("observations")
+    observations = curated_table("observations")
     assert (observations["source"] != "").all()
     rows = list(curated.rdf.query(
         "SELECT ?o ?v ?s WHERE { ?o a qb:Observation ; sdmx-measure:obsValue ?v ; dct:source ?s }",
@@ -120,7 +115,7 @@ def test_every_indicator_figure_is_sourced_in_the_rdf(curated):
 
 
 def test_transversal_skills_cross_sectors():
-    requirements = table("requirements").merge(table("professions")[["id", "sector"]],
+    requirements = curated_table("requirements").merge(curated_table("professions")[["id", "sector"]],
                                                 left_on="profession", right_on="id")
     sectors_per_skill = requirements.groupby("skill")["sector"].nunique()
     for skill in TRANSVERSAL:
@@ -129,8 +124,8 @@ def test_transversal_skills_cross_sectors():
 
 
 def test_transformations_name_successors():
-    transformations = table("transformations")
-    status = table("professions").set_index("id")["status"]
+    transformations = curated_table("transformations")
+    status = curated_table("professions").set_index("id")["status"]
     assert len(transformations) >= 60
     assert (transformations["from"] != transformations["to"]).all()
     assert set(status[transformations["from"]]) <= {"disappearing", "transforming"}
@@ -144,7 +139,7 @@ def test_stranded_professions_are_disappearing_ones_and_none_is_cut_off(curated)
     from profgraph.stats import stranded_by_rule
 
     stats = dataset_stats(curated)
-    status = table("professions").set_index("id")["status"]
+    status = curated_table("professions").set_index("id")["status"]
     assert stats["professions"]["by_status"]["disappearing"] >= 75
     assert set(status[stats["stranded"]]) <= {"disappearing"}
     assert set(stats["stranded_by_rule"]["viable"]["professions"]) <= set(stats["stranded"])
@@ -175,7 +170,7 @@ def test_measures_recomputed_from_the_reference_data():
                "8": "assemblers_and_drivers", "9": "unqualified"}
     skill_levels = {"1": 4, "2": 4, "3": 3, "4": 2, "5": 2, "6": 2, "7": 2, "8": 2, "9": 1}  # ISCO-08
     quartiles = risk["risk"].quantile([0.25, 0.75]).tolist() + risk["prevalence"].quantile([0.25, 0.75]).tolist()
-    rows = table("profession_measures").merge(table("professions"), left_on="profession", right_on="id")
+    rows = curated_table("profession_measures").merge(curated_table("professions"), left_on="profession", right_on="id")
     bases = set()
     for _, row in rows.iterrows():
         value = float(row["automation_risk"])
@@ -220,8 +215,8 @@ def test_esco_links_exist_and_cover_most_professions(curated):
             with archive.open(member) as handle:
                 return {row["conceptUri"] for row in csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8"))}
         occupations, skills = uris("occupations_en.csv"), uris("skills_en.csv")
-    linked_professions = {u for u in table("professions")["esco_uri"] if u}
-    linked_skills = {u for u in table("skills")["esco_uri"] if u}
+    linked_professions = {u for u in curated_table("professions")["esco_uri"] if u}
+    linked_skills = {u for u in curated_table("skills")["esco_uri"] if u}
     assert linked_professions <= occupations
     assert linked_skills <= skills
     assert dataset_stats(curated)["links"]["esco_professions"] >= 0.5

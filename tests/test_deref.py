@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from starlette.testclient import TestClient
 
-from profgraph.web.app import ServerSettings, create_app
 from profgraph.vocab import BASE, PG, SKOS
+
+from conftest import app_client
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 READERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
@@ -17,7 +17,7 @@ READERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "applicati
 
 @pytest.fixture(scope="module")
 def client(curated):
-    with TestClient(create_app(curated, ServerSettings()), base_url="http://127.0.0.1", follow_redirects=False) as test:
+    with app_client(curated, follow_redirects=False) as test:
         yield test
 
 

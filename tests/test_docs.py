@@ -18,6 +18,7 @@ SOURCE = ROOT / "src" / "profgraph"
 REGENERATE = "PYTHONPATH=src cog -r -I docs README.md docs/*.md"
 
 
+@pytest.mark.slow
 def test_generated_parts_of_the_docs_are_current():
     """The CLI reference, the command samples and the module table are what the code gives now."""
     cogapp = pytest.importorskip("cogapp", reason="cogapp is in the test extra: pip install '.[test]'")

@@ -14,18 +14,15 @@ from collections import Counter
 from functools import lru_cache
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import DataError
 from profgraph.upskill import upskill
 from profgraph.vocab import SKILL_TYPES
 
-from conftest import ESCO_DOWNLOAD, NESTA_RISK, TINY
+from conftest import ESCO_DOWNLOAD, NESTA_RISK, TINY, run
 from esco_tiny import write_tiny_esco
 from upskill_reference import coverage, reference_upskill, requirement_weights
 
-RUNNER = CliRunner()
 csv.field_size_limit(1 << 30)
 
 
@@ -38,10 +35,6 @@ def esco_rows(name: str) -> tuple[dict, ...]:
                 with opened.open(name) as raw:
                     return tuple(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline="")))
     raise FileNotFoundError(name)
-
-
-def run(*args):
-    return RUNNER.invoke(main, list(args), catch_exceptions=False)
 
 
 def run_json(esco, *args):
@@ -366,7 +359,7 @@ def test_later_file_names_with_a_language_suffix(unpacked, tmp_path):
 
 
 def assert_refused(args, message, destination):
-    result = RUNNER.invoke(main, ["import", "esco", *map(str, args), "--store", str(destination)])
+    result = run("import", "esco", *map(str, args), "--store", str(destination))
     assert result.exit_code == 1, result.output
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) <= 2  # the progress label, then one error line
@@ -430,8 +423,8 @@ def test_header_only_tables_keep_the_previous_store(tmp_path, table):
     store = tmp_path / "store"
     assert run("import", "esco", str(write_tiny_esco(tmp_path / "good")), "--store", str(store)).exit_code == 0
     before = store_files(store)
-    result = RUNNER.invoke(main, ["import", "esco", str(write_tiny_esco(tmp_path / "empty", empty=(table,))),
-                                  "--store", str(store)])
+    result = run("import", "esco", str(write_tiny_esco(tmp_path / "empty", empty=(table,))),
+                 "--store", str(store))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"{table}_en.csv: no records, only a header" in result.output
     assert store_files(store) == before
@@ -445,6 +438,6 @@ def test_links_that_match_nothing_keep_the_previous_store(tmp_path):
     relations = good / "occupationSkillRelations_en.csv"
     relations.write_text(relations.read_text(encoding="utf-8").replace("/occupation/", "/occupation/x"),
                          encoding="utf-8")
-    result = RUNNER.invoke(main, ["import", "esco", str(good), "--store", str(store)])
+    result = run("import", "esco", str(good), "--store", str(store))
     assert result.exit_code == 2 and "none of the 10 occupation-skill links" in result.output
     assert store_files(store) == before

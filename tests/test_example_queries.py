@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import profgraph
-from profgraph.resources import data_dir
+
+from conftest import curated_table
 
 QUERY_FOLDER = Path(__file__).resolve().parents[1] / "examples" / "queries"
 QUERIES = sorted(QUERY_FOLDER.glob("*.rq"))
@@ -32,15 +33,12 @@ def check(name):
 
 @pytest.fixture(scope="module")
 def tables():
-    def read(name):
-        return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
-
-    t = SimpleNamespace(**{name: read(name) for name in
+    t = SimpleNamespace(**{name: curated_table(name) for name in
                            ("professions", "skills", "requirements", "sectors", "sources", "transformations",
                             "publishers", "isco_groups", "areas", "indicators", "observations")})
     # the exposure is the automation-risk percentile of profession_measures.csv, with its source; the RDF
     # holds exposures as decimals with 4 places (rdf.py)
-    measures = read("profession_measures").set_index("profession")
+    measures = curated_table("profession_measures").set_index("profession")
     t.professions["exposure"] = pd.to_numeric(
         t.professions.id.map(measures.automation_percentile).replace("", None)).round(4)
     t.professions["exposure_source"] = t.professions.id.map(measures.automation_source)

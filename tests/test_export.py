@@ -10,15 +10,13 @@ import pandas as pd
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from click.testing import CliRunner
 from rdflib.namespace import OWL, RDF, SKOS
 
 from profgraph import export as export_module
-from profgraph.cli import main
 from profgraph.resources import data_dir
 from profgraph.sources.curated import read_curated
 
-from conftest import curated_exposures
+from conftest import curated_exposures, curated_table, run
 
 BASE = "https://w3id.org/profgraph/"
 EXPOSURES = curated_exposures()
@@ -27,17 +25,9 @@ XSD_DECIMAL = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
-def run(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def ground(graph) -> set:
     """The triples of ``graph`` that hold no blank node."""
     return {triple for triple in graph if not any(isinstance(term, rdflib.BNode) for term in triple)}
-
-
-def table(name):
-    return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +59,7 @@ def test_rdf_exports_hold_the_same_graph(exported, output_format):
 
 def test_rdf_export_agrees_with_the_tables(exported):
     graph = exported[1]["ttl", "--without-ontology"]
-    professions = table("professions")
+    professions = curated_table("professions")
     assert set(graph.subjects(RDF.type, PG.Profession)) == {rdflib.URIRef(f"{BASE}profession/{p}") for p in professions.id}
     for p in professions.itertuples():
         node = rdflib.URIRef(f"{BASE}profession/{p.id}")
@@ -77,7 +67,7 @@ def test_rdf_export_agrees_with_the_tables(exported):
             rdflib.Literal(getattr(p, f"label_{lang}"), lang=lang) for lang in ("kk", "ru", "en")}
         exposure = graph.value(node, PG.automationExposure)
         assert exposure.datatype == XSD_DECIMAL and float(exposure) == pytest.approx(EXPOSURES[p.id], abs=5e-5)
-    requirements = table("requirements")
+    requirements = curated_table("requirements")
     essential = {(rdflib.URIRef(f"{BASE}profession/{r.profession}"), rdflib.URIRef(f"{BASE}skill/{r.skill}"))
                  for r in requirements.itertuples() if r.relation == "essential"}
     assert set(graph.subject_objects(PG.essentialSkill)) == essential
@@ -113,8 +103,8 @@ def test_profession_graph(curated, tmp_path, output_format):
     path = tmp_path / f"graph.{output_format}"
     assert run("export", "--format", output_format, "-o", str(path)).exit_code == 0
     graph = nx.read_graphml(path) if output_format == "graphml" else nx.read_gexf(path)
-    professions, skills, requirements = table("professions"), table("skills"), table("requirements")
-    sectors, transformations = table("sectors"), table("transformations")
+    professions, skills, requirements = curated_table("professions"), curated_table("skills"), curated_table("requirements")
+    sectors, transformations = curated_table("sectors"), curated_table("transformations")
     assert set(graph.nodes) == ({f"profession:{p}" for p in professions.id} | {f"skill:{s}" for s in skills.id}
                                 | {f"sector:{s}" for s in sectors.id})
     relations = pd.Series([relation for _, _, relation in graph.edges(data="relation")]).value_counts()
@@ -158,11 +148,11 @@ def test_csv_tables(curated, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted([".profgraph-output", *(f"{n}.csv" for n in CSV_TABLES)])
     for name in CSV_TABLES:
         written = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
-        original = table(name)
+        original = curated_table(name)
         if name == "professions":  # the exposure is the measures' automation-risk percentile, with its source
             assert pd.to_numeric(written.pop("automation_exposure")).tolist() == \
                 pytest.approx([EXPOSURES[pid] for pid in written["id"]])
-            assert set(written.pop("exposure_source")) <= set(table("sources")["id"])
+            assert set(written.pop("exposure_source")) <= set(curated_table("sources")["id"])
             original = original.drop(columns=["automation_exposure", "exposure_source"])
         for column in list(original.columns[1:] if name == "profession_measures" else ("value",)):
             numbers = pd.to_numeric(original[column].replace("", None), errors="coerce") if column in original else None

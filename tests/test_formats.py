@@ -71,29 +71,23 @@ def test_every_query_format_writes_and_the_others_are_refused(curated, kind):
 
 
 @pytest.mark.parametrize("kind", formats.QUERY_KINDS)
-def test_the_endpoint_serves_each_format_as_its_media_type(curated, kind):
+def test_the_endpoint_serves_each_format_as_its_media_type(client, kind):
     """Named by ``format=`` or asked for by any media type it accepts, a format is served with its
     media type; the first the endpoint serves is the default; a format that does not fit is 406."""
-    pytest.importorskip("starlette", reason="the server extra is not installed")
-    from starlette.testclient import TestClient
-
-    from profgraph.web.app import ServerSettings, create_app
-
-    with TestClient(create_app(curated, ServerSettings(sparql_timeout=10.0)), base_url="http://127.0.0.1") as client:
-        for found in formats.served(kind):
-            asked = [({"format": found.name}, {})] + [({}, {"Accept": media}) for media in found.accepted]
-            for params, headers in asked:
-                response = client.get("/sparql", params={"query": QUERIES[kind], **params}, headers=headers)
-                assert response.status_code == 200, (found.name, params, headers)
-                assert response.headers["content-type"] == found.media_type, (found.name, params, headers)
-                assert read(response.content, kind, found.name) == EXPECTED[kind]
-        default = client.get("/sparql", params={"query": QUERIES[kind]})
-        assert default.headers["content-type"] == formats.served(kind)[0].media_type
-        fitting = {found.name for found in formats.served(kind)}
-        for other in formats.served():
-            if not fitting & set(formats.for_name(other.name)):  # "json" also names JSON-LD, for a graph
-                response = client.get("/sparql", params={"query": QUERIES[kind], "format": other.name})
-                assert response.status_code == 406 and "does not fit" in response.text, other.name
+    for found in formats.served(kind):
+        asked = [({"format": found.name}, {})] + [({}, {"Accept": media}) for media in found.accepted]
+        for params, headers in asked:
+            response = client.get("/sparql", params={"query": QUERIES[kind], **params}, headers=headers)
+            assert response.status_code == 200, (found.name, params, headers)
+            assert response.headers["content-type"] == found.media_type, (found.name, params, headers)
+            assert read(response.content, kind, found.name) == EXPECTED[kind]
+    default = client.get("/sparql", params={"query": QUERIES[kind]})
+    assert default.headers["content-type"] == formats.served(kind)[0].media_type
+    fitting = {found.name for found in formats.served(kind)}
+    for other in formats.served():
+        if not fitting & set(formats.for_name(other.name)):  # "json" also names JSON-LD, for a graph
+            response = client.get("/sparql", params={"query": QUERIES[kind], "format": other.name})
+            assert response.status_code == 406 and "does not fit" in response.text, other.name
 
 
 EXPECTED = {formats.SELECT: 5, formats.ASK: True, formats.GRAPH: 5}

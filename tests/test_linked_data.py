@@ -8,27 +8,20 @@ import io
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import rdflib
-from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from profgraph import formats
-from profgraph.cli import main
 from profgraph.datacube import CONSTRAINTS, violations
 from profgraph.resources import data_dir, ontology_dir
 from profgraph.sparql import execute
 from profgraph.vocab import DATA_GRAPH, ESCO_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, curated_table, run
 from esco_tiny import write_tiny_esco
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def table(name: str) -> pd.DataFrame:
-    return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 def ask(dataset, query: str) -> bool:
@@ -60,7 +53,7 @@ def test_every_dimension_value_is_an_iri_of_its_code_list(curated):
           FILTER(isIRI(?value))
           ?value skos:inScheme ?list ; skos:notation [] .
         }""")
-    observations = table("observations")
+    observations = curated_table("observations")
     assert len(found) == 4 * len(observations)
     values = {(dimension.rsplit("#", 1)[1], value.rsplit("/", 1)[1]) for dimension, value, _ in found}
     assert {value for dimension, value in values if dimension == "refArea"} == set(observations.area)
@@ -69,7 +62,7 @@ def test_every_dimension_value_is_an_iri_of_its_code_list(curated):
     assert {value for dimension, value in values if dimension == "refSector"} == \
         {sector or "_T" for sector in observations.sector}
     units = select(curated, "SELECT DISTINCT ?unit WHERE { ?o sdmx-attribute:unitMeasure ?unit FILTER(isIRI(?unit)) }")
-    assert {unit.rsplit("/", 1)[1] for (unit,) in units} == set(table("indicators").unit)
+    assert {unit.rsplit("/", 1)[1] for (unit,) in units} == set(curated_table("indicators").unit)
 
 
 MUTATIONS = {  # constraint -> an update that breaks it, on the curated data
@@ -132,7 +125,7 @@ def test_professions_sit_under_their_isco_groups_up_to_a_major_group(curated):
                  && ?unit = IRI(CONCAT(STR(isco:), "C", ?code)))
         }
     }""".replace("isco: .", "<http://data.europa.eu/esco/concept-scheme/isco> ."))
-    professions = table("professions")
+    professions = curated_table("professions")
     with_code = professions[professions.isco08 != ""]
     assert len(with_code) == len(professions)  # every curated profession has its ISCO-08 unit group
     chains = select(curated, "SELECT ?p WHERE { ?p a pg:Profession ; skos:broader/skos:broader/skos:broader/"
@@ -141,8 +134,8 @@ def test_professions_sit_under_their_isco_groups_up_to_a_major_group(curated):
 
 
 def test_isco_groups_in_use_carry_the_titles_of_the_table(curated):
-    titles = table("isco_groups").set_index("code").title_en
-    used = {code[:length] for code in table("professions").isco08 for length in range(1, 5)}
+    titles = curated_table("isco_groups").set_index("code").title_en
+    used = {code[:length] for code in curated_table("professions").isco08 for length in range(1, 5)}
     found = dict(select(curated, "SELECT ?code ?title WHERE { ?g skos:inScheme pg:ProfessionScheme ; "
                                  "skos:notation ?code ; skos:prefLabel ?title FILTER(STRSTARTS(STR(?g), STR(isco:))) }"))
     assert found == {code: titles[code] for code in used}
@@ -157,13 +150,13 @@ def test_isco_titles_are_escos(tmp_path):
     with zipfile.ZipFile(classification) as archive, archive.open("ISCOGroups_en.csv") as handle:
         esco = {row["code"]: row["preferredLabel"].strip()
                 for row in csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8"))}
-    used = {code[:digits] for code in table("professions").isco08 if code for digits in (1, 2, 3, 4)}
-    assert dict(zip(table("isco_groups").code, table("isco_groups").title_en)) == \
+    used = {code[:digits] for code in curated_table("professions").isco08 if code for digits in (1, 2, 3, 4)}
+    assert dict(zip(curated_table("isco_groups").code, curated_table("isco_groups").title_en)) == \
         {code: title for code, title in esco.items() if code in used}
 
 
 def test_sectors_sit_under_nace_sections(curated):
-    sectors = table("sectors").set_index("id")
+    sectors = curated_table("sectors").set_index("id")
     found = dict(select(curated, """SELECT ?sector ?section WHERE {
         ?node a pg:Sector ; skos:notation ?sector ; skos:broader* ?sectionNode .
         ?sectionNode skos:topConceptOf pg:SectorScheme ; skos:notation ?section ; pg:sectorCode ?letter .
@@ -194,7 +187,7 @@ def test_sectors_and_statuses_have_definitions(curated):
     for kind in ("pg:Sector", "pg:ProfessionStatus"):
         assert not ask(curated, f"ASK {{ ?c a {kind} FILTER NOT EXISTS {{ ?c skos:definition ?d "
                                 f"FILTER(lang(?d) = 'en' && STRLEN(?d) > 20) }} }}")
-    assert (table("sectors").definition_en.str.len() > 20).all()
+    assert (curated_table("sectors").definition_en.str.len() > 20).all()
 
 
 # ---------------------------------------------------------------- publishing
@@ -216,7 +209,7 @@ def test_publishers_are_agents_and_dates_are_typed(curated):
 
 
 def test_dataset_description_with_licence_and_counts(curated):
-    about = table("dataset").iloc[0]
+    about = curated_table("dataset").iloc[0]
     dataset = f"https://w3id.org/profgraph/dataset/{about.id}"
     (license_iri, publisher, triples, subjects, title), = select(curated, f"""
         SELECT ?license ?publisher ?triples ?subjects ?title WHERE {{
@@ -230,8 +223,8 @@ def test_dataset_description_with_licence_and_counts(curated):
     assert int(triples) == len(data) and int(subjects) == len({quad.subject for quad in data})
     partitions = dict(select(curated, f"SELECT ?class ?n WHERE {{ <{dataset}> void:classPartition "
                                       f"[ void:class ?class ; void:entities ?n ] }}"))
-    assert int(partitions[PREFIXES["pg"] + "Profession"]) == len(table("professions"))
-    assert int(partitions[PREFIXES["qb"] + "Observation"]) == len(table("observations"))
+    assert int(partitions[PREFIXES["pg"] + "Profession"]) == len(curated_table("professions"))
+    assert int(partitions[PREFIXES["qb"] + "Observation"]) == len(curated_table("observations"))
     distributions = dict(select(curated, f"""SELECT ?title ?type WHERE {{ <{dataset}> dcat:distribution ?d .
         ?d dct:title ?title ; dct:license <{about.license}> OPTIONAL {{ ?d dcat:mediaType ?type }} }}"""))
     media_types = {writer.title: formats.FORMATS[writer.name].essence for writer in formats.writers(formats.EXPORT)}
@@ -253,13 +246,13 @@ def test_the_ontology_has_a_version_iri():
 
 def test_esco_import_and_curated_data_merge_without_collision(curated, tmp_path):
     store = tmp_path / "esco-store"
-    result = CliRunner().invoke(main, ["import", "esco", str(write_tiny_esco(tmp_path / "esco")),
-                                       "--store", str(store)], catch_exceptions=False)
+    result = run("import", "esco", str(write_tiny_esco(tmp_path / "esco")),
+                 "--store", str(store))
     assert result.exit_code == 0, result.output
     merged = Store()
     for name, extra in (("curated.nq", []), ("esco.nq", ["--store", str(store)])):
         path = tmp_path / name
-        assert CliRunner().invoke(main, ["export", "--format", "nq", "-o", str(path), *extra]).exit_code == 0
+        assert run("export", "--format", "nq", "-o", str(path), *extra).exit_code == 0
         graphs = {quad.graph_name.value for quad in parse(path=str(path), format=RdfFormat.N_QUADS)}
         assert graphs == {ONTOLOGY_GRAPH, ESCO_GRAPH if extra else DATA_GRAPH}
         merged.load(path=str(path), format=RdfFormat.N_QUADS)

@@ -58,6 +58,7 @@ def test_latin_spellings_of_every_profession(curated, lang, table):
     assert len(wrong) <= len(professions) // 50, wrong
 
 
+@pytest.mark.slow
 def test_one_typo_in_long_labels(curated):
     professions = [p for p in curated.model.professions.values() if len(p.labels["ru"]) >= 8]
     wrong = []

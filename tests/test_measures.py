@@ -52,6 +52,7 @@ def test_plain_levels_come_from_the_sources_categories():
         [4, 3, 4, 3, 2, 1, 4, None]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SHARED_DATA / "esco-v1.1.1").is_dir(), reason="../shared/data (ESCO, Nesta) is absent")
 def test_the_skill_profile_estimate_agrees_with_nesta_on_held_out_occupations():
     from profgraph.exposure_model import cross_validate

@@ -17,22 +17,14 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from profgraph.atomic import OUTPUT_MARKER
-from profgraph.cli import main
 from profgraph.store import open_store
 
-from conftest import ESCO_DOWNLOAD
+from conftest import ESCO_DOWNLOAD, child_environment, run
 from esco_tiny import write_tiny_esco
 
-RUNNER = CliRunner()
-SRC = Path(__file__).resolve().parents[1] / "src"
 STREAMING_QUERY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # endless enough to be interrupted while writing
-
-
-def run(*args):
-    return RUNNER.invoke(main, [str(arg) for arg in args])
 
 
 def snapshot(folder: Path) -> dict:
@@ -271,7 +263,7 @@ def start_streaming_query(tmp_path: Path, target: Path) -> subprocess.Popen:
     """Start ``profgraph sparql`` writing an endless result to ``target``; return once the result is
     being written to its temporary file."""
     process = subprocess.Popen([sys.executable, "-m", "profgraph", "sparql", STREAMING_QUERY, "--format", "csv",
-                                "-o", str(target)], env=dict(os.environ, PYTHONPATH=str(SRC)),
+                                "-o", str(target)], env=child_environment(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not any(path.stat().st_size for path in tmp_path.glob("*.part")):

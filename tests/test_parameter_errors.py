@@ -7,16 +7,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from click.testing import CliRunner
 
 from profgraph.answers import reskilling_report, similar_report, upskill_report
-from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.rules import Rules, make_rules
 from profgraph.sparql import run_query
 from profgraph.transitions import write_transitions
 from profgraph.web.app import ServerSettings
 from profgraph.web.graphview import build_view
+
+from conftest import run
 
 SELECT = "SELECT ?p WHERE { ?p a pg:Profession } LIMIT 1"
 
@@ -56,7 +56,7 @@ def test_library_and_command_line_name_the_parameter_their_way(curated, tmp_path
     error = refused.value
     assert error.parameter == parameter and parameter in error.mentions()
     assert str(error).startswith(f"{parameter} ") and "--" not in str(error)
-    result = CliRunner().invoke(main, [part.replace("{tmp}", str(tmp_path)) for part in args])
+    result = run(*[part.replace("{tmp}", str(tmp_path)) for part in args])
     assert result.exit_code == 2, result.output
     others = {"min_coverage": "--min-coverage", "name": "NAME"}  # what the command line calls the others mentioned
     expected = error.naming(lambda name: option if name == parameter else others[name])

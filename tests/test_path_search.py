@@ -5,14 +5,13 @@ several settings; and the same answer whatever Python's string hashing."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+
 import pytest
 
 from profgraph.reskilling import GRAPH_FLOOR, adjacency_of, find_paths, target_set, transition_table
 from profgraph.rules import ANY_PREP_STEP, Rules
 
+from conftest import run_python
 from paths_reference import ReferenceSearch
 
 RELAXED = dict(allow_riskier=True, allow_lower_pay=True, allow_stepping_stones=True)
@@ -153,10 +152,9 @@ def test_equally_cheap_routes_give_the_same_answer_whatever_the_string_hashing(c
     # the order of a set of ids, so the steps shown changed with PYTHONHASHSEED from run to run.
     answers = []
     for seed in ("1", "2", "3"):
-        environment = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)}
-        run = subprocess.run([sys.executable, "-c", TIES_SCRIPT], env=environment, capture_output=True, text=True,
-                             check=True)
-        answers.append(json.loads(run.stdout))
+        child = run_python("-c", TIES_SCRIPT, PYTHONHASHSEED=seed)
+        assert child.returncode == 0, child.stderr
+        answers.append(json.loads(child.stdout))
     assert sum(len(paths) for paths in answers[0].values()) > 100
     assert answers[0] == answers[1] == answers[2]
 
@@ -174,8 +172,7 @@ finally:
 
 def test_a_path_query_imports_no_heavy_library(curated):
     # the store is built (fixture curated): a path query then needs numpy and click, not networkx & co.
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    run = subprocess.run([sys.executable, "-c", COLD_PATH_SCRIPT], env=environment, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert "кассир" in run.stdout
-    assert run.stderr == ""
+    child = run_python("-c", COLD_PATH_SCRIPT)
+    assert child.returncode == 0, child.stderr
+    assert "кассир" in child.stdout
+    assert child.stderr == ""

@@ -10,22 +10,17 @@ import re
 import zipfile
 from collections import Counter
 
-import pandas as pd
 import pytest
 
 from profgraph.resources import data_dir
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, curated_table
 from test_cli import independent_coverage
 
 ESCO_ZIPS = SHARED_DATA / "esco-v1.1.1"
 needs_esco = pytest.mark.skipif(not ESCO_ZIPS.is_dir(), reason="../shared/data/esco-v1.1.1 is absent")
 ESCO_REQUIRED_SHARE = 0.55  # of the ESCO-linked requirements of ESCO-linked professions (measured: 0.59)
 CEFR = {"A1", "A2", "B1", "B2", "C1", "C2"}
-
-
-def table(name: str) -> pd.DataFrame:
-    return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 def esco_table(archive: str, member: str) -> list[dict]:
@@ -35,10 +30,10 @@ def esco_table(archive: str, member: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def tables():
-    skills = table("skills")
-    requirements = table("requirements").merge(skills[["id", "type"]], left_on="skill", right_on="id")
-    return {"professions": table("professions"), "skills": skills, "requirements": requirements,
-            "transformations": table("transformations")}
+    skills = curated_table("skills")
+    requirements = curated_table("requirements").merge(skills[["id", "type"]], left_on="skill", right_on="id")
+    return {"professions": curated_table("professions"), "skills": skills, "requirements": requirements,
+            "transformations": curated_table("transformations")}
 
 
 def test_profiles_are_deep(tables):
@@ -196,7 +191,7 @@ def test_no_control_characters_anywhere():
 
 
 def test_glossary_terms_are_used_consistently(tables):
-    glossary = table("glossary")
+    glossary = curated_table("glossary")
     assert set(glossary["kind"]) <= {"title", "term"}
     professions = tables["professions"]
     for term in glossary[glossary["kind"] == "title"].itertuples():

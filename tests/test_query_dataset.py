@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
-from starlette.testclient import TestClient
 
 import profgraph
-from profgraph.cli import main
-from profgraph.web.app import ServerSettings, create_app
 from profgraph.vocab import DATA_GRAPH, ONTOLOGY_GRAPH
+
+from conftest import run
 
 COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ {pattern} }}"
 ALL = "?s ?p ?o"
@@ -68,16 +66,10 @@ def test_python_query_takes_the_protocol_graphs(curated, sizes):
 def test_cli_sparql_honours_from(sizes):
     for clauses, pattern, expected in cases(sizes):
         for extra in ([], ["--timeout", "30"]):  # in this process and in the query's child process
-            result = CliRunner().invoke(main, ["sparql", COUNT.format(**{"from": clauses, "pattern": pattern}),
-                                               "--format", "json", *extra], catch_exceptions=False)
+            result = run("sparql", COUNT.format(**{"from": clauses, "pattern": pattern}),
+                         "--format", "json", *extra)
             assert result.exit_code == 0, result.output
             assert int(json.loads(result.output)["results"]["bindings"][0]["n"]["value"]) == expected, clauses
-
-
-@pytest.fixture(scope="module")
-def client(curated):
-    with TestClient(create_app(curated, ServerSettings(sparql_timeout=10.0)), base_url="http://127.0.0.1") as test:
-        yield test
 
 
 def served_count(response) -> int:

@@ -9,13 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import UsageError
 
-from conftest import free_port, serving
-from remote_checks import COMMANDS, remote_answer, run, same_answer, same_card
+from conftest import free_port, run, run_ok, serving
+from remote_checks import COMMANDS, remote_answer, same_answer, same_card
 from test_example_queries import CHECKS, QUERIES, tables  # noqa: F401 - tables: the checks' fixture
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
@@ -35,7 +33,7 @@ def oxigraph(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pushed(oxigraph, curated):
-    output = run("push", "--endpoint", f"{oxigraph}/store")
+    output = run_ok("push", "--endpoint", f"{oxigraph}/store")
     assert f"Sent {sum(1 for _ in curated.rdf)} triples" in output
     return f"{oxigraph}/query"
 
@@ -76,7 +74,7 @@ def test_export_through_the_endpoint_builds_the_rdf_from_the_model_read(pushed, 
     from profgraph.remote import open_remote
 
     assert open_remote(pushed).manifest["rdf"] == "from-model"  # the cached store holds no RDF of its own
-    run("export", "--format", "nt", "-o", str(tmp_path / "remote.nt"), "--endpoint", pushed)
+    run_ok("export", "--format", "nt", "-o", str(tmp_path / "remote.nt"), "--endpoint", pushed)
     kinds = {}
     for quad in parse(path=str(tmp_path / "remote.nt"), format=RdfFormat.N_TRIPLES):
         if quad.predicate.value.endswith("#type"):
@@ -103,14 +101,15 @@ def test_named_graph_push_and_the_cache(oxigraph, curated, monkeypatch):
     from profgraph.remote import count_triples, open_remote
 
     graph = "https://example.org/graph/profgraph-test"
-    run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    run_ok("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
     assert count_triples(f"{oxigraph}/query", graph) == sum(1 for _ in curated.rdf)
     first = open_remote(f"{oxigraph}/query", graph)
     assert first.manifest["source"] == f"{oxigraph}/store?graph=https%3A%2F%2Fexample.org%2Fgraph%2Fprofgraph-test"
     again = open_remote(f"{oxigraph}/query", graph)  # the same N-Triples: the cached store, not a new one
     assert (again.path, again.manifest["current"]) == (first.path, first.manifest["current"])
     monkeypatch.setenv("PROFGRAPH_GRAPH", graph)
-    assert json.loads(run("search", "кассир", "--format", "json", "--endpoint", f"{oxigraph}/query"))[0]["id"] == "cashier"
+    found = json.loads(run_ok("search", "кассир", "--format", "json", "--endpoint", f"{oxigraph}/query"))
+    assert found[0]["id"] == "cashier"
 
 
 def test_a_changed_value_is_seen_though_the_triple_count_is_the_same(oxigraph, curated):
@@ -119,10 +118,10 @@ def test_a_changed_value_is_seen_though_the_triple_count_is_the_same(oxigraph, c
     from profgraph.remote import count_triples
 
     graph = "https://example.org/graph/profgraph-changed"
-    run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    run_ok("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
     query_url, env = f"{oxigraph}/query", {"PROFGRAPH_GRAPH": graph}
     path = ["path", "кассир", "--to", "safer", "--format", "json", "--endpoint", query_url]
-    before = json.loads(run(*path, env=env))["origin"]["automation_exposure"]
+    before = json.loads(run_ok(*path, env=env))["origin"]["automation_exposure"]
     assert before == curated.model.professions["cashier"].measures.automation_percentile != 0.5
     count = count_triples(query_url, graph)
     measure = "https://w3id.org/profgraph/measure/cashier/automation"
@@ -133,7 +132,7 @@ def test_a_changed_value_is_seen_though_the_triple_count_is_the_same(oxigraph, c
                                      headers={"Content-Type": "application/sparql-update"})
     urllib.request.urlopen(request, timeout=30).read()
     assert count_triples(query_url, graph) == count
-    assert json.loads(run(*path, env=env))["origin"]["automation_exposure"] == 0.5
+    assert json.loads(run_ok(*path, env=env))["origin"]["automation_exposure"] == 0.5
 
 
 def test_push_in_small_chunks_sends_every_triple(oxigraph, curated):
@@ -152,7 +151,7 @@ def test_push_sends_the_local_dataset_whatever_profgraph_endpoint_says(oxigraph,
     graph = "https://example.org/graph/profgraph-local"
     monkeypatch.setenv("PROFGRAPH_ENDPOINT", f"http://127.0.0.1:{free_port()}/query")  # nothing listens there
     triples = sum(1 for _ in curated.rdf)
-    assert f"Sent {triples} triples" in run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    assert f"Sent {triples} triples" in run_ok("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
     assert count_triples(f"{oxigraph}/query", graph) == triples
 
 
@@ -163,13 +162,13 @@ def test_graph_iris_cannot_break_out(oxigraph, pushed, graph):
     before = count_triples(pushed)
     with pytest.raises(UsageError):
         count_triples(pushed, graph)
-    result = CliRunner().invoke(main, ["push", "--endpoint", f"{oxigraph}/store", "--graph", graph])
+    result = run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
     assert result.exit_code == 2 and "graph IRI" in result.output
     assert count_triples(pushed) == before
 
 
 def test_unreachable_endpoint_is_one_line(tmp_path):
-    result = CliRunner().invoke(main, ["search", "кассир", "--endpoint", "http://127.0.0.1:9/query"])
+    result = run("search", "кассир", "--endpoint", "http://127.0.0.1:9/query")
     assert result.exit_code == 1 and result.output.startswith("Error: cannot reach")
 
 
@@ -179,8 +178,8 @@ def test_unreachable_endpoint_is_one_line(tmp_path):
     ("CONSTRUCT { ?p pg:status ?s } WHERE { ?p pg:status ?s }", "nt"),
 ])
 def test_sparql_command_asks_the_server(pushed, query, output_format):
-    local = run("sparql", query, "--format", output_format)
-    remote = run("sparql", query, "--format", output_format, "--endpoint", pushed)
+    local = run_ok("sparql", query, "--format", output_format)
+    remote = run_ok("sparql", query, "--format", output_format, "--endpoint", pushed)
     if output_format == "nt":
         assert sorted(remote.splitlines()) == sorted(local.splitlines())
     else:
@@ -188,19 +187,19 @@ def test_sparql_command_asks_the_server(pushed, query, output_format):
 
 
 def test_sparql_syntax_error_through_the_server(pushed):
-    result = CliRunner().invoke(main, ["sparql", "SELECT WHERE {", "--endpoint", pushed])
+    result = run("sparql", "SELECT WHERE {", "--endpoint", pushed)
     assert result.exit_code == 2 and "rejected the query" in result.output
 
 
 def test_sparql_endpoint_reads_the_named_graph_of_profgraph_graph(oxigraph, curated, monkeypatch):
     graph = "https://example.org/graph/profgraph-sparql"
-    run("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
+    run_ok("push", "--endpoint", f"{oxigraph}/store", "--graph", graph)
     query = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pg:Profession }"
     monkeypatch.setenv("PROFGRAPH_GRAPH", graph)
-    output = run("sparql", query, "--format", "json", "--endpoint", f"{oxigraph}/query")
+    output = run_ok("sparql", query, "--format", "json", "--endpoint", f"{oxigraph}/query")
     assert int(json.loads(output)["results"]["bindings"][0]["n"]["value"]) == len(curated.model.professions)
-    nothing = run("sparql", query.replace("WHERE", "FROM <urn:nothing> WHERE"), "--format", "json",
-                  "--endpoint", f"{oxigraph}/query")  # the query's own FROM still wins
+    nothing = run_ok("sparql", query.replace("WHERE", "FROM <urn:nothing> WHERE"), "--format", "json",
+                     "--endpoint", f"{oxigraph}/query")  # the query's own FROM still wins
     assert json.loads(nothing)["results"]["bindings"][0]["n"]["value"] == "0"
 
 
@@ -221,8 +220,8 @@ def test_remote_syntax_errors_give_the_query_s_own_position(pushed, broken):
         assert found, text
         return ":".join(group for group in found.groups() if group)
 
-    local = CliRunner().invoke(main, ["sparql", broken])
-    result = CliRunner().invoke(main, ["sparql", broken, "--endpoint", pushed])
+    local = run("sparql", broken)
+    result = run("sparql", broken, "--endpoint", pushed)
     assert local.exit_code == result.exit_code == 2
     assert position(result.output) == position(local.output), (result.output, local.output)
     client = TestClient(create_app(open_remote(pushed)), base_url="http://127.0.0.1")

@@ -7,18 +7,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.remote import (AnswerTooLarge, RemoteDataset, RemoteError, RemoteTimeout, count_triples,
                               execute_remote, RemoteEndpoint, read_graph)
 from profgraph.sparql import QuerySyntaxError, QueryTimeout
 
-from conftest import free_port
+from conftest import free_port, run
 from hostile_http import HostileServer, graph_store_with_etag, login_required, serving_dataset
-
-RUNNER = CliRunner()
 
 
 def one_error_line(result, exit_code: int = 1) -> str:
@@ -45,8 +41,8 @@ def test_one_deadline_for_the_whole_answer(behaviour):
 def test_sparql_timeout_stops_a_trickled_answer_on_time(monkeypatch):
     with HostileServer("trickle") as server:
         started = time.monotonic()
-        result = RUNNER.invoke(main, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--endpoint", server.url,
-                                      "--timeout", "2"])
+        result = run("sparql", "SELECT * WHERE { ?s ?p ?o }", "--endpoint", server.url,
+                     "--timeout", "2")
         assert time.monotonic() - started < 3.0
         assert "query stopped after the 2 s timeout" in one_error_line(result, 3)
 
@@ -97,7 +93,7 @@ def test_declared_and_compressed_sizes_count_against_the_cap(behaviour, message)
 ])
 def test_bad_answers_to_a_reading_command_are_one_line(behaviour, message):
     with HostileServer(behaviour) as server:
-        line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", server.url]))
+        line = one_error_line(run("search", "кассир", "--endpoint", server.url))
     assert message in line
     assert len(line) < 400 and "<script" not in line and "alert" not in line
 
@@ -113,8 +109,8 @@ def test_bad_answers_to_a_reading_command_are_one_line(behaviour, message):
 def test_bad_answers_to_sparql_are_one_line_and_write_nothing(tmp_path, behaviour, exit_code, message):
     output = tmp_path / "result.json"
     with HostileServer(behaviour) as server:
-        result = RUNNER.invoke(main, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--format", "json", "--endpoint",
-                                      server.url, "-o", str(output)])
+        result = run("sparql", "SELECT * WHERE { ?s ?p ?o }", "--format", "json", "--endpoint",
+                     server.url, "-o", str(output))
     assert message in one_error_line(result, exit_code)
     assert not output.exists()
 
@@ -128,26 +124,26 @@ def test_a_syntax_error_from_the_server_is_a_syntax_error():
 @pytest.mark.parametrize("url", ["", "127.0.0.1:7878/store", "ftp://host/store", "http://", "http:// host/",
                                  "http://host:99999999/store", "http://host/\x1b[2J"])
 def test_unusable_endpoint_urls_are_usage_errors(url):
-    line = one_error_line(RUNNER.invoke(main, ["push", "--endpoint", url]), 2)
+    line = one_error_line(run("push", "--endpoint", url), 2)
     assert "not a usable endpoint URL" in line
     if url:  # an empty --endpoint (or PROFGRAPH_ENDPOINT) on a reading command means none: the local data
-        line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", url]), 2)
+        line = one_error_line(run("search", "кассир", "--endpoint", url), 2)
         assert "not a usable endpoint URL" in line
 
 
 def test_connection_refused_and_a_name_that_does_not_resolve():
     refused = f"http://127.0.0.1:{free_port()}/query"
-    assert "cannot reach" in one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", refused]))
-    assert "cannot reach" in one_error_line(RUNNER.invoke(main, ["push", "--endpoint", refused]))
+    assert "cannot reach" in one_error_line(run("search", "кассир", "--endpoint", refused))
+    assert "cannot reach" in one_error_line(run("push", "--endpoint", refused))
     # .invalid is reserved (RFC 6761): no resolver gives it an address
-    assert "cannot reach" in one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint",
-                                                                 "http://profgraph-test.invalid/query"]))
+    assert "cannot reach" in one_error_line(run("search", "кассир", "--endpoint",
+                                                "http://profgraph-test.invalid/query"))
 
 
 def test_an_internationalised_host_name_is_sent_as_punycode(monkeypatch):
     with HostileServer("proxy_refusal") as proxy:  # a proxy on loopback sees the name, no lookup happens
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
-        result = RUNNER.invoke(main, ["search", "кассир", "--endpoint", "http://пример.испытание/query"])
+        result = run("search", "кассир", "--endpoint", "http://пример.испытание/query")
         line = one_error_line(result)
         assert "answered 502 Bad Gateway" in line
         assert proxy.requests[0].startswith("POST http://xn--e1afmkfd.xn--80akhbyknj4f/query HTTP/1.1")
@@ -155,19 +151,19 @@ def test_an_internationalised_host_name_is_sent_as_punycode(monkeypatch):
 
 def test_push_to_a_misbehaving_server():
     with HostileServer("html_error") as server:
-        line = one_error_line(RUNNER.invoke(main, ["push", "--endpoint", server.url.replace("/query", "/store")]))
+        line = one_error_line(run("push", "--endpoint", server.url.replace("/query", "/store")))
     assert "answered 500" in line
     with HostileServer("trickle") as server:
         started = time.monotonic()
-        result = RUNNER.invoke(main, ["push", "--endpoint", server.url], env={"PROFGRAPH_REMOTE_TIMEOUT": "2"})
+        result = run("push", "--endpoint", server.url, env={"PROFGRAPH_REMOTE_TIMEOUT": "2"})
         assert "did not finish answering within 2 s" in one_error_line(result, 3)
         assert time.monotonic() - started < 4
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "soon"])
 def test_the_timeout_variable_is_checked(value):
-    result = RUNNER.invoke(main, ["search", "кассир", "--endpoint", "http://127.0.0.1:9/query"],
-                           env={"PROFGRAPH_REMOTE_TIMEOUT": value})
+    result = run("search", "кассир", "--endpoint", "http://127.0.0.1:9/query",
+                 env={"PROFGRAPH_REMOTE_TIMEOUT": value})
     assert "PROFGRAPH_REMOTE_TIMEOUT must be a positive number" in one_error_line(result, 2)
 
 
@@ -259,7 +255,7 @@ def test_bad_input_is_one_line_within_the_deadline(command, situation, exit_code
         url = server.url if situation != "unreachable" else f"http://127.0.0.1:{free_port()}/query"
         args = [part.replace("{url}", url).replace("{store}", url.replace("/query", "/store")) for part in args]
         started = time.monotonic()
-        line = one_error_line(RUNNER.invoke(main, args, env=env), exit_code)
+        line = one_error_line(run(*args, env=env), exit_code)
         assert time.monotonic() - started < 4.5
     assert message in line
 
@@ -267,8 +263,8 @@ def test_bad_input_is_one_line_within_the_deadline(command, situation, exit_code
 def test_credentials_go_only_to_a_server_that_asks_and_in_its_scheme(curated_lines):
     basic = "Basic cmVhZGVyOnMzY3JldCDQv9Cw0YDQvtC70Yw="  # reader:s3cret пароль, UTF-8
     with HostileServer(login_required(basic, serving_dataset(curated_lines, "html_not_found"))) as server:
-        result = RUNNER.invoke(main, ["search", "кассир", "--format", "json", "--endpoint", server.url, "--user",
-                                      "reader"], env={"PROFGRAPH_PASSWORD": "s3cret пароль"})
+        result = run("search", "кассир", "--format", "json", "--endpoint", server.url, "--user",
+                     "reader", env={"PROFGRAPH_PASSWORD": "s3cret пароль"})
         assert result.exit_code == 0, result.output
         assert "Authorization" not in server.requests[0]  # nothing is sent before the server asks
         assert all(f"Authorization: {basic}" in request for request in server.requests[1:])
@@ -276,12 +272,11 @@ def test_credentials_go_only_to_a_server_that_asks_and_in_its_scheme(curated_lin
 
 def test_a_bearer_token_is_sent_with_every_request(curated_lines):
     with HostileServer(login_required("Bearer t0ken-1", serving_dataset(curated_lines, "html_not_found"))) as server:
-        result = RUNNER.invoke(main, ["search", "кассир", "--format", "json", "--endpoint", server.url],
-                               env={"PROFGRAPH_TOKEN": "t0ken-1"})
+        result = run("search", "кассир", "--format", "json", "--endpoint", server.url,
+                     env={"PROFGRAPH_TOKEN": "t0ken-1"})
         assert result.exit_code == 0, result.output
         assert all("Authorization: Bearer t0ken-1" in request for request in server.requests)
-        line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", server.url],
-                                            env={"PROFGRAPH_TOKEN": "wrong"}))
+        line = one_error_line(run("search", "кассир", "--endpoint", server.url, env={"PROFGRAPH_TOKEN": "wrong"}))
         assert "answered 401" in line and "were refused" in line
 
 
@@ -295,7 +290,7 @@ def test_credentials_do_not_follow_a_redirect_to_another_origin():
 
         with HostileServer(redirect) as server:
             for env in ({"PROFGRAPH_TOKEN": "t0ken-1"}, {"PROFGRAPH_USER": "reader", "PROFGRAPH_PASSWORD": "x"}):
-                line = one_error_line(RUNNER.invoke(main, ["search", "кассир", "--endpoint", server.url], env=env))
+                line = one_error_line(run("search", "кассир", "--endpoint", server.url, env=env))
                 assert "answered 404" in line
         assert "Authorization: Bearer t0ken-1" in server.requests[0]
         assert elsewhere.requests and not any("Authorization" in request for request in elsewhere.requests)
@@ -310,7 +305,7 @@ def test_credentials_do_not_follow_a_redirect_to_another_origin():
 def test_unusable_credentials_are_usage_errors(env, message):
     for args in (["search", "кассир", "--endpoint", "http://127.0.0.1:9/query"],
                  ["push", "--endpoint", "http://127.0.0.1:9/store"]):
-        assert message in one_error_line(RUNNER.invoke(main, args, env=env, input=""), 2)
+        assert message in one_error_line(run(*args, env=env, input=""), 2)
 
 
 @pytest.fixture(scope="module")

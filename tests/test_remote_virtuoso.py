@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.vocab import DATA_GRAPH
 
-from remote_checks import COMMANDS, remote_answer, run, same_answer, same_card
+from conftest import run, run_ok
+from remote_checks import COMMANDS, remote_answer, same_answer, same_card
 from test_example_queries import CHECKS, QUERIES, tables  # noqa: F401 - tables: the checks' fixture
 from virtuoso import DEBIAN_MAX_ROWS, MISSING, private_virtuoso
 
@@ -37,8 +36,8 @@ def login(virtuoso) -> dict:
 def pushed(virtuoso, login, curated) -> dict:
     """The curated dataset pushed without --graph (Virtuoso's Graph Store has no default graph: it goes
     to the dataset's own named graph); returns the environment of a command reading it."""
-    result = CliRunner().invoke(main, ["push", "--endpoint", virtuoso.store, "--user", virtuoso.user],
-                                env={"PROFGRAPH_PASSWORD": virtuoso.password})
+    result = run("push", "--endpoint", virtuoso.store, "--user", virtuoso.user,
+                 env={"PROFGRAPH_PASSWORD": virtuoso.password})
     assert result.exit_code == 0, result.output
     assert f"Sent {len(curated.rdf)} triples to {virtuoso.store} (graph {DATA_GRAPH})" in result.output
     assert f"Note: {virtuoso.base}/sparql-graph-crud-auth (Virtuoso) has no default graph" in result.output
@@ -77,8 +76,8 @@ def test_example_queries_sent_to_virtuoso_agree_with_pandas(virtuoso, pushed, ta
 
 
 def test_reading_through_the_login_endpoint(virtuoso, pushed, login):
-    output = run("search", "кассир", "--format", "json", "--endpoint", f"{virtuoso.base}/sparql-auth",
-                 env={**pushed, **login})
+    output = run_ok("search", "кассир", "--format", "json", "--endpoint", f"{virtuoso.base}/sparql-auth",
+                    env={**pushed, **login})
     assert json.loads(output)[0]["id"] == "cashier"
 
 
@@ -87,7 +86,7 @@ def test_a_named_graph_push_replaces_the_graph(virtuoso, login, curated):
 
     graph = "https://example.org/graph/profgraph-virtuoso"
     for _ in range(2):  # the second push replaces the first: the count stays
-        output = run("push", "--endpoint", virtuoso.store, "--graph", graph, env=login)
+        output = run_ok("push", "--endpoint", virtuoso.store, "--graph", graph, env=login)
         assert f"Sent {len(curated.rdf)} triples" in output and "Note:" not in output
     assert count_triples(virtuoso.query, graph) == len(curated.rdf)
 
@@ -95,16 +94,15 @@ def test_a_named_graph_push_replaces_the_graph(virtuoso, login, curated):
 def test_a_wrong_password_is_one_line(virtuoso, pushed):
     for args in (["push", "--endpoint", virtuoso.store, "--graph", "https://example.org/graph/x"],
                  ["search", "кассир", "--endpoint", f"{virtuoso.base}/sparql-auth"]):
-        result = CliRunner().invoke(main, [*args, "--user", virtuoso.user],
-                                    env={**pushed, "PROFGRAPH_PASSWORD": "not the password"})
+        result = run(*args, "--user", virtuoso.user, env={**pushed, "PROFGRAPH_PASSWORD": "not the password"})
         assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and "answered 401 Unauthorized" in lines[0] and "were refused" in lines[0], lines
 
 
 def test_a_push_without_the_right_to_write_is_one_line(virtuoso):
-    result = CliRunner().invoke(main, ["push", "--endpoint", f"{virtuoso.base}/sparql-graph-crud",
-                                       "--graph", "https://example.org/graph/x"])
+    result = run("push", "--endpoint", f"{virtuoso.base}/sparql-graph-crud",
+                 "--graph", "https://example.org/graph/x")
     lines = result.output.strip().splitlines()
     assert result.exit_code == 1 and len(lines) == 1, result.output
     assert "answered 403 Forbidden" in lines[0] and "SPARQL_UPDATE" in lines[0]

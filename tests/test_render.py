@@ -15,30 +15,20 @@ need), with the default minimum coverage 0.4:
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import UsageError
+from profgraph.resources import ontology_dir
 from profgraph.web.graphview import build_view, graph_page, write_graph_page
-from profgraph.resources import data_dir, ontology_dir
 
-from conftest import edit_csv
+from conftest import curated_rows, edit_csv, run
 
-RUNNER = CliRunner()
 XSS_LABEL = "<script>window.pwned=1</script>аналитик"
 XSS_SKILL = "<img src=x onerror=window.pwned=2>навык с"
-
-
-def table(name: str, folder: Path | None = None) -> list[dict]:
-    with ((folder or data_dir()) / f"{name}.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def ids(view, kind: str) -> set[str]:
@@ -53,8 +43,8 @@ def page_data(html: str) -> dict:
 
 def expected_sector_view(sector: str) -> tuple[set[str], set[str]]:
     """The professions of ``sector`` and the skills two or more of them need, from the CSV tables."""
-    professions = {row["id"] for row in table("professions") if row["sector"] == sector}
-    needs = Counter(row["skill"] for row in table("requirements") if row["profession"] in professions)
+    professions = {row["id"] for row in curated_rows("professions") if row["sector"] == sector}
+    needs = Counter(row["skill"] for row in curated_rows("requirements") if row["profession"] in professions)
     return professions, {skill for skill, count in needs.items() if count >= 2}
 
 
@@ -99,7 +89,7 @@ def test_paths_highlighted_on_tiny(tiny):
 
 
 def test_labels_in_the_chosen_language(curated):
-    professions = {row["id"]: row for row in table("professions")}
+    professions = {row["id"]: row for row in curated_rows("professions")}
     for lang in ("kk", "ru", "en"):
         view = build_view(curated, "кассир", lang=lang)
         for node in view.nodes:
@@ -110,15 +100,15 @@ def test_labels_in_the_chosen_language(curated):
 
 
 def test_cashier_paths_view_matches_the_path_report(curated):
-    result = RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--format", "json", "--lang", "kk"])
+    result = run("path", "кассир", "--to", "emerging", "--format", "json", "--lang", "kk")
     report = json.loads(result.output)
     view = build_view(curated, "кассир", to="emerging", lang="kk")
     assert [path["route"] for path in view.paths] == [
         [path["steps"][0]["from"]["label"]] + [step["to"]["label"] for step in path["steps"]]
         for path in report["paths"]]
-    cashier_skills = {row["skill"] for row in table("requirements") if row["profession"] == "cashier"}
+    cashier_skills = {row["skill"] for row in curated_rows("requirements") if row["profession"] == "cashier"}
     assert ids(view, "skill") == cashier_skills
-    emerging = {row["id"] for row in table("professions") if row["status"] == "emerging"}
+    emerging = {row["id"] for row in curated_rows("professions") if row["status"] == "emerging"}
     assert {path["nodes"][-1].split(":", 1)[1] for path in view.paths} <= emerging
 
 
@@ -128,7 +118,7 @@ def test_sector_filter_counts_match_the_tables(curated):
     assert ids(view, "profession") == professions
     assert ids(view, "skill") == skills
     assert ids(view, "sector") == {"finance"}
-    emerging = {row["id"] for row in table("professions") if row["status"] == "emerging"}
+    emerging = {row["id"] for row in curated_rows("professions") if row["status"] == "emerging"}
     by_label = build_view(curated, sectors=["Финансовая и страховая деятельность"], statuses=["emerging"])
     assert ids(by_label, "profession") == professions & emerging
 
@@ -141,7 +131,7 @@ def test_cap_keeps_the_limit_and_says_so(curated):
     shown, total, cap, professions, skills = map(int, re.findall(r"\d+", note))
     assert (shown, cap) == (len(view.nodes), 60)
     assert shown + professions + skills == total  # every hidden node is accounted for
-    assert len(ids(view, "profession")) + professions == len(table("professions"))
+    assert len(ids(view, "profession")) + professions == len(curated_rows("professions"))
     html = graph_page(view)
     assert f"of {view.total_nodes} nodes" in html
     data = page_data(html)
@@ -239,8 +229,8 @@ def test_size_means_nothing_but_the_start(curated):
 
 
 def test_path_edges_and_moves_show_coverage_as_a_percentage(curated):
-    report = json.loads(RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--format", "json",
-                                             "--lang", "ru"]).output)
+    report = json.loads(run("path", "кассир", "--to", "emerging", "--format", "json",
+                            "--lang", "ru").output)
     view = build_view(curated, "кассир", to="emerging", lang="ru")
     for path, drawn in zip(report["paths"], view.paths):
         assert drawn["coverage"] == [round(step["coverage"] * 100) for step in path["steps"]]
@@ -269,14 +259,14 @@ def test_status_and_skill_type_names_follow_the_ontology():
 def test_render_command(curated, tmp_path, path_origin):
     output = tmp_path / "paths.html"
     origin = path_origin.labels["ru"]
-    result = RUNNER.invoke(main, ["render", origin, "--to", "emerging", "--lang", "kk", "-o", str(output)])
+    result = run("render", origin, "--to", "emerging", "--lang", "kk", "-o", str(output))
     assert result.exit_code == 0, result.output
-    report = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "emerging", "--format", "json"]).output)
+    report = json.loads(run("path", origin, "--to", "emerging", "--format", "json").output)
     assert f"{len(report['paths'])} paths highlighted" in result.output
     data = page_data(output.read_text(encoding="utf-8"))
     assert len(data["paths"]) == len(report["paths"]) >= 3 and data["focus"] == f"profession:{path_origin.id}"
     assert list(tmp_path.iterdir()) == [output]  # no temporary file left behind
-    again = RUNNER.invoke(main, ["render", "--sector", "finance", "-o", str(output), "--lang", "en"])
+    again = run("render", "--sector", "finance", "-o", str(output), "--lang", "en")
     assert again.exit_code == 0
     professions, skills = expected_sector_view("finance")
     assert len(page_data(output.read_text(encoding="utf-8"))["nodes"]) == len(professions) + len(skills) + 1
@@ -290,7 +280,7 @@ def test_render_command(curated, tmp_path, path_origin):
 ])
 def test_render_command_errors(curated, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
-    result = RUNNER.invoke(main, args)
+    result = run(*args)
     assert result.exit_code in (1, 2) and message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.html").exists()

@@ -31,17 +31,13 @@ import json
 from dataclasses import replace
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.answers import reskilling_report_for, similar_report, upskill_report
 from profgraph.resources import data_dir
 from profgraph.rules import Rules, facts_of, judge, make_rules, move_facts
 
-from conftest import TINY
+from conftest import TINY, run
 from rules_reference import Reference
-
-RUNNER = CliRunner()
 
 
 def destinations(report: dict) -> list[str]:
@@ -112,8 +108,7 @@ def test_no_path_says_why_with_the_nearest_misses(tiny):
     assert "0.50 -> medium 0.47" in analyst["blocked_by"][0]["text"]
     operator = misses[routes.index(["clerk", "operator"])]
     assert [block["rule"] for block in operator["blocked_by"]] == ["desirable"]  # genAI 0.44 is safer
-    text = RUNNER.invoke(main, ["path", "clerk", "--to", "emerging", "--risk", "genai"],
-                         env={"PROFGRAPH_DATA": str(TINY)}).output
+    text = run("path", "clerk", "--to", "emerging", "--risk", "genai", env={"PROFGRAPH_DATA": str(TINY)}).output
     assert "No path meets the rules" in text and "Nearest misses" in text and "--allow-riskier" in text
 
 
@@ -175,8 +170,7 @@ def test_unreachable_successor_is_reported_with_the_skills_missing(tiny):
     [reached] = reskilling_report_for(tiny, "clerk", status="emerging")["successors"]
     assert reached["reachable"] and reached["steps"] == 1
     assert {block["rule"] for block in reached["blocked_by"]} == {"desirable", "safer"}
-    text = RUNNER.invoke(main, ["show", "clerk", "--min-coverage", "0.6", "--lang", "en"],
-                         env={"PROFGRAPH_DATA": str(TINY)}).output
+    text = run("show", "clerk", "--min-coverage", "0.6", "--lang", "en", env={"PROFGRAPH_DATA": str(TINY)}).output
     assert "operator: not reachable: coverage 59% < 60%" in text and "skill x" in text
 
 
@@ -208,19 +202,19 @@ def test_bad_rule_options_exit_2_in_one_line(curated, command, args, message):
 
         if reference_dir() is None or not (reference_dir() / "kz-wages-2022").is_dir():
             pytest.skip("the reference data (kz-wages-2022) are absent")
-    result = RUNNER.invoke(main, command + args)
+    result = run(*command, *args)
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"Error: {message}") and result.output.count("\n") == 1
     assert "Traceback" not in result.output
 
 
 def test_region_without_the_reference_data_says_so(curated, tmp_path):
-    result = RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--region", "Almaty city"],
-                           env={"PROFGRAPH_REFERENCE": str(tmp_path)})
+    result = run("path", "кассир", "--to", "emerging", "--region", "Almaty city",
+                 env={"PROFGRAPH_REFERENCE": str(tmp_path)})
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert "--region needs the Kazakhstan wage table" in result.output and "PROFGRAPH_REFERENCE" in result.output
-    whole = RUNNER.invoke(main, ["path", "кассир", "--to", "emerging", "--region", "kz"],
-                          env={"PROFGRAPH_REFERENCE": str(tmp_path)})
+    whole = run("path", "кассир", "--to", "emerging", "--region", "kz",
+                env={"PROFGRAPH_REFERENCE": str(tmp_path)})
     assert whole.exit_code == 0  # the whole country needs no reference data
 
 
@@ -254,6 +248,7 @@ def reference():
     return Reference(data_dir())
 
 
+@pytest.mark.slow
 def test_every_curated_path_obeys_the_rules(curated, reference):
     """For every disappearing profession, the paths to emerging ones are those an independent brute-force
     enumeration finds under the rules, cheapest first, and every step and stepping stone passes."""
@@ -287,8 +282,8 @@ def test_every_curated_path_obeys_the_rules(curated, reference):
 
 def test_to_safer_never_ends_at_a_disappearing_or_riskier_profession(curated, reference):
     for origin in ("cashier", "bank-teller", "bus-conductor", "data-entry-clerk"):
-        report = json.loads(RUNNER.invoke(main, ["path", origin, "--to", "safer", "--format", "json",
-                                                 "--top", "10"]).output)
+        report = json.loads(run("path", origin, "--to", "safer", "--format", "json",
+                                "--top", "10").output)
         for path in report["paths"]:
             end = path["steps"][-1]["to"]["id"]
             assert reference.status[end] != "disappearing" and reference.safer(origin, end)
@@ -298,7 +293,7 @@ def test_to_safer_never_ends_at_a_disappearing_or_riskier_profession(curated, re
 
 def test_flags_of_the_transitions_table_follow_the_rules(curated, reference, tmp_path):
     output = tmp_path / "cashier.csv"
-    result = RUNNER.invoke(main, ["transitions", "--from", "кассир", "-o", str(output)])
+    result = run("transitions", "--from", "кассир", "-o", str(output))
     assert result.exit_code == 0, result.output
     import csv
 
@@ -320,7 +315,7 @@ def test_transitions_formats_agree(curated, tmp_path):
     paths = {}
     for output_format in ("csv", "json", "parquet"):
         paths[output_format] = tmp_path / f"t.{output_format}"
-        result = RUNNER.invoke(main, ["transitions", "--format", output_format, "-o", str(paths[output_format])])
+        result = run("transitions", "--format", output_format, "-o", str(paths[output_format]))
         assert result.exit_code == 0, result.output
         assert f"to {paths[output_format]}" in result.output
     table = pq.read_table(paths["parquet"]).to_pylist()
@@ -329,5 +324,5 @@ def test_transitions_formats_agree(curated, tmp_path):
     assert table == answer["transitions"]
     assert len(table) == len(paths["csv"].read_text(encoding="utf-8").splitlines()) - 1
     assert len(table) == int(curated.transitions["indices"].shape[0])
-    assert RUNNER.invoke(main, ["transitions", "--format", "parquet"]).exit_code == 2  # needs -o
-    assert RUNNER.invoke(main, ["transitions", "--format", "xml"]).output.startswith("Error: --format must be")
+    assert run("transitions", "--format", "parquet").exit_code == 2  # needs -o
+    assert run("transitions", "--format", "xml").output.startswith("Error: --format must be")

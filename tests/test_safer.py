@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.resources import data_dir
 
 from rules_reference import Reference
 
-RUNNER = CliRunner()
+from conftest import run
 
 
 def test_path_to_safer(curated, path_origin):
-    result = RUNNER.invoke(main, ["path", path_origin.labels["ru"], "--to", "safer", "--format", "json", "--top", "10"])
+    result = run("path", path_origin.labels["ru"], "--to", "safer", "--format", "json", "--top", "10")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     reference = Reference(data_dir())
@@ -27,13 +25,13 @@ def test_path_to_safer(curated, path_origin):
         assert end["status"] != "disappearing" and reference.safer(path_origin.id, end["id"])
         assert end["automation"]["risk"] <= report["origin"]["automation"]["risk"] - 0.05
         assert end["automation"]["level"] != "high"
-    text = RUNNER.invoke(main, ["path", path_origin.labels["ru"], "--to", "safer"]).output
+    text = run("path", path_origin.labels["ru"], "--to", "safer").output
     assert "To:   safer" in text
 
 
 def test_graph_page_to_safer(curated, tmp_path):
     page = tmp_path / "cashier.html"
-    result = RUNNER.invoke(main, ["render", "кассир", "--to", "safer", "--lang", "en", "-o", str(page)])
+    result = run("render", "кассир", "--to", "safer", "--lang", "en", "-o", str(page))
     assert result.exit_code == 0, result.output
     assert "paths highlighted" in result.output
     assert "reskilling paths to professions at lower risk of automation" in page.read_text(encoding="utf-8")

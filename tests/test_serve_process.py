@@ -5,7 +5,6 @@ that must die with their parent however it is stopped (SIGTERM, SIGHUP, SIGKILL)
 from __future__ import annotations
 
 import http.client
-import os
 import select
 import signal
 import socket
@@ -16,23 +15,21 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from conftest import child_environment, free_port
 from loopback import exchange, gone, wait_until
 
 psutil = pytest.importorskip("psutil", reason="psutil (test extra) is needed to watch child processes")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process checks read Linux /proc")
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def start_profgraph(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "profgraph", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(SRC)})
+                            stderr=subprocess.PIPE, env=child_environment())
 
 
 def start_server(*args: str) -> tuple[subprocess.Popen, int]:

@@ -14,20 +14,18 @@ import pytest
 
 pytest.importorskip("starlette", reason="the server extra is not installed")
 
-from starlette.testclient import TestClient  # noqa: E402
-
 from profgraph.answers import profession_card, reskilling_report, search_report, similar_report  # noqa: E402
 from profgraph.rules import make_rules  # noqa: E402
-from profgraph.web.app import ServerSettings, create_app  # noqa: E402
 from profgraph.vocab import PG, SKOS  # noqa: E402
+
+from conftest import app_client  # noqa: E402
 
 XSS = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
 def client(curated):
-    settings = ServerSettings(sparql_timeout=3.0, max_result_bytes=200_000, max_body=16 * 1024)
-    with TestClient(create_app(curated, settings), base_url="http://127.0.0.1") as test_client:
+    with app_client(curated, sparql_timeout=3.0, max_result_bytes=200_000, max_body=16 * 1024) as test_client:
         yield test_client
 
 
@@ -189,6 +187,7 @@ def test_sparql_update_is_refused_and_changes_nothing(client, curated, request_k
     assert client.get("/sparql", params={"update": "DROP ALL"}).status_code == 403
 
 
+@pytest.mark.slow
 def test_sparql_timeout_stops_the_query_and_the_endpoint_recovers(client):
     started = time.monotonic()
     response = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})

@@ -10,29 +10,21 @@ import gc
 import math
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 
 pytest.importorskip("starlette", reason="the server extra is not installed")
 
-from click.testing import CliRunner  # noqa: E402
 from loopback import CountingListener, fake_sparql_endpoint  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
 
-from profgraph.cli import main  # noqa: E402
 from profgraph.errors import UsageError  # noqa: E402
-from profgraph.web.app import ServerSettings, create_app  # noqa: E402
+from profgraph.web.app import ServerSettings  # noqa: E402
 from profgraph.web.middleware import LimitRequests  # noqa: E402
+
+from conftest import app_client, run  # noqa: E402
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
-
-
-@contextmanager
-def app_client(dataset, **settings):
-    with TestClient(create_app(dataset, ServerSettings(**settings)), base_url="http://127.0.0.1") as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +187,7 @@ def test_deep_queries_get_400_and_the_endpoint_lives_on(client, query):
 
 # ------------------------------------------------------------------ starvation and memory
 
+@pytest.mark.slow
 def test_full_queue_answers_503_at_once_and_pages_do_not_wait(curated):
     with app_client(curated, sparql_timeout=4.0, sparql_workers=1, sparql_queue=1) as busy:
         answers = []
@@ -276,7 +269,7 @@ def test_a_body_that_never_finishes_gets_408():
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "3601"])
 def test_serve_refuses_a_timeout_that_is_not_a_positive_finite_number(value):
-    result = CliRunner().invoke(main, ["serve", "--sparql-timeout", value])
+    result = run("serve", "--sparql-timeout", value)
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0 and "--sparql-timeout" in result.output, result.output
     with pytest.raises(UsageError):

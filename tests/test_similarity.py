@@ -16,14 +16,13 @@ import json
 import math
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.similarity import most_similar, similarity_matrix
 
 from upskill_reference import coverage, requirement_weights
 
-RUNNER = CliRunner()
+from conftest import run
+
 S4, S2, S1 = math.log(1 + 6 / 4), math.log(1 + 6 / 2), math.log(1 + 6 / 1)
 
 
@@ -48,7 +47,7 @@ def test_all_pairs_are_symmetric_and_match_single_queries(curated):
 
 
 def test_similar_command(curated):
-    result = RUNNER.invoke(main, ["similar", "кассир", "--top", "5", "--format", "json", "--lang", "en"])
+    result = run("similar", "кассир", "--top", "5", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["origin"]["id"] == "cashier"
@@ -62,7 +61,7 @@ def test_similar_command(curated):
             sum(w * w for w in origin.values()) * sum(w * w for w in theirs.values()))
         assert other["similarity"] == pytest.approx(cosine, abs=1e-4)
         assert other["coverage"] == pytest.approx(coverage(set(weights["cashier"]), weights[other["id"]]), abs=1e-4)
-    text = RUNNER.invoke(main, ["similar", "кассир"]).output
+    text = run("similar", "кассир").output
     assert "Most similar to кассир" in text
 
 

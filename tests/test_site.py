@@ -5,7 +5,6 @@ Expected contents come from the CSV tables and from the path command's JSON, not
 
 from __future__ import annotations
 
-import csv
 import json
 import posixpath
 import re
@@ -15,24 +14,15 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from markupsafe import escape
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.web.templating import page_name
-from profgraph.resources import data_dir
 from profgraph.atomic import OUTPUT_MARKER as MARKER
 from profgraph.web.site import build_site
 
-from conftest import edit_csv
+from conftest import curated_rows, edit_csv, run
 
-RUNNER = CliRunner()
 LANGS = ("kk", "ru", "en")
-
-
-def table(name: str) -> list[dict]:
-    with (data_dir() / f"{name}.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 class PageParser(HTMLParser):
@@ -106,7 +96,7 @@ def parse(path: Path) -> PageParser:
 
 def test_a_page_for_every_profession_and_skill(curated_site):
     for lang in LANGS:
-        for kind, rows in (("profession", table("professions")), ("skill", table("skills"))):
+        for kind, rows in (("profession", curated_rows("professions")), ("skill", curated_rows("skills"))):
             expected = {page_name(row["id"]) for row in rows}
             assert {path.name for path in (curated_site / lang / kind).iterdir()} == expected
         for page in ("index.html", "sectors.html", "skills.html", "graph.html"):
@@ -166,7 +156,7 @@ def test_a_dataset_without_sectors_statuses_or_slug_ids(tmp_path):
 
 
 def test_index_lists_each_profession_under_its_status(curated_site):
-    professions = {row["id"]: row for row in table("professions")}
+    professions = {row["id"]: row for row in curated_rows("professions")}
     for lang in LANGS:
         page = parse(curated_site / lang / "index.html")
         listed = {}
@@ -180,7 +170,7 @@ def test_index_lists_each_profession_under_its_status(curated_site):
 
 
 def test_language_switch_and_labels(curated_site):
-    cashier = next(row for row in table("professions") if row["id"] == "cashier")
+    cashier = next(row for row in curated_rows("professions") if row["id"] == "cashier")
     for lang in LANGS:
         page = parse(curated_site / lang / "profession" / "cashier.html")
         assert page.lang == lang and page.h1.strip() == cashier[f"label_{lang}"]
@@ -191,12 +181,12 @@ def test_language_switch_and_labels(curated_site):
 def test_profession_page_shows_skills_and_paths(curated_site, curated, path_origin):
     pid = path_origin.id
     html = (curated_site / "en" / "profession" / f"{pid}.html").read_text(encoding="utf-8")
-    skills = {row["id"]: row for row in table("skills")}
-    for row in table("requirements"):
+    skills = {row["id"]: row for row in curated_rows("skills")}
+    for row in curated_rows("requirements"):
         if row["profession"] == pid:
             assert f'href="../skill/{row["skill"]}.html">{skills[row["skill"]]["label_en"]}</a>' in html
-    report = json.loads(RUNNER.invoke(main, ["path", pid, "--to", "emerging", "--format", "json",
-                                             "--lang", "en"]).output)
+    report = json.loads(run("path", pid, "--to", "emerging", "--format", "json",
+                            "--lang", "en").output)
     position = 0
     for path in report["paths"]:
         for step in path["steps"]:
@@ -216,7 +206,7 @@ def test_profession_page_shows_skills_and_paths(curated_site, curated, path_orig
 
 
 def test_skill_page_lists_the_professions_that_need_it(curated_site):
-    needing = {row["profession"] for row in table("requirements") if row["skill"] == "cash-handling"}
+    needing = {row["profession"] for row in curated_rows("requirements") if row["skill"] == "cash-handling"}
     page = parse(curated_site / "ru" / "skill" / "cash-handling.html")
     linked = {posixpath.basename(value)[:-5] for _, _, value, _ in page.links if value.startswith("../profession/")}
     assert linked == needing
@@ -232,11 +222,11 @@ def test_skill_page_headings_name_the_relation_not_skills(curated_site):
 @pytest.mark.parametrize("origin", ["accounting-clerk", "cashier"])
 def test_each_successor_says_whether_a_path_reaches_it(curated_site, origin):
     """"Transforms into" a successor that no viable path reaches got no word of explanation."""
-    successors = [row["to"] for row in table("transformations") if row["from"] == origin]
+    successors = [row["to"] for row in curated_rows("transformations") if row["from"] == origin]
     html = (curated_site / "en" / "profession" / f"{origin}.html").read_text(encoding="utf-8")
     section = html[html.index("<h2>Transforms into</h2>"):]
     section = section[:section.index("</ul>")]
-    card = json.loads(RUNNER.invoke(main, ["show", origin, "--format", "json"]).output)
+    card = json.loads(run("show", origin, "--format", "json").output)
     reports = {entry["profession"]["id"]: entry for entry in card["transforms_into"]}
     assert sorted(reports) == sorted(successors)
     for successor in successors:
@@ -256,7 +246,7 @@ def test_each_successor_says_whether_a_path_reaches_it(curated_site, origin):
 def test_local_pages_name_sources_in_their_language(curated_site, lang):
     """kk/ru pages showed the source's English title with a CSV file name, "(curated)", raw ESCO URIs
     and the English label ("en: cashier")."""
-    professions = {row["id"]: row for row in table("professions")}
+    professions = {row["id"]: row for row in curated_rows("professions")}
     html = (curated_site / lang / "profession" / "cashier.html").read_text(encoding="utf-8")
     text = visible_text(html)
     assert ".csv" not in html and "(curated)" not in html
@@ -281,7 +271,7 @@ def test_search_index_holds_every_name_with_the_cli_key(curated_site, curated):
     script = (curated_site / "assets" / "search-index.js").read_text(encoding="utf-8")
     index = json.loads(script.removeprefix("window.PROFGRAPH_INDEX = ").rstrip().removesuffix(";"))
     entries = {(row[0], row[1]): row for row in index["entries"]}
-    rows = [("profession", row) for row in table("professions")] + [("skill", row) for row in table("skills")]
+    rows = [("profession", row) for row in curated_rows("professions")] + [("skill", row) for row in curated_rows("skills")]
     assert len(entries) == len(rows)
     for kind, row in rows:
         names = [row[f"label_{lang}"] for lang in LANGS if row[f"label_{lang}"]]
@@ -303,7 +293,7 @@ def test_rebuild_replaces_an_old_site_but_never_a_foreign_folder(tiny, tmp_path)
     with pytest.raises(UsageError, match=r"holds files profgraph did not write \(thesis.txt\)"):
         build_site(tiny, foreign)
     assert [path.name for path in foreign.iterdir()] == ["thesis.txt"]
-    result = RUNNER.invoke(main, ["site", "-o", str(foreign)])
+    result = run("site", "-o", str(foreign))
     assert result.exit_code == 2 and "profgraph did not write" in result.output
 
 
@@ -358,7 +348,7 @@ def test_site_escapes_labels(tiny_copy, tmp_path):
 
 def test_site_command(tiny_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("PROFGRAPH_DATA", str(tiny_copy))
-    result = RUNNER.invoke(main, ["site", "-o", str(tmp_path / "out"), "--lang", "en", "--lang", "ru"])
+    result = run("site", "-o", str(tmp_path / "out"), "--lang", "en", "--lang", "ru")
     assert result.exit_code == 0, result.output
     professions = len(tiny_copy.joinpath("professions.csv").read_text(encoding="utf-8").splitlines()) - 1
     assert len(list((tmp_path / "out" / "ru" / "profession").iterdir())) == professions

@@ -7,25 +7,20 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import rdflib
-from click.testing import CliRunner
 from rdflib.query import Result
 
 import profgraph
 from profgraph import export, sparql
-from profgraph.cli import main
-from profgraph.resources import data_dir
 from profgraph.sparql import QuerySyntaxError, QueryTimeout, execute, run_query, write_result
 from profgraph.vocab import compact_iri
 
-from conftest import curated_exposures
+from conftest import curated_exposures, curated_table, run, run_python
 
 EXPOSURES = curated_exposures()
 
@@ -47,19 +42,11 @@ VARIABLES = ["profession", "label", "exposure", "isco", "sectorLabel", "one", "m
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def run(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def table(name):
-    return pd.read_csv(data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
 @pytest.fixture(scope="module")
 def expected_mixed():
     """The rows of MIXED from the CSV tables: (iri, label, lang, exposure, isco, sector label)."""
-    professions = table("professions")
-    sectors = table("sectors").set_index("id").label_en
+    professions = curated_table("professions")
+    sectors = curated_table("sectors").set_index("id").label_en
     out = set()
     for p in professions[professions.status == "disappearing"].itertuples():
         exposure = None if EXPOSURES[p.id] is None else round(EXPOSURES[p.id], 4)
@@ -123,7 +110,7 @@ def test_table_for_people(curated, expected_mixed):
 
 @pytest.mark.parametrize("output_format", ["json", "xml"])
 def test_ask(curated, output_format):
-    cashier = table("professions").set_index("id").loc["cashier"]
+    cashier = curated_table("professions").set_index("id").loc["cashier"]
     status = cashier.status.capitalize()
     for concept, answer in ((status, True), ("Emerging" if status != "Emerging" else "Stable", False)):
         result = run("sparql", f"ASK {{ profession:cashier pg:status pg:{concept} }}", "--format", output_format)
@@ -140,7 +127,7 @@ def test_construct_parses_with_rdflib(curated, output_format):
     graph = rdflib.Graph().parse(data=result.stdout, format="nt" if output_format == "nt" else "turtle")
     expected = {(rdflib.URIRef(f"{BASE}profession/{p.id}"), rdflib.URIRef(SKOS + "prefLabel"),
                  rdflib.Literal(getattr(p, f"label_{lang}"), lang=lang))
-                for p in table("professions").itertuples() for lang in ("kk", "ru", "en")}
+                for p in curated_table("professions").itertuples() for lang in ("kk", "ru", "en")}
     assert set(graph) == expected
 
 
@@ -149,7 +136,7 @@ def test_describe(curated):
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     cashier = rdflib.URIRef(f"{BASE}profession/cashier")
-    isco = table("professions").set_index("id").isco08["cashier"]
+    isco = curated_table("professions").set_index("id").isco08["cashier"]
     assert (cashier, rdflib.URIRef("https://w3id.org/profgraph/ontology#iscoCode"), rdflib.Literal(isco)) in graph
     assert set(graph.subjects()) == {cashier}
 
@@ -157,10 +144,10 @@ def test_describe(curated):
 def test_query_from_file_and_stdin(curated, tmp_path):
     path = tmp_path / "count.rq"
     path.write_text("# how many professions?\nSELECT (COUNT(*) AS ?n) WHERE { ?p a pg:Profession }\n", encoding="utf-8")
-    expected = len(table("professions"))
+    expected = len(curated_table("professions"))
     result = run("sparql", "-f", str(path), "--format", "csv")
     assert result.exit_code == 0 and result.stdout.split() == ["n", str(expected)]
-    result = CliRunner().invoke(main, ["sparql", "-f", "-", "--format", "csv"], input=path.read_text(encoding="utf-8"))
+    result = run("sparql", "-f", "-", "--format", "csv", input=path.read_text(encoding="utf-8"))
     assert result.exit_code == 0 and result.stdout.split() == ["n", str(expected)]
 
 
@@ -168,7 +155,7 @@ def test_output_file_is_written_atomically(curated, tmp_path):
     target = tmp_path / "out.csv"
     assert run("sparql", "SELECT ?p WHERE { ?p a pg:Profession }", "--format", "csv", "-o", str(target)).exit_code == 0
     before = target.read_bytes()
-    assert len(before.splitlines()) == len(table("professions")) + 1
+    assert len(before.splitlines()) == len(curated_table("professions")) + 1
     result = run("sparql", "SELECT ?p WHERE { ?p a pg:Profession", "--format", "csv", "-o", str(target))
     assert result.exit_code == 2
     assert target.read_bytes() == before
@@ -265,8 +252,7 @@ def test_timeout_leaves_fast_queries_and_errors_alone(curated):
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs Linux")
 def test_timeout_through_the_real_cli(curated):
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "profgraph", "sparql", SLOW, "--timeout", "1"],
-                          capture_output=True, text=True, timeout=60)
+    done = run_python("-m", "profgraph", "sparql", SLOW, "--timeout", "1", timeout=60)
     assert done.returncode == 3
     assert done.stderr.strip() == "Error: query stopped after the 1 s timeout"
     assert time.monotonic() - start < 20
@@ -315,8 +301,8 @@ def test_query_returns_a_typed_dataframe(curated):
           OPTIONAL { ?p skos:closeMatch|skos:broadMatch|skos:narrowMatch ?esco BIND(STR(?esco) AS ?escoTag) }
           BIND(EXISTS { ?p pg:status pg:Stable } AS ?isStable)
         } GROUP BY ?id ?label ?exposure ?iscoNumber ?escoTag ?isStable ORDER BY ?id""", store=curated)
-    professions = table("professions").set_index("id")
-    requirements = table("requirements")
+    professions = curated_table("professions").set_index("id")
+    requirements = curated_table("requirements")
     assert frame.id.tolist() == sorted(professions.index)
     assert str(frame.skills.dtype) == "int64" and str(frame.exposure.dtype) == "float64"
     assert str(frame.iscoNumber.dtype) == "Int64"  # integers with gaps
@@ -339,6 +325,7 @@ def test_query_ask_and_errors(curated):
         profgraph.query("SELECT", store=curated)
 
 
+@pytest.mark.slow
 def test_printed_prefixes_are_a_valid_prologue_for_any_engine(curated, tmp_path):
     """The PREFIX lines 'profgraph prefixes' prints work in rdflib, over an export of the graph."""
     result = run("prefixes")
@@ -350,7 +337,7 @@ def test_printed_prefixes_are_a_valid_prologue_for_any_engine(curated, tmp_path)
     export.export(curated, "nt", path)
     graph = rdflib.Graph().parse(path, format="nt")
     answer = graph.query(result.stdout + "SELECT ?p WHERE { ?p pg:status pg:Emerging ; skos:inScheme pg:ProfessionScheme }")
-    professions = table("professions")
+    professions = curated_table("professions")
     assert {str(row.p) for row in answer} == {f"{BASE}profession/{p}" for p in professions.id[professions.status == "emerging"]}
 
 

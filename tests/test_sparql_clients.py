@@ -10,10 +10,8 @@ import json
 
 import pytest
 import rdflib
-from starlette.testclient import TestClient
 
 import profgraph
-from profgraph.web.app import ServerSettings, create_app
 from profgraph.vocab import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is in the test extra")
@@ -112,12 +110,6 @@ def test_rdflib_sparqlstore(live_server, expected):
 
 
 # ------------------------------------------------------------------ the protocol in detail
-
-@pytest.fixture(scope="module")
-def client(curated):
-    with TestClient(create_app(curated, ServerSettings(sparql_timeout=10.0)), base_url="http://127.0.0.1") as test:
-        yield test
-
 
 @pytest.mark.parametrize("value", ["unknown", "html", "application/x-nothing"])
 def test_unknown_format_values_fall_back_to_accept(client, value):

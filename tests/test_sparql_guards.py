@@ -6,17 +6,15 @@ scanner itself, which must not be fooled by comments, strings or IRIs."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.sparql import (MAX_QUERY_CHAIN, MAX_QUERY_DEPTH, QueryTooComplex, ServiceRefused, check_query)
 from loopback import CountingListener, fake_sparql_endpoint
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+from conftest import run, run_python
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "queries"
 DEEP_QUERIES = {
     "braces": "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
@@ -27,8 +25,7 @@ DEEP_QUERIES = {
 
 
 def profgraph(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "profgraph", *args], capture_output=True, text=True, timeout=timeout,
-                          env={**__import__("os").environ, "PYTHONPATH": str(SRC)})
+    return run_python("-m", "profgraph", *args, timeout=timeout)
 
 
 # ------------------------------------------------------------------ the scanner
@@ -139,8 +136,7 @@ def test_query_function_raises_instead_of_crashing(curated):
               f"    profgraph.query({DEEP_QUERIES['braces']!r})\n"
               "except QueryTooComplex as error:\n"
               "    print('refused:', error)\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                            env={**__import__("os").environ, "PYTHONPATH": str(SRC)})
+    result = run_python("-c", script, timeout=120)
     assert result.returncode == 0, (result.returncode, result.stderr[-300:])
     assert result.stdout.startswith("refused: the query nests brackets 5000 deep")
 
@@ -164,8 +160,8 @@ def test_sparql_command_refuses_service_unless_allowed(curated):
     listener = CountingListener()
     try:
         for extra in ([], ["--timeout", "20"]):
-            result = CliRunner().invoke(main, ["sparql", *extra,
-                                               f"ASK {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"])
+            result = run("sparql", *extra,
+                         f"ASK {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}")
             assert result.exit_code == 2 and "--allow-service" in result.output, result.output
         assert listener.connections == 0
     finally:
@@ -173,7 +169,7 @@ def test_sparql_command_refuses_service_unless_allowed(curated):
     with fake_sparql_endpoint() as (url, received):
         query = f"SELECT ?x WHERE {{ SERVICE <{url}> {{ ?x ?p ?o }} }}"
         for extra in ([], ["--timeout", "20"]):
-            result = CliRunner().invoke(main, ["sparql", *extra, "--allow-service", url, "--format", "csv", query])
+            result = run("sparql", *extra, "--allow-service", url, "--format", "csv", query)
             assert result.exit_code == 0, result.output
             assert result.output.splitlines() == ["x", "urn:from-service"]
         assert len(received) == 2
@@ -181,6 +177,6 @@ def test_sparql_command_refuses_service_unless_allowed(curated):
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1"])
 def test_sparql_timeout_must_be_a_positive_finite_number(curated, value):
-    result = CliRunner().invoke(main, ["sparql", "--timeout", value, "ASK { ?s ?p ?o }"])
+    result = run("sparql", "--timeout", value, "ASK { ?s ?p ?o }")
     assert result.exit_code == 2
     assert result.output.startswith("Error: --timeout must be a finite number") and result.output.count("\n") == 1

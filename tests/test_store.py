@@ -84,6 +84,7 @@ print(json.dumps({"reads": reads, "failures": failures}))
 """
 
 
+@pytest.mark.slow
 def test_readers_never_see_a_store_being_replaced(tiny_copy):
     import json
     import subprocess

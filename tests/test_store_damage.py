@@ -8,7 +8,6 @@ ever executed; a build killed half-way leaves nothing behind after the next run.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TINY
+from conftest import TINY, run_python
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from attacks.store import damage, payload  # noqa: E402  the faults the attack benchmark replays too
@@ -27,11 +26,7 @@ COUNT_QUERY = ("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format
 
 def profgraph(*args, cache: Path, timeout: float = 180, **env) -> subprocess.CompletedProcess:
     """Run ``python -m profgraph ARGS`` with the cache folder ``cache``; return the finished process."""
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("PROFGRAPH_STORE", "PROFGRAPH_DATA", "PROFGRAPH_ENDPOINT")}
-    environment.update(PROFGRAPH_CACHE=str(cache), **env)
-    return subprocess.run([sys.executable, "-m", "profgraph", *args], capture_output=True, text=True,
-                          env=environment, timeout=timeout)
+    return run_python("-m", "profgraph", *args, timeout=timeout, PROFGRAPH_CACHE=str(cache), **env)
 
 
 def store_files(folder: Path) -> dict[str, Path]:
@@ -104,24 +99,6 @@ def test_a_damaged_cache_is_rebuilt_with_one_line(built_cache, cache, kind, how)
     assert (again.returncode, again.stdout, again.stderr) == (0, path_answer, "")
 
 
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory) -> Path:
-    """A store folder of the tiny tables, as a user would receive one."""
-    from profgraph.sources.curated import read_curated
-    from profgraph.store import build_store
-
-    folder = tmp_path_factory.mktemp("received") / "store"
-    build_store(read_curated(TINY), folder)
-    return folder
-
-
-@pytest.fixture
-def store(built_store, tmp_path) -> Path:
-    copy = tmp_path / "store"
-    shutil.copytree(built_store, copy, symlinks=True)
-    return copy
-
-
 @pytest.mark.parametrize("kind", ["model", "transitions", "rdf-table", "rdf-catalogue", "rdf-current", "manifest"])
 @pytest.mark.parametrize("how", ["truncated", "garbage", "deleted"])
 def test_a_damaged_store_folder_is_refused_in_one_line(store, tmp_path, kind, how):
@@ -168,9 +145,7 @@ def _kill_during_build(code: str, cache: Path) -> None:
     """Run ``code`` in a child that kills itself (SIGKILL) when a build computes its transition table."""
     prologue = ("import os, signal\nimport profgraph.reskilling\n"
                 "profgraph.reskilling.transition_table = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)\n")
-    environment = dict(os.environ, PROFGRAPH_CACHE=str(cache))
-    done = subprocess.run([sys.executable, "-c", prologue + code], capture_output=True, text=True, env=environment,
-                          timeout=120)
+    done = run_python("-c", prologue + code, timeout=120, PROFGRAPH_CACHE=str(cache))
     assert done.returncode == -9, done.stderr
 
 

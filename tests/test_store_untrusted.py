@@ -14,25 +14,6 @@ import pytest
 
 from profgraph.store import StoreDamaged, StoreError, open_store
 
-from conftest import TINY
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from profgraph.sources.curated import read_curated
-    from profgraph.store import build_store
-
-    folder = tmp_path_factory.mktemp("untrusted") / "store"
-    build_store(read_curated(TINY), folder)
-    return folder
-
-
-@pytest.fixture
-def store(built, tmp_path):
-    copy = tmp_path / "store"
-    shutil.copytree(built, copy)
-    return copy
-
 
 def manifest_of(store) -> dict:
     return json.loads((store / "manifest.json").read_text())

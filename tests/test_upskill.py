@@ -23,18 +23,16 @@ import random
 from math import log
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.errors import UsageError
 from profgraph.reskilling import target_set
 from profgraph.resources import data_dir
 from profgraph.upskill import upskill
 
+from conftest import run
 from rules_reference import Reference
 from upskill_reference import coverage, reference_upskill, requirement_weights
 
-RUNNER = CliRunner()
 S4, S2, S1 = log(1 + 6 / 4), log(1 + 6 / 2), log(1 + 6 / 1)
 
 
@@ -56,6 +54,7 @@ def test_sets_by_hand(tiny):
     assert ("e", "f") not in [option.skills for option in pairs]
 
 
+@pytest.mark.slow
 def test_equals_the_reference_on_curated_data(curated):
     model, matrices = curated.model, curated.skill_matrices
     chooser = random.Random(4)
@@ -69,7 +68,7 @@ def test_equals_the_reference_on_curated_data(curated):
 
 
 def test_command_to_emerging(curated):
-    result = RUNNER.invoke(main, ["upskill", "кассир", "--to", "emerging", "--max-skills", "2", "--format", "json"])
+    result = run("upskill", "кассир", "--to", "emerging", "--max-skills", "2", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     model = curated.model
@@ -89,7 +88,7 @@ def test_command_to_emerging(curated):
             assert destination["id"] in eligible
             assert coverage(held, weights[destination["id"]]) < 0.4
             assert destination["coverage"] == pytest.approx(coverage(learned, weights[destination["id"]]), abs=1e-4)
-    text = RUNNER.invoke(main, ["upskill", "кассир", "--to", "emerging", "--max-skills", "2"]).output
+    text = run("upskill", "кассир", "--to", "emerging", "--max-skills", "2").output
     assert "#1  learn" in text and "unlocks" in text
 
 
@@ -97,5 +96,5 @@ def test_bad_options(tiny):
     with pytest.raises(UsageError, match="^max_skills must be between 1 and 3") as refused:
         upskill(tiny.skill_matrices, "clerk", {"analyst"}, max_skills=4)
     assert refused.value.parameter == "max_skills"
-    result = RUNNER.invoke(main, ["upskill", "кассир", "--max-skills", "0"])
+    result = run("upskill", "кассир", "--max-skills", "0")
     assert result.exit_code == 2 and "--max-skills must be between 1 and 3" in result.output

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from click.testing import CliRunner
 from pyoxigraph import NamedNode, RdfFormat
 from types import SimpleNamespace
 
+import pytest
 from pyoxigraph import Quad, Store
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from profgraph.cli import main
 from profgraph.sources.curated import read_curated
 from profgraph.validate import check_shapes, cube_findings, table_findings
 from profgraph.vocab import DATA_GRAPH, PG, PREFIXES
 
-from conftest import edit_csv
+from conftest import edit_csv, run
 
 P = Namespace(PG)
 
@@ -25,8 +24,9 @@ def data_graph(dataset) -> Graph:
                          format="nt")
 
 
+@pytest.mark.slow
 def test_curated_data_are_clean(curated):
-    result = CliRunner().invoke(main, ["validate"])
+    result = run("validate")
     assert result.exit_code == 0, result.output
     assert "0 violation(s)" in result.output
 
@@ -65,7 +65,7 @@ def test_table_checks(tiny_copy):
 
 def test_validate_exits_1_on_violations(tiny_copy, monkeypatch):
     monkeypatch.setenv("PROFGRAPH_DATA", str(tiny_copy))
-    result = CliRunner().invoke(main, ["validate"])
+    result = run("validate")
     assert result.exit_code == 1
     assert "violation" in result.output and "requirements" in result.output
 

@@ -20,9 +20,11 @@ from starlette.testclient import TestClient  # noqa: E402
 from profgraph import answers  # noqa: E402
 from profgraph.rules import make_rules  # noqa: E402
 from profgraph.web import api, pages  # noqa: E402
-from profgraph.web.app import ServerSettings, create_app  # noqa: E402
+from profgraph.web.app import ServerSettings  # noqa: E402
 from profgraph.web.context import ServerContext  # noqa: E402
 from profgraph.web.parameters import BadRequest, parse  # noqa: E402
+
+from conftest import app_client  # noqa: E402
 
 # A valid value of each required parameter, so that one other parameter at a time can be wrong.
 REQUIRED = {"q": "кассир", "from": "cashier", "to": "emerging", "name": "cashier", "id": "cashier"}
@@ -40,7 +42,7 @@ def context(curated):
 
 @pytest.fixture(scope="module")
 def client(curated):
-    with TestClient(create_app(curated, ServerSettings()), base_url="http://127.0.0.1") as test_client:
+    with app_client(curated) as test_client:
         yield test_client
 
 
@@ -91,7 +93,7 @@ def test_a_bound_changed_in_the_table_changes_validation_and_openapi(curated, pa
     path = api.OPERATIONS["/api/path"]
     narrower = tuple(dataclasses.replace(p, maximum=2, default=1) if p.name == "top" else p for p in path.parameters)
     monkeypatch.setitem(api.OPERATIONS, "/api/path", dataclasses.replace(path, parameters=narrower))
-    with TestClient(create_app(curated, ServerSettings()), base_url="http://127.0.0.1") as client:
+    with app_client(curated) as client:
         origin = {"from": path_origin.id}  # it has at least three paths
         refused = client.get(api_url("/api/path", top=3, **origin))
         assert refused.status_code == 400 and "'top' must be between 1 and 2" in refused.json()["error"]

@@ -8,16 +8,14 @@ import re
 import time
 
 import pytest
-from click.testing import CliRunner
 
-from profgraph.cli import main
 from profgraph.reskilling import target_set
 from profgraph.answers import _targets, eligible_destinations, target_arguments
 from profgraph.rules import Rules
 from profgraph.upskill import _prepare, _workload, upskill
 from profgraph.workload import MAX_TRANSITIONS, Progress, Workload, transitions_at
 
-RUNNER = CliRunner()
+from conftest import run
 
 
 class Counting(Progress):
@@ -45,8 +43,8 @@ def esco_targets(esco, name: str, to: str = "safer"):
 
 def test_upskill_at_a_tiny_coverage_is_refused_at_once_with_settings_that_fit(esco):
     started = time.monotonic()
-    result = RUNNER.invoke(main, ["upskill", "legal administrative assistant", "--max-skills", "3",
-                                  "--min-coverage", "0.01", "--store", str(esco.path)])
+    result = run("upskill", "legal administrative assistant", "--max-skills", "3",
+                 "--min-coverage", "0.01", "--store", str(esco.path))
     assert time.monotonic() - started < 30
     assert result.exit_code == 2 and "Traceback" not in result.output
     message = result.output.strip()
@@ -60,13 +58,13 @@ def test_upskill_at_a_tiny_coverage_is_refused_at_once_with_settings_that_fit(es
 
 
 def test_path_at_a_tiny_coverage_is_refused_with_the_least_coverage_that_fits(esco):
-    result = RUNNER.invoke(main, ["path", "legal administrative assistant", "--to", "safer", "--min-coverage", "0.01",
-                                  "--max-steps", "6", "--store", str(esco.path)])
+    result = run("path", "legal administrative assistant", "--to", "safer", "--min-coverage", "0.01",
+                 "--max-steps", "6", "--store", str(esco.path))
     assert result.exit_code == 2 and "Traceback" not in result.output
     bound = float(re.search(r"use --min-coverage ([\d.]+) or more", result.output).group(1))
     assert len(transitions_at(esco, bound)) <= MAX_TRANSITIONS < len(transitions_at(esco, bound - 0.01))
-    result = RUNNER.invoke(main, ["path", "legal administrative assistant", "--to", "safer", "--min-coverage",
-                                  str(bound), "--max-steps", "6", "--store", str(esco.path), "--format", "json"])
+    result = run("path", "legal administrative assistant", "--to", "safer", "--min-coverage",
+                 str(bound), "--max-steps", "6", "--store", str(esco.path), "--format", "json")
     assert result.exit_code == 0 and result.output.count('"rank"') == 5
 
 
@@ -105,10 +103,10 @@ def test_long_work_reports_progress_to_the_end(esco):
 
 
 def test_the_cli_shows_a_progress_line_for_long_work_only(esco):
-    result = RUNNER.invoke(main, ["upskill", "accountant", "--max-skills", "3", "--min-coverage", "0.22",
-                                  "--store", str(esco.path), "--top", "1"])
+    result = run("upskill", "accountant", "--max-skills", "3", "--min-coverage", "0.22",
+                 "--store", str(esco.path), "--top", "1")
     assert result.exit_code == 0 and result.stderr.startswith("Checking skill sets (about")
-    result = RUNNER.invoke(main, ["upskill", "accountant", "--store", str(esco.path), "--top", "1"])
+    result = run("upskill", "accountant", "--store", str(esco.path), "--top", "1")
     assert result.exit_code == 0 and result.stderr == ""
 
 
@@ -126,7 +124,7 @@ def test_short_work_reports_nothing(curated):
     ["upskill", "кассир", "--to", "emerging", "--min-coverage", "0.01", "--max-skills", "2"],
 ])
 def test_nothing_is_refused_on_the_curated_data(curated, args):
-    result = RUNNER.invoke(main, args)
+    result = run(*args)
     assert result.exit_code == 0, result.output
 
 

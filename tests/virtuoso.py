@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import free_port
+
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
 MISSING = ("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource-7-bin, which gives virtuoso-t "
@@ -93,14 +95,6 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def isql(port: int, statement: str) -> str:
     """Run the SQL ``statement`` as dba on the Virtuoso listening on ``port``; return its output.
     Raises AssertionError when isql fails."""
@@ -115,7 +109,7 @@ def private_virtuoso(folder: Path, max_rows: int = DEBIAN_MAX_ROWS, timeout: flo
     """Run a Virtuoso of its own in ``folder`` until the block ends; yield its :class:`Virtuoso`.
     Fails (AssertionError, with the end of its log) when it does not answer within ``timeout`` s."""
     folder.mkdir(parents=True, exist_ok=True)
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(folder=folder, sql_port=sql_port, http_port=http_port, max_rows=max_rows),
                    encoding="utf-8")

@@ -615,8 +615,16 @@ def open_store(path: str | Path) -> Dataset:
         except StoreDamaged:
             lease.release()
             raise
-        versions.sweep(path, keep=manifest["current"])
+        versions.sweep(path, manifest["current"], lambda: _current_version(path))
         return dataset
+
+
+def _current_version(path: Path) -> str | None:
+    """The version the manifest of the store folder ``path`` names now, or None if it cannot be read."""
+    try:
+        return _read_manifest(path)["current"]
+    except StoreError:
+        return None
 
 
 def _read_manifest(path: Path) -> dict:

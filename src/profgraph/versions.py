@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -160,14 +160,18 @@ def clean(folder: Path, keep: str | None, locked: bool) -> None:
             _retire(entry)
 
 
-def sweep(folder: Path, keep: str) -> None:
-    """:func:`clean` ``folder`` if it holds leftovers and no build runs there; do nothing if it cannot be written."""
+def sweep(folder: Path, opened: str, current: Callable[[], str | None]) -> None:
+    """:func:`clean` ``folder`` if it holds leftovers beside the version ``opened`` and no build runs there;
+    do nothing if it cannot be written. The version kept is ``current()``, the one the pointer names, read
+    under the build lock: a build may have moved the pointer since the reader opened ``opened`` (which its
+    lease keeps). ``current()`` returns None when the pointer cannot be read: then nothing is removed."""
     leftovers = [entry for entry in _entries(folder)
-                 if entry.name.startswith(WORKSPACE_PREFIX) or (entry.name != keep and VERSION.fullmatch(entry.name))]
+                 if entry.name.startswith(WORKSPACE_PREFIX) or (entry.name != opened and VERSION.fullmatch(entry.name))]
     if not leftovers or fcntl is None:
         return
     with contextlib.suppress(OSError), build_lock(folder, wait=False) as held:
-        if held:
+        keep = current() if held else None
+        if keep is not None:
             clean(folder, keep, locked=True)
 
 

@@ -29,6 +29,9 @@ _CYRILLIC = {
 _LATIN = {"ş": "sh", "ç": "ch", "ı": "i", "ñ": "n", "ğ": "g", "q": "k", "x": "h", "j": "zh", "w": "v",
           "kh": "h", "yu": "iu", "ya": "ia", "shch": "sh"}
 _LATIN_PATTERN = re.compile("|".join(sorted(map(re.escape, _LATIN), key=len, reverse=True)))
+# The Kazakh folding and the Cyrillic transliteration in one table (a Kazakh letter goes straight to
+# the Latin of the Russian letter it folds to): one str.translate instead of a loop over characters.
+_TO_LATIN = str.maketrans({**_CYRILLIC, **{chr(code): _CYRILLIC.get(letter, letter) for code, letter in _KAZAKH.items()}})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 FUZZY_CUTOFF = 60.0
@@ -47,10 +50,10 @@ def search_key(text: str) -> str:
     >>> search_key("КАССИР") == search_key("kassir") == search_key("Кассир")
     True
     """
-    text = unicodedata.normalize("NFC", text).casefold().translate(_KAZAKH)
-    text = "".join(_CYRILLIC.get(char, char) for char in text)
+    text = unicodedata.normalize("NFC", text).casefold().translate(_TO_LATIN)
     text = _LATIN_PATTERN.sub(lambda match: _LATIN[match.group(0)], text)
-    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    if not text.isascii():  # ASCII has no combining marks to drop
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     return _NON_WORD.sub(" ", text).strip()
 
 

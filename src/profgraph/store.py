@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # for annotations; the views import these where they load the
     from .similarity import SkillMatrices
 
 _Loaded = TypeVar("_Loaded")
+_Viewed = TypeVar("_Viewed", bound="Dataset")
 
 FORMAT = 3
 MANIFEST, MODEL_FILE, TRANSITIONS_FILE, RDF_FOLDER = "manifest.json", "model.json", "transitions.npz", "oxigraph"
@@ -129,6 +130,13 @@ class Dataset:
         self._adjacencies: OrderedDict[float, object] = OrderedDict()
         self._graphs: OrderedDict[float, object] = OrderedDict()
         self._views_lock, self._build_lock = threading.Lock(), threading.RLock()  # a graph builds its adjacency
+
+    def viewed_as(self, kind: type[_Viewed]) -> _Viewed:
+        """Return this opened store as a ``kind`` (a subclass of :class:`Dataset`) holding the same
+        version, lease and the views read so far."""
+        view = kind.__new__(kind)
+        vars(view).update(vars(self))
+        return view
 
     def _load(self, read: Callable[[], _Loaded]) -> _Loaded:
         """Return ``read()``; when it finds the store damaged, repair it and read again, if this store can be repaired."""
@@ -512,8 +520,11 @@ def build_store(model: Model, destination: Path, fingerprint_value: str = "", on
         with versions.build_lock(destination) as locked:
             return _build(model, destination, fingerprint_value, ontology, progress, details, locked, rdf)
     with OutputFolder(destination, "store", force=force) as output:
-        _build(model, output.workspace, fingerprint_value, ontology, progress, details, locked=True, rdf=rdf)
-    return open_store(destination)
+        built = _build(model, output.workspace, fingerprint_value, ontology, progress, details, locked=True, rdf=rdf)
+    dataset = open_store(destination)
+    if dataset.manifest["current"] == built.manifest["current"]:
+        dataset._model_and_names = built._model_and_names
+    return dataset
 
 
 def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Path | None, progress,
@@ -535,7 +546,7 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
         names = NameIndex(model)
         content = msgspec.json.encode(_ModelFile(model, _Names(names.keys, names.entries, sorted(names.preferred))))
         try:
-            decode_model(content)  # what is written must read back: the reader trusts nothing else
+            stored = decode_model(content)  # what is written must read back: the reader trusts nothing else
         except ValueError as error:
             raise StoreError(f"the dataset cannot be stored: {error}") from None
         (workspace / MODEL_FILE).write_bytes(content)
@@ -576,7 +587,9 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
     write_text_atomic(destination / MANIFEST, json.dumps(manifest, indent=2))
     versions.clean(destination, keep=version.name, locked=locked)
     _remove_legacy(destination, legacy)
-    return Dataset(destination, manifest, lease)
+    dataset = Dataset(destination, manifest, lease)
+    dataset._model_and_names = stored  # read back above: the builder need not read it again
+    return dataset
 
 
 def _file_list(version: Path) -> dict:

@@ -1,10 +1,11 @@
 """Reading RDF back into a model (rdf.model_from_triples) gives what rdf.model_quads wrote."""
 
 import dataclasses
+from collections import defaultdict
 
 import pytest
 
-from profgraph.rdf import agent_iri, model_from_triples, model_quads
+from profgraph.rdf import agent_iri, model_from_facts, model_from_triples, model_quads, restates
 from profgraph.resources import data_dir
 from profgraph.sources.curated import read_curated
 
@@ -54,3 +55,26 @@ def test_transformations_and_sources_read_back(curated_and_read_back):
         # the RDF names the publishing agent, whose own name the reader gives back
         assert agent_iri(model, read.publisher) == agent_iri(model, source.publisher), key
         assert dataclasses.replace(read, publisher=source.publisher) == source, key
+
+
+def test_a_reader_may_leave_out_the_triples_that_repeat_a_requirement(curated_and_read_back):
+    """A remote read keeps no facts of the triples :func:`restates` (the requirement nodes' type,
+    profession, skill and relation): the model is the same as from every triple, levels included."""
+    model, _ = curated_and_read_back
+    every: dict = defaultdict(lambda: defaultdict(list))
+    kept: dict = defaultdict(lambda: defaultdict(list))
+    for quad in model_quads(model):
+        subject, predicate = quad.subject.value, quad.predicate.value
+        every[subject][predicate].append(quad.object)
+        if not restates(subject, predicate):
+            kept[subject][predicate].append(quad.object)
+    requirements = sum(len(profession.essential) + len(profession.optional) for profession in model.professions.values())
+    assert _count(kept) == _count(every) - 4 * requirements  # a requirement's level stays
+    from_every, from_kept = model_from_facts(every, model.name), model_from_facts(kept, model.name)
+    assert sum(len(profession.levels) for profession in from_kept.professions.values()) > 100
+    for key, profession in model.professions.items():
+        assert _fields(from_kept.professions[key]) == _fields(from_every.professions[key]) == _fields(profession), key
+
+
+def _count(facts: dict) -> int:
+    return sum(len(objects) for predicates in facts.values() for objects in predicates.values())

@@ -182,7 +182,7 @@ def _data_triples(model: Model) -> Iterator[Triple]:
         for skill_id, relation, _ in profession.requirements():
             skill_node = NamedNode(model.skills[skill_id].iri)
             yield node, _pg(f"{relation}Skill"), skill_node
-            requirement = NamedNode(iri("requirement", f"{profession.id}--{skill_id}"))
+            requirement = NamedNode(requirement_iri(profession.id, skill_id))
             yield requirement, _TYPE, _pg("SkillRequirement")
             yield requirement, _pg("profession"), node
             yield requirement, _pg("skill"), skill_node
@@ -262,26 +262,50 @@ def measures_from_rdf(one: Callable[[str, str], str | None], subject: str, sourc
     return Measures(**values)
 
 
+_REQUIREMENTS = iri("requirement", "")
+_LEVEL = PG + "level"
+
+
+def requirement_iri(profession_id: str, skill_id: str) -> str:
+    """Return the IRI of the node saying how the profession ``profession_id`` requires the skill ``skill_id``."""
+    return iri("requirement", f"{profession_id}--{skill_id}")
+
+
+def restates(subject: str, predicate: str) -> bool:
+    """Whether a triple of ``subject`` and ``predicate`` only repeats what :func:`model_from_facts` reads
+    elsewhere, so a reader may leave it out of the facts: a requirement node's type, profession, skill
+    and relation repeat its profession's ``pg:essentialSkill`` or ``pg:optionalSkill`` link; only its
+    ``pg:level`` is news. (Three triples in five of a large graph are such repeats.)"""
+    return subject.startswith(_REQUIREMENTS) and predicate != _LEVEL
+
+
 def model_from_triples(triples, name: str = "remote") -> Model:
     """Return the :class:`~profgraph.model.Model` that :func:`model_quads` wrote as ``triples`` (see
     :func:`model_from_facts`)."""
     facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for triple in triples:
-        facts[triple.subject.value][triple.predicate.value].append(triple.object)
+        subject, predicate = triple.subject.value, triple.predicate.value
+        if not restates(subject, predicate):
+            facts[subject][predicate].append(triple.object)
     return model_from_facts(facts, name)
 
 
 def model_from_facts(facts: dict, name: str = "remote") -> Model:
     """Return the :class:`~profgraph.model.Model` that :func:`model_quads` wrote as the triples
-    ``facts`` (subject IRI -> predicate IRI -> objects). Raises KeyError, TypeError, ValueError or
-    AttributeError for triples of another shape.
+    ``facts`` (subject IRI -> predicate IRI -> objects), with or without the triples that
+    :func:`restates`. Raises KeyError, TypeError, ValueError or AttributeError for triples of another
+    shape.
 
     Entities come in IRI order (the triples carry no file order); indicators are not read back.
     """
     typed = defaultdict(list)
-    for subject, predicates in sorted(facts.items()):
-        for kind in predicates.get(RDF + "type", []):
+    for subject, predicates in facts.items():
+        for kind in predicates.get(RDF + "type", ()):
             typed[kind.value].append(subject)
+    for subjects in typed.values():
+        subjects.sort()
+    levels_by_node = {subject: values[0].value for subject, predicates in facts.items()
+                      if subject.startswith(_REQUIREMENTS) and (values := predicates.get(_LEVEL))}
 
     def one(subject: str, predicate: str):
         values = facts[subject].get(predicate)
@@ -320,11 +344,6 @@ def model_from_facts(facts: dict, name: str = "remote") -> Model:
                                  one(iri, SKOS + "closeMatch") or (iri if iri.startswith("http://data.europa.eu/esco/")
                                                                    else None))
     skill_ids = {skill.iri: skill.id for skill in skills.values()}
-    levels: dict[str, dict[str, str]] = defaultdict(dict)
-    for requirement in typed[PG + "SkillRequirement"]:
-        level = one(requirement, PG + "level")
-        if level is not None:
-            levels[one(requirement, PG + "profession")][skill_ids[one(requirement, PG + "skill")]] = level
     professions = {}
     for iri in typed[PG + "Profession"]:
         pid = one(iri, SKOS + "notation")
@@ -334,6 +353,10 @@ def model_from_facts(facts: dict, name: str = "remote") -> Model:
         if esco_uri is None and iri.startswith("http://data.europa.eu/esco/"):
             esco_uri = iri
         measures = measures_from_rdf(one, iri, source_ids)
+        essential = tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "essentialSkill", [])))
+        optional = tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", [])))
+        levels = {skill_id: levels_by_node[node] for skill_id in (*essential, *optional)
+                  if (node := requirement_iri(pid, skill_id)) in levels_by_node} if levels_by_node else {}
         if measures.automation_percentile is not None:  # the exposure at full precision
             exposure = measures.automation_percentile
         professions[pid] = Profession(
@@ -342,9 +365,7 @@ def model_from_facts(facts: dict, name: str = "remote") -> Model:
             exposure=None if exposure is None else float(exposure),
             exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),
             esco_uri=esco_uri,
-            essential=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "essentialSkill", []))),
-            optional=tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", []))),
-            levels=levels.get(iri, {}), esco_match=match, esco_note=one(iri, PG + "escoMatchNote") or "",
+            essential=essential, optional=optional, levels=levels, esco_match=match, esco_note=one(iri, PG + "escoMatchNote") or "",
             esco_isco08=one(iri, PG + "escoIscoCode"), isco_note=one(iri, PG + "iscoNote") or "")
     profession_ids = {profession.iri: profession.id for profession in professions.values()}
     transformations = [Transformation(profession_ids[one(iri, PG + "fromProfession")],

@@ -57,7 +57,7 @@ import httpx
 
 from .errors import (AnswerTooLarge, QuerySyntaxError, QueryTimeout, RemoteError, RemoteTimeout, UsageError, printable,
                      shown)
-from .rdf import model_from_facts
+from .rdf import model_from_facts, restates
 from .store import Dataset, StoreError, build_store, cache_dir, fingerprint, open_store
 from .vocab import prefix_declarations
 
@@ -598,7 +598,8 @@ def graph_store_url(endpoint: str, graph: str | None, server: str) -> str | None
 @dataclass
 class GraphRead:
     """A graph read from a server: its triples gathered by subject and predicate (``facts``: subject
-    IRI -> predicate IRI -> objects), how many arrived (``triples``), the SHA-256 of the N-Triples as
+    IRI -> predicate IRI -> objects; see :class:`_NTriplesStream` for those left out), how many arrived
+    (``triples``, all of them), the SHA-256 of the N-Triples as
     they arrived (``content``), the URL they came from (``source``) and the ETag the server gave for
     them, if any."""
 
@@ -612,10 +613,12 @@ class GraphRead:
 class _NTriplesStream:
     """N-Triples arriving in pieces: hashed as they arrive, and parsed by a thread of its own a block of
     whole lines at a time (a line never holds a newline of its own) while the next bytes arrive,
-    into a :class:`GraphRead`. :meth:`close` stops the thread."""
+    into a :class:`GraphRead`, leaving out the triples that :func:`~profgraph.rdf.restates` unless
+    ``every_triple`` (for a reader that counts them). :meth:`close` stops the thread."""
 
-    def __init__(self, where: str, max_bytes: int):
+    def __init__(self, where: str, max_bytes: int, every_triple: bool = False):
         self.read, self.where, self.cap, self.left = GraphRead(), where, max_bytes, max_bytes
+        self.every_triple = every_triple
         self._digest = hashlib.sha256()
         self._blocks: queue.Queue = queue.Queue(PARSE_QUEUE)
         self._handed = self._parsed = 0
@@ -692,8 +695,10 @@ class _NTriplesStream:
         facts, count = self.read.facts, 0
         try:
             for quad in parse(block, format=RdfFormat.N_TRIPLES):
-                facts[quad.subject.value][quad.predicate.value].append(quad.object)
                 count += 1
+                subject, predicate = quad.subject.value, quad.predicate.value
+                if self.every_triple or not restates(subject, predicate):
+                    facts[subject][predicate].append(quad.object)
         except (SyntaxError, ValueError) as error:
             raise RemoteError(f"{self.where} answered with malformed N-Triples: {printable(str(error), 200)}") from None
         finally:
@@ -747,8 +752,8 @@ def read_graph(endpoint: str, graph: str | None = None, credentials: Credentials
             if received >= count:
                 stream.read.source, stream.read.etag = source, headers.get("ETag") if source != endpoint else None
                 return stream.read
-        # cut short by the server's cap on results: read it in pages that size
-        with _parsing(where, max_bytes) as stream:
+        # cut short by the server's cap on results: read it in pages that size, every triple kept to be counted
+        with _parsing(where, max_bytes, every_triple=True) as stream:
             await _read_pages(client, stream, endpoint, graph, received, count)
             stream.read.source = endpoint
             return stream.read
@@ -757,9 +762,9 @@ def read_graph(endpoint: str, graph: str | None = None, credentials: Credentials
 
 
 @contextlib.contextmanager
-def _parsing(where: str, max_bytes: int):
+def _parsing(where: str, max_bytes: int, every_triple: bool = False):
     """A :class:`_NTriplesStream` for the ``with`` block, its thread stopped at the end."""
-    stream = _NTriplesStream(where, max_bytes)
+    stream = _NTriplesStream(where, max_bytes, every_triple)
     try:
         yield stream
     finally:
@@ -823,10 +828,11 @@ def open_remote(endpoint: str, graph: str | None = None, credentials: Credential
         if not model.professions:
             raise RemoteError(f"{_where(endpoint)} holds no profgraph professions"
                               + (f" in graph {shown(graph)}" if graph else "")) from None
+        read.facts.clear()  # the model holds what was needed of them: their memory is free for the build
         details = {"endpoint": endpoint, "graph": graph, "code": code, "content": read.content,
                    "source": read.source, "etag": read.etag, "triples": read.triples, "rdf": "from-model"}
         dataset = build_store(model, folder, f"{endpoint}|{graph or ''}|sha256:{read.content}", details=details,
                               rdf=False)
-    remote = RemoteDataset(dataset.path, dataset.manifest, dataset.lease)
+    remote = dataset.viewed_as(RemoteDataset)
     remote.endpoint, remote.graph_iri, remote.credentials = endpoint, graph, credentials
     return remote

@@ -325,53 +325,55 @@ def model_from_facts(facts: dict, name: str = "remote") -> Model:
         return "; ".join(one(agent.value, FOAF + "name") or agent.value
                          for agent in facts[subject].get(DCT + "publisher", []))
 
-    sources = {one(iri, DCT + "identifier"): Source(one(iri, DCT + "identifier"), iri, one(iri, DCT + "title") or "",
-                                                     publishers(iri), one(iri, DCT + "date") or "",
-                                                     one(iri, RDFS + "seeAlso") or "", one(iri, RDFS + "comment") or "")
-               for iri in typed[DCT + "BibliographicResource"]}
+    sources = {}
+    for subject in typed[DCT + "BibliographicResource"]:
+        source_id = one(subject, DCT + "identifier")
+        sources[source_id] = Source(source_id, subject, one(subject, DCT + "title") or "", publishers(subject),
+                                    one(subject, DCT + "date") or "", one(subject, RDFS + "seeAlso") or "",
+                                    one(subject, RDFS + "comment") or "")
     source_ids = {source.iri: source.id for source in sources.values()}
-    sector_ids = {iri: one(iri, SKOS + "notation") for iri in typed[PG + "Sector"]}
-    sectors = {sector_ids[iri]: Sector(sector_ids[iri], iri, one(iri, PG + "sectorCode") or "", labels(iri),
-                                       sector_ids.get(one(iri, SKOS + "broader")),
-                                       labels(iri, SKOS + "definition").get("en", ""))
-               for iri in typed[PG + "Sector"]}
+    sector_ids = {subject: one(subject, SKOS + "notation") for subject in typed[PG + "Sector"]}
+    sectors = {sector_ids[subject]: Sector(sector_ids[subject], subject, one(subject, PG + "sectorCode") or "",
+                                           labels(subject), sector_ids.get(one(subject, SKOS + "broader")),
+                                           labels(subject, SKOS + "definition").get("en", ""))
+               for subject in typed[PG + "Sector"]}
     skill_types = {PG + concept: skill_type for skill_type, concept in SKILL_TYPE_CONCEPT.items()}
     statuses = {PG + concept: status for status, concept in STATUS_CONCEPT.items()}
     skills = {}
-    for iri in typed[PG + "Skill"]:
-        skill_id = one(iri, SKOS + "notation")
-        skills[skill_id] = Skill(skill_id, iri, skill_types[one(iri, PG + "skillType")], labels(iri), alt_labels(iri),
-                                 one(iri, SKOS + "closeMatch") or (iri if iri.startswith("http://data.europa.eu/esco/")
-                                                                   else None))
+    for subject in typed[PG + "Skill"]:
+        skill_id = one(subject, SKOS + "notation")
+        esco_uri = subject if subject.startswith("http://data.europa.eu/esco/") else None
+        skills[skill_id] = Skill(skill_id, subject, skill_types[one(subject, PG + "skillType")], labels(subject),
+                                 alt_labels(subject), one(subject, SKOS + "closeMatch") or esco_uri)
     skill_ids = {skill.iri: skill.id for skill in skills.values()}
     professions = {}
-    for iri in typed[PG + "Profession"]:
-        pid = one(iri, SKOS + "notation")
-        exposure = one(iri, PG + "automationExposure")
-        match, esco_uri = next(((match, one(iri, SKOS + prop)) for match, prop in ESCO_MATCH_PROPERTY.items()
-                                if one(iri, SKOS + prop)), (None, None))
-        if esco_uri is None and iri.startswith("http://data.europa.eu/esco/"):
-            esco_uri = iri
-        measures = measures_from_rdf(one, iri, source_ids)
-        essential = tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "essentialSkill", [])))
-        optional = tuple(sorted(skill_ids[t.value] for t in facts[iri].get(PG + "optionalSkill", [])))
-        levels = {skill_id: levels_by_node[node] for skill_id in (*essential, *optional)
-                  if (node := requirement_iri(pid, skill_id)) in levels_by_node} if levels_by_node else {}
+    for subject in typed[PG + "Profession"]:
+        pid = one(subject, SKOS + "notation")
+        exposure = one(subject, PG + "automationExposure")
+        match, esco_uri = next(((match, one(subject, SKOS + prop)) for match, prop in ESCO_MATCH_PROPERTY.items()
+                                if one(subject, SKOS + prop)), (None, None))
+        if esco_uri is None and subject.startswith("http://data.europa.eu/esco/"):
+            esco_uri = subject
+        measures = measures_from_rdf(one, subject, source_ids)
+        essential = tuple(sorted(skill_ids[t.value] for t in facts[subject].get(PG + "essentialSkill", [])))
+        optional = tuple(sorted(skill_ids[t.value] for t in facts[subject].get(PG + "optionalSkill", [])))
+        levels = {skill_id: levels_by_node[requirement] for skill_id in (*essential, *optional)
+                  if (requirement := requirement_iri(pid, skill_id)) in levels_by_node} if levels_by_node else {}
         if measures.automation_percentile is not None:  # the exposure at full precision
             exposure = measures.automation_percentile
         professions[pid] = Profession(
-            pid, iri, labels(iri), alt_labels(iri), isco08=one(iri, PG + "iscoCode"), measures=measures,
-            sector=sector_ids.get(one(iri, PG + "sector")), status=statuses.get(one(iri, PG + "status")),
-            exposure=None if exposure is None else float(exposure),
-            exposure_source=source_ids.get(one(iri, PG + "automationExposureSource")),
-            esco_uri=esco_uri,
-            essential=essential, optional=optional, levels=levels, esco_match=match, esco_note=one(iri, PG + "escoMatchNote") or "",
-            esco_isco08=one(iri, PG + "escoIscoCode"), isco_note=one(iri, PG + "iscoNote") or "")
+            pid, subject, labels(subject), alt_labels(subject), isco08=one(subject, PG + "iscoCode"),
+            measures=measures, sector=sector_ids.get(one(subject, PG + "sector")),
+            status=statuses.get(one(subject, PG + "status")), exposure=None if exposure is None else float(exposure),
+            exposure_source=source_ids.get(one(subject, PG + "automationExposureSource")), esco_uri=esco_uri,
+            essential=essential, optional=optional, levels=levels, esco_match=match,
+            esco_note=one(subject, PG + "escoMatchNote") or "", esco_isco08=one(subject, PG + "escoIscoCode"),
+            isco_note=one(subject, PG + "iscoNote") or "")
     profession_ids = {profession.iri: profession.id for profession in professions.values()}
-    transformations = [Transformation(profession_ids[one(iri, PG + "fromProfession")],
-                                      profession_ids[one(iri, PG + "toProfession")],
-                                      source_ids[one(iri, DCT + "source")], one(iri, RDFS + "comment") or "")
-                       for iri in typed[PG + "Transformation"]]
+    transformations = [Transformation(profession_ids[one(subject, PG + "fromProfession")],
+                                      profession_ids[one(subject, PG + "toProfession")],
+                                      source_ids[one(subject, DCT + "source")], one(subject, RDFS + "comment") or "")
+                       for subject in typed[PG + "Transformation"]]
     return Model(name, professions, skills, sectors, transformations, sources)
 
 

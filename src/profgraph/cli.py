@@ -16,6 +16,7 @@ import importlib
 import json
 import sys
 import warnings
+from dataclasses import dataclass
 
 import click
 
@@ -60,15 +61,27 @@ _ENDPOINT = click.option("--endpoint", "endpoint", envvar="PROFGRAPH_ENDPOINT",
 
 _USER_HELP = ("Log in to the SPARQL server as USER (env PROFGRAPH_USER), with the password of env "
               "PROFGRAPH_PASSWORD or one asked for; a bearer token instead: env PROFGRAPH_TOKEN.")
-# --user rides along with --endpoint: _load reads it from the context, so no command signature changes.
-_USER = click.option("--user", envvar="PROFGRAPH_USER", expose_value=False,
-                     callback=lambda ctx, _, value: ctx.meta.__setitem__("profgraph.remote.user", value),
-                     help=_USER_HELP)
+_USER = click.option("--user", envvar="PROFGRAPH_USER", help=_USER_HELP)
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """Where a command reads the dataset: its --store, --endpoint and --user (see :func:`_load`)."""
+
+    store: str | None
+    endpoint: str | None
+    user: str | None
 
 
 def DATASET(command):
-    """The --store, --endpoint and --user options of every command that reads the dataset (see :func:`_load`)."""
-    return _STORE(_ENDPOINT(_USER(command)))
+    """The --store, --endpoint and --user options of every command that reads the dataset, given to the
+    command as one :class:`DataOptions` argument ``data``."""
+
+    @functools.wraps(command)
+    def with_data(*args, store, endpoint, user, **kwargs):
+        return command(*args, data=DataOptions(store, endpoint, user), **kwargs)
+
+    return _STORE(_ENDPOINT(_USER(with_data)))
 
 
 FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -190,23 +203,20 @@ def _exit_on_termination():
             signal.signal(signum, previous)
 
 
-def _load(store, endpoint, queries_only: bool = False):
-    """Return the dataset of --store / --endpoint (:func:`profgraph.datasets.load`: an endpoint wins);
-    with ``queries_only``, an endpoint is only asked queries (:class:`~profgraph.remote.RemoteEndpoint`),
-    not pulled."""
-    credentials = None
-    if endpoint:
-        context = click.get_current_context(silent=True)
-        credentials = _credentials(context.meta.get("profgraph.remote.user") if context else None)
-    if endpoint and queries_only:
+def _load(data: DataOptions, queries_only: bool = False):
+    """Return the dataset ``data`` names (:func:`profgraph.datasets.load`: an endpoint wins over a
+    store); with ``queries_only``, an endpoint is only asked queries
+    (:class:`~profgraph.remote.RemoteEndpoint`), not pulled."""
+    credentials = _credentials(data.user) if data.endpoint else None
+    if data.endpoint and queries_only:
         import os
 
         from .remote import RemoteEndpoint
 
-        return RemoteEndpoint(endpoint, os.environ.get("PROFGRAPH_GRAPH") or None, credentials)
+        return RemoteEndpoint(data.endpoint, os.environ.get("PROFGRAPH_GRAPH") or None, credentials)
     from .datasets import load
 
-    return load(store, endpoint=endpoint, credentials=credentials)
+    return load(data.store, endpoint=data.endpoint, credentials=credentials)
 
 
 def _credentials(user):
@@ -311,7 +321,7 @@ def main():
 @FORMAT
 @DATASET
 @handle_errors
-def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, store, endpoint,
+def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang, output_format, data,
          **rule_options):
     """Ranked reskilling paths from profession NAME to a target, under the transition rules.
 
@@ -334,7 +344,7 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
 
     rules = _rules(min_coverage=min_coverage, **rule_options)
     profile = read_profile(profile_file) if profile_file is not None else None
-    report = reskilling_report(_load(store, endpoint), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
+    report = reskilling_report(_load(data), name, to, top=top, max_steps=max_steps, lang=lang, rules=rules,
                                have=split_names(have), lack=split_names(lack), profile=profile)
     _print(report, output_format, path_lines)
 
@@ -353,7 +363,7 @@ def path(name, to, top, max_steps, have, lack, profile_file, min_coverage, lang,
 @LANG
 @DATASET
 @handle_errors
-def plan(name, to, have, lack, profile_file, region, output, lang, store, endpoint):
+def plan(name, to, have, lack, profile_file, region, output, lang, data):
     """A printable plan for a client in profession NAME: one HTML page (A4, no graph) with the current
     job's risk and the 3 best paths, each step with the skills to learn, coverage, preparation, pay
     and risk before -> after.
@@ -369,7 +379,7 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store, endpoi
 
     rules = _rules(region=region)
     profile = read_profile(profile_file) if profile_file is not None else None
-    page = plan_page(_load(store, endpoint), name, to=to, lang=lang, rules=rules, have=split_names(have),
+    page = plan_page(_load(data), name, to=to, lang=lang, rules=rules, have=split_names(have),
                      lack=split_names(lack), profile=profile)
     write_text_atomic(output, page)
 
@@ -381,7 +391,7 @@ def plan(name, to, have, lack, profile_file, region, output, lang, store, endpoi
 @LANG
 @DATASET
 @handle_errors
-def profile(name, output, lang, store, endpoint):
+def profile(name, output, lang, data):
     """The standard skill profile of profession NAME as a client profile file (JSON) to edit.
 
     Remove from "have" what the client cannot do, add what they can (from any job), then give the
@@ -394,7 +404,7 @@ def profile(name, output, lang, store, endpoint):
     from .atomic import write_text_atomic
     from .client import profile_document
 
-    dataset = _load(store, endpoint)
+    dataset = _load(data)
     document = profile_document(dataset, dataset.names.resolve(name).id, lang)
     write_text_atomic(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -407,7 +417,7 @@ def profile(name, output, lang, store, endpoint):
 @FORMAT
 @DATASET
 @handle_errors
-def show(name, min_coverage, lang, output_format, store, endpoint, **rule_options):
+def show(name, min_coverage, lang, output_format, data, **rule_options):
     """The card of profession NAME: labels, status, measures, skills, successors.
 
     Each measure says how it was obtained and its source; each profession it transforms into says
@@ -421,7 +431,7 @@ def show(name, min_coverage, lang, output_format, store, endpoint, **rule_option
     from .textreport import card_lines
 
     rules = _rules(min_coverage=min_coverage, **rule_options)
-    dataset = _load(store, endpoint)
+    dataset = _load(data)
     card = profession_card(dataset.model, dataset.names.resolve(name).id, lang, dataset=dataset, rules=rules)
     _print(card, output_format, card_lines)
 
@@ -436,7 +446,7 @@ def show(name, min_coverage, lang, output_format, store, endpoint, **rule_option
 @FORMAT
 @DATASET
 @handle_errors
-def search(text, kind, limit, lang, output_format, store, endpoint):
+def search(text, kind, limit, lang, output_format, data):
     """Professions and skills whose labels match TEXT, in any of the three languages.
 
     \b
@@ -447,7 +457,7 @@ def search(text, kind, limit, lang, output_format, store, endpoint):
     from .answers import search_report
     from .textreport import search_lines
 
-    hits = search_report(_load(store, endpoint), text, kind=kind, limit=limit, lang=lang)
+    hits = search_report(_load(data), text, kind=kind, limit=limit, lang=lang)
     if not hits and output_format == "text":
         from .errors import shown
 
@@ -459,7 +469,7 @@ def search(text, kind, limit, lang, output_format, store, endpoint):
 @main.command()
 @DATASET
 @handle_errors
-def validate(store, endpoint):
+def validate(data):
     """Check the dataset: SHACL shapes over the RDF graph plus the table checks.
 
     Exits 1 when there is any violation; warnings alone exit 0.
@@ -470,7 +480,7 @@ def validate(store, endpoint):
     """
     from .validate import validate as run_checks
 
-    dataset = _load(store, endpoint)
+    dataset = _load(data)
     findings = run_checks(dataset, complete_languages=dataset.manifest.get("name") == "curated")
     violations = [f for f in findings if f.severity == "violation"]
     warnings = [f for f in findings if f.severity == "warning"]
@@ -487,7 +497,7 @@ def validate(store, endpoint):
 @FORMAT
 @DATASET
 @handle_errors
-def stats(output_format, store, endpoint):
+def stats(output_format, data):
     """Counts by status, sector and skill type, automation exposure, ESCO links, stranded professions.
 
     \b
@@ -497,7 +507,7 @@ def stats(output_format, store, endpoint):
     from .stats import dataset_stats
     from .textreport import stats_lines
 
-    _print(dataset_stats(_load(store, endpoint)), output_format, stats_lines)
+    _print(dataset_stats(_load(data)), output_format, stats_lines)
 
 
 @main.group(name="import")
@@ -554,7 +564,7 @@ def import_esco(paths, risk, lang, store, reference, force):
 @FORMAT
 @DATASET
 @handle_errors
-def similar(name, top, min_coverage, lang, output_format, store, endpoint, **rule_options):
+def similar(name, top, min_coverage, lang, output_format, data, **rule_options):
     """The professions most similar to NAME by the skills they require.
 
     Similarity is the cosine of skill vectors weighted by essential/optional and by how
@@ -571,7 +581,7 @@ def similar(name, top, min_coverage, lang, output_format, store, endpoint, **rul
     from .textreport import similar_lines
 
     rules = _rules(min_coverage=min_coverage, **rule_options)
-    _print(similar_report(_load(store, endpoint), name, top=top, lang=lang, rules=rules), output_format, similar_lines)
+    _print(similar_report(_load(data), name, top=top, lang=lang, rules=rules), output_format, similar_lines)
 
 
 @main.command()
@@ -587,7 +597,7 @@ def similar(name, top, min_coverage, lang, output_format, store, endpoint, **rul
 @FORMAT
 @DATASET
 @handle_errors
-def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store, endpoint, **rule_options):
+def upskill(name, to, top, max_skills, min_coverage, lang, output_format, data, **rule_options):
     """Which skills, learned on top of NAME's, unlock the most new viable transitions.
 
     Only destinations the transition rules accept once the skills are learned count: a preparation
@@ -601,7 +611,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
     from .answers import upskill_report
     from .textreport import upskill_lines
 
-    report = upskill_report(_load(store, endpoint), name, to, top=top, max_skills=max_skills, lang=lang,
+    report = upskill_report(_load(data), name, to, top=top, max_skills=max_skills, lang=lang,
                             rules=_rules(min_coverage=min_coverage, **rule_options), progress=_progress_bar())
     _print(report, output_format, upskill_lines)
 
@@ -617,7 +627,7 @@ def upskill(name, to, top, max_skills, min_coverage, lang, output_format, store,
 @LANG
 @DATASET
 @handle_errors
-def transitions(origin, output_format, output, min_coverage, lang, store, endpoint, **rule_options):
+def transitions(origin, output_format, output, min_coverage, lang, data, **rule_options):
     """The whole transitions table: every move with coverage, similarity, preparation change, pay
     ratio, risk changes and the flags viable, desirable, safer and strictly_safer.
 
@@ -636,7 +646,7 @@ def transitions(origin, output_format, output, min_coverage, lang, store, endpoi
     if output_format == "parquet" and output is None:
         raise UsageError("--format parquet needs -o FILE")
     rules = _rules(min_coverage=min_coverage, **rule_options)
-    dataset = _load(store, endpoint)
+    dataset = _load(data)
     rows = origin_rows(dataset, None if origin is None else dataset.names.resolve(origin).id)
     blocks = transition_blocks(dataset, rules, rows, lang=lang)
     with _bar_after(1.0, move_count(dataset, rows), "Transitions") as progress:
@@ -669,7 +679,7 @@ def transitions(origin, output_format, output, min_coverage, lang, store, endpoi
               help=f"The HTML file to write: {OUTPUT_FILE_HELP}.")
 @DATASET
 @handle_errors
-def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, store, endpoint):
+def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, data):
     """An interactive graph page of profession NAME's neighbourhood, or of the whole graph.
 
     The page is one file that works offline: open it in any browser.
@@ -683,7 +693,7 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
     from .web.graphview import build_view, write_graph_page
 
     check_output_file(output)
-    view = build_view(_load(store, endpoint), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
+    view = build_view(_load(data), name, depth=depth, to=to, statuses=statuses, sectors=sectors, lang=lang,
                       max_nodes=max_nodes, top=top)
     write_graph_page(view, output)
     summary = f"Wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} links"
@@ -702,7 +712,7 @@ def render(name, depth, to, statuses, sectors, top, max_nodes, lang, output, sto
 @FORCE
 @DATASET
 @handle_errors
-def site(output, languages, top, force, store, endpoint):
+def site(output, languages, top, force, data):
     """A static site of every profession and skill, in Kazakh, Russian and English.
 
     It needs no server and no network: open OUTPUT/index.html from disk, copy the folder to a
@@ -715,8 +725,8 @@ def site(output, languages, top, force, store, endpoint):
     from .atomic import check_output_folder
     from .web.site import build_site
 
-    check_output_folder(output, "site", force=force, inputs=[store])
-    summary = build_site(_load(store, endpoint), output, languages or LANGUAGES, top=top, force=force)
+    check_output_folder(output, "site", force=force, inputs=[data.store])
+    summary = build_site(_load(data), output, languages or LANGUAGES, top=top, force=force)
     click.echo(f"Wrote {summary.folder}: {summary.pages} pages ({summary.professions} professions, "
                f"{summary.skills} skills, languages {', '.join(summary.languages)}) in {summary.seconds:.1f} s")
 
@@ -754,7 +764,7 @@ def site(output, languages, top, force, store, endpoint):
 @DATASET
 @handle_errors
 def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_workers, sparql_queue,
-          sparql_memory_mb, allowed_services, request_timeout, languages, store, endpoint):
+          sparql_memory_mb, allowed_services, request_timeout, languages, data):
     """Serve the counsellor pages, a JSON API and a read-only SPARQL endpoint over HTTP.
 
     \b
@@ -776,7 +786,7 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
                               allowed_services=allowed_services, allowed_hosts=host_names(host, allowed_hosts),
                               request_timeout=request_timeout)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    run_server(_load(store, endpoint), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
+    run_server(_load(data), host=host, port=port, settings=settings, languages=languages or LANGUAGES)
 
 
 @main.command()
@@ -785,7 +795,7 @@ def serve(host, port, allowed_hosts, sparql_timeout, max_result_bytes, sparql_wo
                    "http://host:7878/store (Oxigraph) or http://host:8890/sparql-graph-crud-auth (Virtuoso, with --user).")
 @click.option("--graph", help="The named graph to replace (default: the default graph; Virtuoso has none "
                               "there, so the dataset's own named graph, as the output says).")
-@click.option("--user", envvar="PROFGRAPH_USER", help=_USER_HELP)
+@_USER
 @_STORE
 @handle_errors
 def push(store_url, graph, user, store):
@@ -830,7 +840,7 @@ def push(store_url, graph, user, store):
               help=f"Write the result to FILE instead of stdout: {OUTPUT_FILE_HELP}.")
 @DATASET
 @handle_errors
-def sparql(query, query_file, output_format, timeout, allowed_services, output, store, endpoint):
+def sparql(query, query_file, output_format, timeout, allowed_services, output, data):
     """Run a SPARQL query on the graph and print its result.
 
     The data and the ontology form the default graph unless FROM / FROM NAMED name the graphs
@@ -854,7 +864,7 @@ def sparql(query, query_file, output_format, timeout, allowed_services, output, 
         check_timeout(timeout)
     output = "-" if output is None else output
     check_output_file(output)
-    dataset = _load(store, endpoint, queries_only=True)
+    dataset = _load(data, queries_only=True)
     with open_output(output) as handle:
         run_query(dataset, query, handle, output_format, timeout, allowed_services)
 
@@ -878,7 +888,7 @@ def prefixes():
 @FORCE
 @DATASET
 @handle_errors
-def export(output_format, output, with_ontology, force, store, endpoint):
+def export(output_format, output, with_ontology, force, data):
     """Export the graph: RDF, GraphML/GEXF (Gephi, Cytoscape) or CSV tables.
 
     \b
@@ -891,9 +901,9 @@ def export(output_format, output, with_ontology, force, store, endpoint):
     from .export import export as export_dataset
 
     if output_format == "csv" and output != "-":
-        check_output_folder(output, "csv", force=force, inputs=[store])
+        check_output_folder(output, "csv", force=force, inputs=[data.store])
     elif output_format != "csv":
         check_output_file(output)
-    path = export_dataset(_load(store, endpoint), output_format, output, with_ontology, force=force)
+    path = export_dataset(_load(data), output_format, output, with_ontology, force=force)
     if output != "-":
         click.echo(f"Wrote {path}", err=True)

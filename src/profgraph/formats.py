@@ -168,6 +168,15 @@ def served(kind: str | None = None) -> tuple[Format, ...]:
     return tuple(format_ for format_ in FORMATS.values() if format_.media_types and format_.name in writing)
 
 
+WEB_PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def essence_of(content_type: str) -> str:
+    """Return the media type of a ``Content-Type`` header, or of one item of an ``Accept`` header,
+    without its parameters and in lower case: ``"Text/HTML; charset=utf-8"`` -> ``"text/html"``."""
+    return content_type.split(";")[0].strip().lower()
+
+
 def for_media_type(media: str) -> list[str]:
     """Return the names of the :func:`served` formats that the media type ``media`` (lowercase, no
     parameters) asks for: one, or for a generic type the results format first and the RDF format next."""

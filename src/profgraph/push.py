@@ -28,11 +28,11 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-import urllib.parse
 from dataclasses import dataclass
 
+from .formats import WEB_PAGE_TYPES, essence_of
 from .remote import (PUSH_TIMEOUT, SMALL_ANSWER_BYTES, Credentials, RemoteError, _fetch_with_headers, _run,
-                     _where, check_endpoint, check_iri, operation_timeout)
+                     _where, check_endpoint, check_iri, graph_url, operation_timeout)
 
 CHUNK_BYTES = 8 * 1024 * 1024  # N-Triples per request
 CHUNKS_AHEAD = 1  # chunks written and waiting to be sent
@@ -50,13 +50,6 @@ class Pushed:
     triples: int
     graph: str | None
     note: str = ""
-
-
-def graph_url(store_url: str, graph: str | None) -> str:
-    """The Graph Store Protocol URL of ``graph`` (``?graph=IRI``, or ``?default`` for None) at the Graph
-    Store endpoint ``store_url``."""
-    target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
-    return f"{store_url}{'&' if '?' in store_url else '?'}{target}"
 
 
 def push(dataset, store_url: str, graph: str | None = None, timeout: float | None = None,
@@ -79,6 +72,8 @@ def push(dataset, store_url: str, graph: str | None = None, timeout: float | Non
     own_graphs = data_graphs(store)
     total = len(store)
     sent = [0, 0]  # triples and chunks the server has taken
+    if total < PROGRESS_FROM:
+        progress = None
 
     async def upload(client) -> Pushed:
         from pyoxigraph import NamedNode
@@ -97,7 +92,7 @@ def push(dataset, store_url: str, graph: str | None = None, timeout: float | Non
         url = graph_url(store_url, target)
         if headers.get("Server", "").startswith("Oxigraph/"):
             url += "&no_transaction"
-        if progress is not None and total >= PROGRESS_FROM:
+        if progress is not None:
             progress.start(total, "Sending triples")
         chunks = _Chunks(store, [NamedNode(ONTOLOGY_GRAPH), *own_graphs], chunk_bytes)
         try:
@@ -107,11 +102,11 @@ def push(dataset, store_url: str, graph: str | None = None, timeout: float | Non
                 chunk = None  # not held while the next one is awaited
                 sent[0] += lines
                 sent[1] += 1
-                if progress is not None and total >= PROGRESS_FROM:
+                if progress is not None:
                     progress.advance(lines)
         finally:
             chunks.close()
-            if progress is not None and total >= PROGRESS_FROM:
+            if progress is not None:
                 progress.finish()
         return Pushed(sent[0], target, note)
 
@@ -135,8 +130,7 @@ async def _store(client, url: str, body: bytes, method: str):
                                                     SMALL_ANSWER_BYTES)
     finally:  # httpx's request and response refer to each other: the chunk would wait for the cycle collector
         content.data = b""
-    media = headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if answer.strip() and media in ("text/html", "application/xhtml+xml"):
+    if answer.strip() and essence_of(headers.get("Content-Type", "")) in WEB_PAGE_TYPES:
         raise RemoteError(f"{_where(url)} answered the upload with a web page, as a Graph Store endpoint never does: "
                           "is it one? (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth)",
                           server=headers.get("Server", ""))

@@ -57,8 +57,9 @@ import httpx
 
 from .errors import (AnswerTooLarge, QuerySyntaxError, QueryTimeout, RemoteError, RemoteTimeout, UsageError, printable,
                      shown)
+from .formats import FORMATS, WEB_PAGE_TYPES, essence_of, for_media_type
 from .rdf import model_from_facts, restates
-from .store import Dataset, StoreError, build_store, cache_dir, fingerprint, open_store
+from .store import Dataset, StoreError, build_store, cache_dir, fill_rdf, fingerprint, open_store
 from .vocab import prefix_declarations
 
 TIMEOUT = 60.0  # seconds for one request, from resolving the host to the last byte of the answer
@@ -71,7 +72,6 @@ SMALL_ANSWER_BYTES = 1024 * 1024  # a count, or the server's reply to an upload
 ERROR_DETAIL = 200  # characters of an error page quoted in a message
 PARSED_BLOCK = 1024 * 1024  # bytes of N-Triples parsed at a time as they arrive
 PARSE_QUEUE = 8  # blocks received and waiting to be parsed
-N_TRIPLES_TYPES = ("application/n-triples", "text/plain")  # text/plain: N-Triples' type before RDF 1.1
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \t\r\n')
 _RDF_BUILD = threading.Lock()  # one in-memory RDF view built at a time
 _NOT_OFFERED = (400, 404, 405, 406, 415, 501)  # a Graph Store GET the server does not do: CONSTRUCT instead
@@ -185,8 +185,6 @@ def operation_timeout(default: float, given: float | None = None) -> float:
     """Return the seconds a remote operation may take: ``given`` if not None, else
     ``$PROFGRAPH_REMOTE_TIMEOUT`` if set, else ``default``. Raises :class:`~profgraph.errors.UsageError`
     when the variable is not a positive finite number."""
-    import os
-
     if given is not None:
         return given
     text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
@@ -451,16 +449,10 @@ class RemoteDataset(EndpointQueries, Dataset):
         if self.manifest.get("rdf") != "from-model":
             return super().rdf
         with _RDF_BUILD:
-            from pyoxigraph import NamedNode, RdfFormat, Store
-
-            from .rdf import model_quads
-            from .resources import ontology_dir
-            from .vocab import ONTOLOGY_GRAPH
+            from pyoxigraph import Store
 
             store = Store()
-            store.load(path=str(ontology_dir() / "profgraph.ttl"), format=RdfFormat.TURTLE,
-                       to_graph=NamedNode(ONTOLOGY_GRAPH))
-            store.bulk_extend(model_quads(self.model))
+            fill_rdf(store, self.model)
             return store
 
     def answer(self, sparql: str, formats: list[str], timeout: float, max_bytes: int, graphs: dict | None = None,
@@ -469,8 +461,6 @@ class RemoteDataset(EndpointQueries, Dataset):
         seconds and ``max_bytes`` of answer; return ``("ok", format, body)`` or ``(status, message)``, as
         :func:`profgraph.web.endpoint.answer`: 400 for a query the server rejects or an answer over the cap,
         503 when the deadline passes (the connection to the server is closed), 502 for anything else."""
-        from .formats import FORMATS, for_media_type
-
         accept = ", ".join(FORMATS[name].essence for name in formats) or "*/*"
         try:
             content_type, body = _exchange(self.endpoint, _form(_declared(sparql), graphs or _named_graph_dataset(self, sparql)),
@@ -482,7 +472,7 @@ class RemoteDataset(EndpointQueries, Dataset):
             return 400, f"the result is larger than {max_bytes} bytes; add a LIMIT"
         except RemoteError as error:
             return (400 if error.status == 400 else 502), _own_position(str(error))
-        served = for_media_type(content_type.split(";")[0].strip().lower())
+        served = for_media_type(essence_of(content_type))
         if not served:
             return 502, f"the endpoint answered with an unknown type {shown(content_type)}"
         return "ok", served[0], body
@@ -523,7 +513,7 @@ def execute_remote(dataset, sparql: str, timeout: float | None = None, max_bytes
         if error.status == 400:
             raise QuerySyntaxError(f"the server rejected the query: {_own_position(error.detail or str(error))}") from None
         raise
-    media = content_type.split(";")[0].strip().lower()
+    media = essence_of(content_type)
     if media == "application/n-triples":
         return _parse_triples(body, dataset.endpoint)
     if media != "application/sparql-results+json":
@@ -550,8 +540,7 @@ async def _count(client, endpoint: str, graph: str | None) -> tuple[int, str]:
     headers, body = await _fetch_with_headers(client, endpoint, _form(query),
                                               {**_FORM, "Accept": "application/sparql-results+json"},
                                               max_bytes=SMALL_ANSWER_BYTES)
-    media = headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if media in ("text/html", "application/xhtml+xml"):
+    if essence_of(headers.get("Content-Type", "")) in WEB_PAGE_TYPES:
         raise RemoteError(f"{_where(endpoint)} answered with a web page, not SPARQL results: is it a SPARQL query "
                           "endpoint?", server=headers.get("Server", ""))
     try:
@@ -591,8 +580,15 @@ def graph_store_url(endpoint: str, graph: str | None, server: str) -> str | None
             path.removesuffix("/sparql-auth") + "/sparql-graph-crud-auth"
     else:
         return None
-    target = urllib.parse.urlencode({"graph": check_iri(graph)}) if graph else "default"
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, target, ""))
+    return graph_url(urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", "")),
+                     check_iri(graph) if graph else None)
+
+
+def graph_url(store_url: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of ``graph`` (``?graph=IRI``, or ``?default`` for None) at the Graph
+    Store endpoint ``store_url``."""
+    target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
+    return f"{store_url}{'&' if '?' in store_url else '?'}{target}"
 
 
 @dataclass
@@ -630,8 +626,8 @@ class _NTriplesStream:
         """Read the body of ``response`` (from ``url``); return the number of triples it held, once
         parsed. Raises :class:`AnswerTooLarge` once the stream passes its cap, :class:`RemoteError` for
         an answer that is not N-Triples."""
-        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if media not in N_TRIPLES_TYPES:
+        media = essence_of(response.headers.get("Content-Type", ""))
+        if media not in FORMATS["nt"].accepted:
             raise RemoteError(f"{_where(url)} answered with the type {shown(media)}, not N-Triples",
                               server=response.headers.get("Server", ""))
         await self._settle()
@@ -709,7 +705,7 @@ async def _stream_graph(client, stream: _NTriplesStream, url: str, body: bytes |
                         method: str) -> tuple[int, httpx.Headers] | None:
     """Send one request for N-Triples and feed its answer into ``stream``; return the number of
     triples it held and the answer's headers, or None when the server answered 304 Not Modified."""
-    response = await _answer(client, url, body, {**headers, "Accept": ", ".join(N_TRIPLES_TYPES[:1])}, method)
+    response = await _answer(client, url, body, {**headers, "Accept": FORMATS["nt"].essence}, method)
     async with contextlib.aclosing(response):
         if response.status_code == 304:
             return None

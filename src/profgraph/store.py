@@ -533,13 +533,10 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
     ``destination`` (``locked`` says whether it holds it: see :func:`~profgraph.versions.build_lock`)."""
     import msgspec
     import numpy as np
-    from pyoxigraph import NamedNode, RdfFormat, Store
+    from pyoxigraph import Store
 
     from .lookup import NameIndex
     from .reskilling import transition_table
-    from .rdf import model_quads
-    from .resources import ontology_dir
-    from .vocab import ONTOLOGY_GRAPH
 
     legacy = bool(_legacy_format(destination))
     with versions.workspace(destination) as workspace:
@@ -558,9 +555,7 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
             progress("transitions")
         triples = Store(str(workspace / RDF_FOLDER))
         if rdf:
-            ontology_file = (ontology or ontology_dir()) / "profgraph.ttl"
-            triples.load(path=str(ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_GRAPH))
-            triples.bulk_extend(model_quads(model))
+            fill_rdf(triples, model, ontology)
         triples.flush()
         triples.optimize()
         del triples
@@ -590,6 +585,21 @@ def _build(model: Model, destination: Path, fingerprint_value: str, ontology: Pa
     dataset = Dataset(destination, manifest, lease)
     dataset._model_and_names = stored  # read back above: the builder need not read it again
     return dataset
+
+
+def fill_rdf(triples: Store, model: Model, ontology: Path | None = None) -> None:
+    """Load a dataset's RDF view into the empty pyoxigraph store ``triples``: the ontology
+    (``profgraph.ttl`` of the folder ``ontology``, default the packaged one) in its own graph, and
+    ``model``'s quads (:func:`~profgraph.rdf.model_quads`)."""
+    from pyoxigraph import NamedNode, RdfFormat
+
+    from .rdf import model_quads
+    from .resources import ontology_dir
+    from .vocab import ONTOLOGY_GRAPH
+
+    ontology_file = (ontology or ontology_dir()) / "profgraph.ttl"
+    triples.load(path=str(ontology_file), format=RdfFormat.TURTLE, to_graph=NamedNode(ONTOLOGY_GRAPH))
+    triples.bulk_extend(model_quads(model))
 
 
 def _file_list(version: Path) -> dict:

@@ -37,7 +37,7 @@ import threading
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from ..formats import FORMATS, KIND_NAMES, W3C_FORMATS, for_media_type, for_name, served
+from ..formats import FORMATS, KIND_NAMES, W3C_FORMATS, WEB_PAGE_TYPES, essence_of, for_media_type, for_name, served
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -59,7 +59,7 @@ def named_formats(values) -> list[str]:
     formats: list[str] = []
     for value in values:
         for item in value.split(","):
-            name = item.split(";")[0].strip().lower()
+            name = essence_of(item)
             formats.extend(for_name(name) or for_media_type(name))
     return list(dict.fromkeys(formats))
 
@@ -128,7 +128,7 @@ async def query_text(request) -> tuple[str, dict, list[str]]:
     if request.method in ("GET", "HEAD"):
         params = in_url
     else:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = essence_of(request.headers.get("content-type", ""))
         body = await request.body()
         if content_type == "application/sparql-update":
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -462,7 +462,7 @@ def prefers_html(accept: str) -> bool:
     """True when the ``Accept`` header ranks ``text/html`` above every RDF type (as browsers send it)."""
     best_html = best_rdf = 0.0
     for quality, _, media in ranked_header(accept):
-        if media in ("text/html", "application/xhtml+xml"):
+        if media in WEB_PAGE_TYPES:
             best_html = max(best_html, quality)
         elif for_media_type(media):
             best_rdf = max(best_rdf, quality)

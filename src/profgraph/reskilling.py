@@ -90,10 +90,6 @@ class Adjacency:
         """Return a copy in which ``origin`` moves exactly to ``moves`` (profession -> (coverage, gap))."""
         return Adjacency(self.ids, {**self.moves, origin: dict(moves)}, self.floor)
 
-    def __len__(self) -> int:
-        """The number of moves."""
-        return sum(len(moves) for moves in self.moves.values())
-
 
 def graph_of(adjacency: Adjacency) -> "nx.DiGraph":
     """Return ``adjacency`` as a networkx graph: every profession a node, every move an edge carrying
@@ -111,15 +107,6 @@ def graph_of(adjacency: Adjacency) -> "nx.DiGraph":
 def adjacency_of(model: Model, floor: float = GRAPH_FLOOR) -> Adjacency:
     """Return the :class:`Adjacency` of ``model``'s transitions with coverage >= ``floor``."""
     return Adjacency.from_table(transition_table(model, floor), floor)
-
-
-def transition_graph(model: Model, floor: float = GRAPH_FLOOR) -> "nx.DiGraph":
-    """Return the directed graph of professions with an edge A -> B where coverage >= ``floor``.
-
-    Each edge carries ``coverage`` (in [0, 1]) and ``gap`` (weighted skills of B that A lacks).
-    Every profession is a node, linked or not.
-    """
-    return graph_of(adjacency_of(model, floor))
 
 
 @dataclass

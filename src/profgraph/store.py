@@ -230,7 +230,7 @@ class Dataset:
 
     @property
     def graph(self) -> nx.DiGraph:
-        """The transition graph at the stored floor (:func:`profgraph.reskilling.transition_graph`)."""
+        """The transition graph at the stored floor (:func:`profgraph.reskilling.graph_of`)."""
         return self.transition_graph(float(self.transitions["floor"]))
 
     def adjacency(self, min_coverage: float):

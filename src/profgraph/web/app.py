@@ -133,7 +133,6 @@ def create_app(dataset, settings: ServerSettings = ServerSettings(), languages=L
                     middleware=middleware_stack(settings), lifespan=lifespan)
     app.router.redirect_slashes = False  # Starlette's slash redirects are absolute URLs built from the Host header
     app.state.context = context
-    app.state.dataset = dataset
     return app
 
 

@@ -18,13 +18,14 @@ from .api import HAVE, LACK, status_code
 from .context import ServerContext, context_of
 from .i18n import SKILL_TYPE_NAMES, STATUS_NAMES, texts
 from .parameters import MAX_TEXT, Parameter, parse
+from .plan import DEFAULT_TARGET, plan_page as plan_html
 from .templating import OWN_ASSETS, PAGE_KINDS, VIS_ASSETS, asset_path, render
 
 MAX_LISTED_SKILLS = 3000  # the path finder lists every skill to add when there are at most this many
 ASSET_MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 LIST_PAGES = tuple(kind for kind in PAGE_KINDS if kind != "index")  # the pages at /{lang}/{kind}
 PLAN_PARAMETERS = (Parameter("from", "string", "the client's profession", required=True),
-                   Parameter("to", "string", "the target", required=True, default="emerging"), HAVE, LACK)
+                   Parameter("to", "string", "the target", required=True, default=DEFAULT_TARGET), HAVE, LACK)
 
 
 class ServerUrls:
@@ -180,7 +181,7 @@ def path_page(request):
     from .site import page_links
 
     context, lang, params = context_of(request), page_lang(request), request.query_params
-    origin, target = params.get("from", "")[:MAX_TEXT], params.get("to", "emerging")[:MAX_TEXT]
+    origin, target = params.get("from", "")[:MAX_TEXT], params.get("to", DEFAULT_TARGET)[:MAX_TEXT]
     have, lack = split_names(params.get("have")), split_names(params.get("lack"))
     report = graph = error = None
     skills, status = [], 200
@@ -253,8 +254,6 @@ def skill_labels(context: ServerContext, lang: str) -> tuple[str, ...]:
 def plan_page(request):
     """``/{lang}/plan?from=&to=&have=&lack=``: the printable plan (:mod:`profgraph.web.plan`) of the
     path finder's state; a bad state is answered in plain text (400, or 404 for an unknown name)."""
-    from .plan import plan_page as plan_html
-
     context, lang = context_of(request), page_lang(request)
     try:
         arguments = parse(PLAN_PARAMETERS, request.query_params)
